@@ -1,0 +1,11 @@
+import { createAgentActivities } from './agent-activities';
+import type { WorkerDeps } from './deps';
+import { createToolActivities } from './tools/activities';
+
+/** All activities of the worker: one per tool, plus the agents' own steps. */
+export function createActivities(deps: WorkerDeps) {
+  return { ...createToolActivities(deps.registry, deps), ...createAgentActivities(deps) };
+}
+
+export type { AgentActivities } from './agent-activities';
+export type { ToolActivity } from './tools/activities';

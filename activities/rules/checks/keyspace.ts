@@ -1,0 +1,97 @@
+import type { BigKeysReport } from '../../tools/redis/memory';
+import { ev, fail, finding, pass, skip, type Check } from '../check';
+
+export const expiryPressure: Check = {
+  id: 'keyspace.expiry-pressure',
+  name: 'expiry cycle',
+  category: 'keyspace',
+  run(b) {
+    const stale = b.num('expired_stale_perc');
+    const capped = b.num('expired_time_cap_reached_count');
+    if (stale === undefined && capped === undefined) return skip('expiry counters not available');
+    if ((stale ?? 0) <= 10 && (capped ?? 0) === 0) return pass();
+    return fail(
+      finding(this, {
+        title: `Expiry cycle under pressure (${stale ?? 0}% stale keys, time cap reached ${capped ?? 0} times)`,
+        severity: 'warning',
+        detail: 'Many keys expire at the same moment, so the active expiry cycle hits its time limit and expired-but-not-yet-deleted keys accumulate; this costs CPU and latency in bursts.',
+        evidence: [ev('redis_info', 'expired_stale_perc', stale ?? 0), ev('redis_info', 'expired_time_cap_reached_count', capped ?? 0), ev('redis_info', 'expired_keys', b.num('expired_keys') ?? 0)],
+        recommendation: 'Add random jitter to TTLs so keys do not expire together; consider lazyfree-lazy-expire yes for big keys.',
+        commands: ['INFO stats', 'CONFIG SET lazyfree-lazy-expire yes', 'LATENCY HISTORY expire-cycle'],
+        runbook: 'expiry-storms',
+      }),
+    );
+  },
+};
+
+export const bigKeys: Check = {
+  id: 'keyspace.big-keys',
+  name: 'big keys',
+  category: 'keyspace',
+  run(b) {
+    const report = b.data<BigKeysReport>('redis_big_keys');
+    if (!report) return skip(`big-key scan not available${b.error('redis_big_keys') ? `: ${b.error('redis_big_keys')}` : ''}`);
+    if (report.overThreshold.length === 0) return pass();
+    const top = report.overThreshold.slice(0, 5);
+    return fail(
+      finding(this, {
+        title: `${report.overThreshold.length} big key(s), largest ${top[0].key} (${top[0].type}, ${top[0].size} ${top[0].unit})`,
+        severity: 'warning',
+        detail: `Big keys make single commands slow (HGETALL, LRANGE, DEL), skew memory and cluster slots, and block the server when deleted. Found: ${top.map((k) => `${k.key} (${k.type}, ${k.size} ${k.unit})`).join(', ')}${report.complete ? '' : ` (scanned ${report.scanned} of ${report.totalKeys} keys within the time budget)`}.`,
+        evidence: top.map((k) => ev('redis_big_keys', k.key, `${k.type}, ${k.size} ${k.unit}`)),
+        recommendation: 'Split big keys (shard a hash by id range), read them incrementally (HSCAN/SSCAN/ZSCAN), delete them with UNLINK, and enable lazyfree-lazy-user-del.',
+        commands: ['redis-cli --bigkeys', `MEMORY USAGE ${top[0].key}`, 'CONFIG SET lazyfree-lazy-user-del yes'],
+        runbook: 'big-keys',
+      }),
+    );
+  },
+};
+
+export const hotKeys: Check = {
+  id: 'keyspace.hot-keys',
+  name: 'hot keys',
+  category: 'keyspace',
+  run(b) {
+    const report = b.data<{ lfu: boolean; hot: Array<{ key: string; freq: number }>; topToMedianRatio?: number }>('redis_hot_keys');
+    if (!report) return skip('hot-key sampling not available');
+    if (!report.lfu) return skip('needs an LFU maxmemory-policy');
+    if (!report.topToMedianRatio || report.topToMedianRatio < 10 || (report.hot[0]?.freq ?? 0) < 100) return pass();
+    return fail(
+      finding(this, {
+        title: `Hot key: ${report.hot[0].key} is accessed far more than the rest`,
+        severity: 'warning',
+        detail: `LFU frequency ${report.hot[0].freq} vs a median of the top keys ${Math.round(report.hot[0].freq / report.topToMedianRatio)}; one key concentrates load on one thread (and one shard in a cluster).`,
+        evidence: report.hot.slice(0, 5).map((h) => ev('redis_hot_keys', h.key, `freq ${h.freq}`)),
+        recommendation: 'Cache the value client-side (client tracking), read from replicas, or split the key.',
+        commands: ['redis-cli --hotkeys', `OBJECT FREQ ${report.hot[0].key}`],
+        runbook: 'hot-keys',
+      }),
+    );
+  },
+};
+
+export const multipleDatabases: Check = {
+  id: 'keyspace.multiple-dbs',
+  name: 'database usage',
+  category: 'keyspace',
+  run(b) {
+    const keyspace = b.data<{ databases: Array<{ db: string; keys: number }> }>('redis_keyspace');
+    if (!keyspace) return skip('keyspace not available');
+    const used = keyspace.databases.filter((d) => d.keys > 0);
+    if (used.length <= 1) return pass();
+    return fail(
+      finding(this, {
+        title: `${used.length} logical databases in use (${used.map((d) => d.db).join(', ')})`,
+        severity: 'info',
+        detail: 'Numbered databases share one thread, one memory limit and one eviction pool, and do not exist in Redis Cluster; they hide noisy neighbours.',
+        evidence: used.map((d) => ev('redis_keyspace', d.db, `${d.keys} keys`)),
+        recommendation: 'Use separate instances (or key prefixes) per application.',
+        commands: ['INFO keyspace'],
+        runbook: 'capacity-planning',
+      }),
+    );
+  },
+};
+
+
+export const keyspaceChecks: Check[] = [expiryPressure, bigKeys, hotKeys, multipleDatabases];

@@ -1,0 +1,72 @@
+import type { BaselineDigest, Finding, Severity } from '../../core/types';
+import { Baseline, bytes, type BaselineInput } from './baseline';
+import type { Check, FollowUp } from './check';
+import { availabilityChecks } from './checks/availability';
+import { clusterChecks } from './checks/cluster';
+import { connectionChecks } from './checks/connections';
+import { keyspaceChecks } from './checks/keyspace';
+import { memoryChecks } from './checks/memory';
+import { performanceChecks } from './checks/performance';
+import { persistenceChecks } from './checks/persistence';
+import { replicationChecks } from './checks/replication';
+import { securityChecks } from './checks/security';
+
+/** The rules engine: every check over the baseline, and the extra evidence checks ask for. */
+
+export const ALL_CHECKS: Check[] = [
+  ...availabilityChecks,
+  ...memoryChecks,
+  ...performanceChecks,
+  ...connectionChecks,
+  ...persistenceChecks,
+  ...replicationChecks,
+  ...keyspaceChecks,
+  ...securityChecks,
+  ...clusterChecks,
+];
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+export function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+}
+
+function facts(b: Baseline): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  const put = (k: string, v: string | number | undefined) => {
+    if (v !== undefined && v !== '') out[k] = v;
+  };
+  put('redis_version', b.str('redis_version'));
+  put('role', b.str('role'));
+  put('uptime', b.num('uptime_in_seconds') !== undefined ? `${Math.round(b.num('uptime_in_seconds')! / 60)} min` : undefined);
+  put('used_memory', b.num('used_memory') !== undefined ? bytes(b.num('used_memory')) : undefined);
+  put('maxmemory', b.num('maxmemory') !== undefined ? (b.num('maxmemory') === 0 ? 'unlimited' : bytes(b.num('maxmemory'))) : undefined);
+  put('maxmemory_policy', b.config('maxmemory-policy') ?? b.str('maxmemory_policy'));
+  put('connected_clients', b.num('connected_clients'));
+  put('ops_per_sec', b.num('instantaneous_ops_per_sec'));
+  put('keys', b.data<{ totalKeys: number }>('redis_keyspace')?.totalKeys);
+  return out;
+}
+
+export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): { digest: BaselineDigest; followUps: FollowUp[] } {
+  const b = new Baseline(input);
+  const findings: Finding[] = [];
+  const passed: string[] = [];
+  const skipped: BaselineDigest['skipped'] = [];
+  const followUps: FollowUp[] = [];
+  for (const check of checks) {
+    let outcome;
+    try {
+      outcome = check.run(b);
+    } catch (err) {
+      outcome = { status: 'skip' as const, reason: `check error: ${(err as Error).message}` };
+    }
+    if (outcome.status === 'pass') passed.push(check.name);
+    else if (outcome.status === 'skip') skipped.push({ checkId: check.id, reason: outcome.reason });
+    else findings.push(...outcome.findings);
+    for (const f of check.followUps?.(b) ?? []) {
+      if (!input[f.tool] && !followUps.some((x) => x.tool === f.tool)) followUps.push(f);
+    }
+  }
+  return { digest: { findings: findings.sort(bySeverity), passed, skipped, facts: facts(b), toolErrors: b.errors() }, followUps };
+}

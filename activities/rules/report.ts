@@ -1,0 +1,109 @@
+import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
+import { bySeverity } from './engine';
+
+/** Markdown for offline answers and reports. The same finding format is used with a model. */
+
+const ICON: Record<Severity, string> = { critical: '🔴 critical', warning: '🟠 warning', info: '🔵 info' };
+
+const CATEGORY_TITLE: Record<TopicCategory, string> = {
+  availability: 'Availability',
+  memory: 'Memory',
+  performance: 'Performance and latency',
+  connections: 'Clients and connections',
+  persistence: 'Persistence',
+  replication: 'Replication',
+  keyspace: 'Keyspace',
+  security: 'Security',
+  cluster: 'Cluster',
+  configuration: 'Configuration',
+};
+
+const CATEGORY_WORDS: Record<TopicCategory, RegExp> = {
+  availability: /\b(down|unreachable|error|errors|fail|failing|respond|unresponsive|hang|stuck|timeout|help)\b/i,
+  memory: /\b(memory|ram|oom|evict\w*|maxmemory|rss|leak|fragment\w*|hit (rate|ratio)|cache|miss\w*|full)\b/i,
+  performance: /\b(slow\w*|latency|p99|p95|spike\w*|cpu|lag\w*|timeouts?|perf\w*)\b/i,
+  connections: /\b(connect\w*|clients?|refused|pool|maxclients|blocked|workers?|queue|consumers?|jobs?)\b/i,
+  persistence: /\b(writes?|persist\w*|disk|save|bgsave|rdb|aof|backup|snapshot|append)\b/i,
+  replication: /\b(replica\w*|stale|master|slave|sync|failover|replication|old data)\b/i,
+  keyspace: /\b(keys?|ttl|expir\w*|big|hot|size)\b/i,
+  security: /\b(security|password|acl|auth\w*|audit|exposed|harden\w*)\b/i,
+  cluster: /\b(cluster|slots?|shard\w*|moved|migrat\w*)\b/i,
+  configuration: /\b(config\w*|setting\w*)\b/i,
+};
+
+export function formatFinding(f: Finding, heading = '###'): string {
+  const lines = [`${heading} ${ICON[f.severity]}: ${f.title}`, '', f.detail, '', '**Evidence**'];
+  for (const e of f.evidence) lines.push(`- \`${e.source}\` ${e.signal}: ${typeof e.value === 'string' ? e.value : String(e.value)}`);
+  lines.push('', `**Recommendation:** ${f.recommendation}`);
+  if (f.commands.length) lines.push('', '```', ...f.commands, '```');
+  if (f.runbook) lines.push('', `Runbook: \`${f.runbook}\``);
+  return lines.join('\n');
+}
+
+/** One sentence on overall health, worded from the worst severity present. */
+export function verdict(findings: Finding[]): string {
+  const critical = findings.filter((f) => f.severity === 'critical');
+  const warnings = findings.filter((f) => f.severity === 'warning');
+  if (critical.length) return `${critical.length} critical issue(s) need action now: ${critical.map((f) => f.title).join('; ')}.`;
+  if (warnings.length) return `No critical issues found; ${warnings.length} warning(s) need attention: ${warnings.map((f) => f.title).join('; ')}.`;
+  return 'Healthy: no significant issues found.';
+}
+
+const OFFLINE_LABEL = '_Offline analysis: produced by the rules engine from live diagnostics (no model configured)._';
+
+function factsLine(digest: BaselineDigest): string {
+  return Object.entries(digest.facts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
+}
+
+export function renderTriageReport(digest: BaselineDigest, target: string): Report {
+  const findings = [...digest.findings].sort(bySeverity);
+  const summary = verdict(findings);
+  const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${summary}`, '', `Instance: ${factsLine(digest)}`];
+  const categories = [...new Set(findings.map((f) => f.category))];
+  if (findings.length) lines.push('', '## Findings by topic');
+  for (const category of categories) {
+    lines.push('', `## ${CATEGORY_TITLE[category]}`);
+    for (const f of findings.filter((x) => x.category === category)) lines.push('', formatFinding(f));
+  }
+  const actions = findings.filter((f) => f.severity !== 'info');
+  if (actions.length) {
+    lines.push('', '## Recommended actions, in order');
+    actions.forEach((f, i) => lines.push(`${i + 1}. ${f.title}: ${f.recommendation}`));
+  }
+  lines.push('', '## Risks', actions.length ? '- Apply configuration changes with CONFIG SET first and persist with CONFIG REWRITE only once verified; changes to maxmemory, eviction policy or persistence affect data retention.' : '- None identified beyond the informational notes above.');
+  lines.push('', `## Checks passed (${digest.passed.length})`, digest.passed.join(', ') || 'none');
+  if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...digest.skipped.map((s) => `- ${s.checkId}: ${s.reason}`));
+  if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
+  return { title: `Redis health report: ${target}`, mode: 'offline', summary, findings, markdown: lines.join('\n') };
+}
+
+/** Categories the question is about, from its words. */
+export function questionCategories(question: string): Set<TopicCategory> {
+  return new Set((Object.keys(CATEGORY_WORDS) as TopicCategory[]).filter((c) => CATEGORY_WORDS[c].test(question)));
+}
+
+/** Chat: the findings that answer the question, most severe and most relevant first. */
+export function renderChatAnswer(digest: BaselineDigest, question: string, target: string): Report {
+  const wanted = questionCategories(question);
+  const relevant = (f: Finding) => wanted.has(f.category);
+  const chosen = digest.findings
+    .filter((f) => f.severity === 'critical' || (f.severity === 'warning' && (relevant(f) || wanted.size === 0)) || (f.severity === 'info' && relevant(f)))
+    .sort((a, b) => bySeverity(a, b) || Number(relevant(b)) - Number(relevant(a)))
+    .slice(0, 5);
+  const others = digest.findings.filter((f) => !chosen.includes(f) && f.severity !== 'info');
+  const summary = chosen.length ? verdict(chosen) : `No problems found on ${target} for this question: ${verdict(digest.findings).replace(/^Healthy: /, '')}`;
+  const lines = [OFFLINE_LABEL, '', `**${target}:** ${summary}`];
+  for (const f of chosen) lines.push('', formatFinding(f, '###'));
+  if (others.length) lines.push('', `Also noticed: ${others.map((f) => `${f.title} (${f.severity})`).join('; ')}.`);
+  lines.push('', `Instance: ${factsLine(digest)}`);
+  if (digest.toolErrors.length && !chosen.some((f) => f.category === 'availability')) {
+    lines.push('', `Some diagnostics failed: ${digest.toolErrors.map((e) => `${e.tool} (${e.error.slice(0, 100)})`).join('; ')}`);
+  }
+  return { title: `Answer: ${question.slice(0, 80)}`, mode: 'offline', summary, findings: chosen, markdown: lines.join('\n') };
+}
+
+export function renderOffline(agent: AgentKind, digest: BaselineDigest, question: string, target: string): Report {
+  return agent === 'triage' ? renderTriageReport(digest, target) : renderChatAnswer(digest, question, target);
+}

@@ -1,0 +1,95 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { ValidationError } from '../../core/errors';
+import type { ToolCallInput, ToolOutput } from '../../core/types';
+import { parseOrThrow } from '../../core/validation';
+import { bound } from './bound';
+import type { ToolContext, ToolDefinition } from './define';
+import type { ToolDeps } from './deps';
+import { toToolFailure } from './failures';
+import type { ToolRegistry } from './registry';
+
+export type ToolActivity = (input: ToolCallInput) => Promise<ToolOutput>;
+
+function activityAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+function heartbeat(details?: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not inside an activity (direct calls from tests and the rules engine)
+  }
+}
+
+/** Thread bookkeeping must never fail the tool itself. */
+async function quietly(deps: ToolDeps, what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    deps.log.warn(`could not record ${what}`, { error: (err as Error).message });
+  }
+}
+
+/** Runs one tool: validate arguments, resolve the instance, run, bound the output, record to the thread. */
+export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolCallInput): Promise<ToolOutput> {
+  const startedAt = new Date();
+  const attempt = activityAttempt();
+  const { threads } = deps;
+  if (attempt === 1) {
+    await quietly(deps, 'tool call', () =>
+      threads.publish(input.threadId, { type: 'tool_call', taskId: input.taskId, callId: input.callId, tool: tool.name, args: input.args, topic: input.topic }),
+    );
+  }
+  const finish = async (ok: boolean, summary: string) => {
+    const durationMs = Date.now() - startedAt.getTime();
+    await quietly(deps, 'tool result', async () => {
+      await threads.recordToolCall(input.threadId, input.taskId, { callId: input.callId, tool: tool.name, args: input.args, ok, summary, startedAt: startedAt.toISOString(), durationMs, topic: input.topic });
+      await threads.publish(input.threadId, { type: 'tool_result', taskId: input.taskId, callId: input.callId, tool: tool.name, ok, summary, durationMs, topic: input.topic });
+    });
+  };
+  try {
+    let args: unknown;
+    try {
+      args = parseOrThrow(tool.schema, input.args ?? {});
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(`${tool.name}: invalid arguments: ${(err as ValidationError).message}`, 'InvalidToolArguments');
+    }
+    const ctx: ToolContext = {
+      call: input,
+      deps,
+      heartbeat,
+      instance: async () => {
+        if (!input.instanceId) throw new ValidationError(`${tool.name} needs a Redis instance, and this task has none`);
+        return deps.instances.resolve(input.instanceId);
+      },
+    };
+    const raw = await tool.handler(args, ctx);
+    const { data, truncated } = bound(raw, tool.maxOutputBytes);
+    const summary = tool.summarize ? safeSummary(tool, raw) : 'ok';
+    await finish(true, truncated ? `${summary} (truncated)` : summary);
+    return { tool: tool.name, data, truncated };
+  } catch (err) {
+    const failure = toToolFailure(tool.name, err);
+    await finish(false, `${failure.nonRetryable ? 'failed' : `attempt ${attempt} failed, will retry`}: ${failure.message}`);
+    throw failure;
+  }
+}
+
+function safeSummary(tool: ToolDefinition, data: unknown): string {
+  try {
+    return tool.summarize!(data);
+  } catch {
+    return 'ok';
+  }
+}
+
+/** One activity per tool, named after the tool, so the history reads like the investigation. */
+export function createToolActivities(registry: ToolRegistry, deps: ToolDeps): Record<string, ToolActivity> {
+  return Object.fromEntries(registry.all().map((tool) => [tool.name, (input: ToolCallInput) => runTool(tool, deps, input)]));
+}

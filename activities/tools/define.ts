@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Config } from '../../core/config';
+import type { InstanceConnection } from '../../core/instances/model';
+import type { RetryClass, ToolCallInput, ToolSpec } from '../../core/types';
+import type { ToolDeps } from './deps';
+
+/** What a tool handler may use while it runs. */
+export interface ToolContext {
+  call: ToolCallInput;
+  deps: ToolDeps;
+  /** Decrypted connection details of the task's instance; throws when the task has none. */
+  instance(): Promise<InstanceConnection>;
+  /** Tells Temporal the activity is alive (long scans). */
+  heartbeat(details?: unknown): void;
+}
+
+/** A tool is defined once: the model's tool list and the worker's activities both come from this. */
+export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  schema: S;
+  retryClass: RetryClass;
+  needsInstance: boolean;
+  access: 'read' | 'write';
+  /** Output bound in bytes of JSON (default DEFAULT_TOOL_OUTPUT_BYTES). */
+  maxOutputBytes?: number;
+  /** Whether the tool can work with this configuration (e.g. Loki tools need LOKI_URL). */
+  available?(config: Config): boolean;
+  handler(args: z.output<S>, ctx: ToolContext): Promise<unknown>;
+  /** One line for threads and the UI, from the tool's data. */
+  summarize?(data: any): string;
+}
+
+export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): ToolDefinition<S> {
+  return definition;
+}
+
+/** An empty argument object; the model may send {} or nothing. */
+export const noArgs = z.object({}).strict();
+
+export function toolSpec(tool: ToolDefinition): ToolSpec {
+  const schema = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return {
+    name: tool.name,
+    description: tool.description,
+    parameters: schema,
+    retryClass: tool.retryClass,
+    needsInstance: tool.needsInstance,
+    access: tool.access,
+  };
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../../core/config';
+import type { InstanceStore } from '../../core/instances/store';
+import type { Logger } from '../../core/logger';
+import type { TargetPool } from '../../core/target-pool';
+import type { ThreadStore } from '../../core/threads';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base';
+
+/** Long-lived services the tools use, built once per worker. */
+export interface ToolDeps {
+  config: Config;
+  instances: InstanceStore;
+  threads: ThreadStore;
+  /** Shared read-only connections to targets. */
+  targets: TargetPool;
+  knowledge?: KnowledgeBase;
+  log: Logger;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { defineTool, noArgs } from '../define';
+import { parseSlowlog, type SlowlogEntry } from './parse';
+import { onTarget, readConfig } from './target';
+
+export interface SlowlogSummary {
+  thresholdUs: number;
+  maxLen: number;
+  length: number;
+  byCommand: Array<{ command: string; count: number; totalUs: number; maxUs: number }>;
+  entries: SlowlogEntry[];
+}
+
+export function summarizeSlowlog(entries: SlowlogEntry[], length: number, config: Record<string, string>): SlowlogSummary {
+  const groups = new Map<string, { command: string; count: number; totalUs: number; maxUs: number }>();
+  for (const e of entries) {
+    const g = groups.get(e.command) ?? { command: e.command, count: 0, totalUs: 0, maxUs: 0 };
+    g.count++;
+    g.totalUs += e.durationUs;
+    g.maxUs = Math.max(g.maxUs, e.durationUs);
+    groups.set(e.command, g);
+  }
+  return {
+    thresholdUs: Number(config['slowlog-log-slower-than'] ?? -1),
+    maxLen: Number(config['slowlog-max-len'] ?? 0),
+    length,
+    byCommand: [...groups.values()].sort((a, b) => b.totalUs - a.totalUs),
+    entries,
+  };
+}
+
+export const redisSlowlog = defineTool({
+  name: 'redis_slowlog',
+  description:
+    'SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold.',
+  schema: z.object({ count: z.number().int().min(1).max(128).default(25) }).strict(),
+  retryClass: 'redis',
+  needsInstance: true,
+  access: 'read',
+  handler: async ({ count }, ctx) =>
+    onTarget(ctx, async (redis) => {
+      const [reply, length, config] = await Promise.all([
+        redis.call('SLOWLOG', 'GET', count),
+        redis.call('SLOWLOG', 'LEN'),
+        readConfig(redis, 'slowlog-log-slower-than', 'slowlog-max-len'),
+      ]);
+      return summarizeSlowlog(parseSlowlog(reply), Number(length), config);
+    }),
+  summarize: (data: SlowlogSummary) =>
+    data.length ? `${data.length} slow entries; top: ${data.byCommand.slice(0, 3).map((g) => `${g.command}×${g.count} (max ${(g.maxUs / 1000).toFixed(1)} ms)`).join(', ')}` : 'slowlog empty',
+});
+
+export interface LatencyReport {
+  monitorThresholdMs: number;
+  events: Array<{ event: string; at: number; latestMs: number; maxMs: number }>;
+  doctor: string;
+}
+
+export const redisLatency = defineTool({
+  name: 'redis_latency',
+  description:
+    'Latency monitor: LATENCY LATEST events (command, fork, aof-fsync, expire-cycle, eviction…) with latest and max ms, and the LATENCY DOCTOR report. Notes when the monitor is off (latency-monitor-threshold 0).',
+  schema: noArgs,
+  retryClass: 'redis',
+  needsInstance: true,
+  access: 'read',
+  handler: async (_args, ctx) =>
+    onTarget(ctx, async (redis): Promise<LatencyReport> => {
+      const [latest, doctor, config] = await Promise.all([
+        redis.call('LATENCY', 'LATEST'),
+        redis.call('LATENCY', 'DOCTOR'),
+        readConfig(redis, 'latency-monitor-threshold'),
+      ]);
+      return {
+        monitorThresholdMs: Number(config['latency-monitor-threshold'] ?? 0),
+        events: (Array.isArray(latest) ? latest : []).map((row) => {
+          const r = row as unknown[];
+          return { event: String(r[0]), at: Number(r[1]), latestMs: Number(r[2]), maxMs: Number(r[3]) };
+        }),
+        doctor: String(doctor).trim().slice(0, 1500),
+      };
+    }),
+  summarize: (data: LatencyReport) =>
+    data.monitorThresholdMs === 0 ? 'latency monitor off' : `${data.events.length} latency event type(s)`,
+});

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { connectAppRedis } from '../../core/app-redis';
+import { loadConfig } from '../../core/config';
+import { openServices } from '../../core/service';
+import { runWithWorker } from '../local-worker';
+import { action, printJson } from '../output';
+import { followThread } from '../progress';
+
+interface QueryOptions {
+  instance?: string;
+  redisUrl?: string;
+  agent: string;
+  thread?: string;
+  follow?: boolean;
+  json?: boolean;
+  offline?: boolean;
+  timeout: string;
+}
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description('ask the agent a question, optionally about a Redis instance, and wait for the answer')
+    .argument('<message...>', 'the question')
+    .option('-i, --instance <id>', 'registered instance id')
+    .option('-u, --redis-url <url>', 'Redis URL: registered (or reused) as an instance; the URL never enters workflow history')
+    .option('-a, --agent <agent>', 'auto | chat | triage | knowledge', 'auto')
+    .option('-t, --thread <id>', 'continue an existing thread (follow-up question)')
+    .option('-f, --follow', 'stream progress events live')
+    .option('--json', 'print the task as JSON')
+    .option('--offline', 'use the rules engine even when a model is configured')
+    .option('--timeout <seconds>', 'how long to wait for the answer', '900')
+    .action(
+      action(async (words: string[], opts: QueryOptions) => {
+        const config = loadConfig();
+        const services = await openServices(config);
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        try {
+          let instanceId = opts.instance;
+          if (opts.redisUrl) {
+            if (instanceId) throw new Error('give either --instance or --redis-url, not both');
+            instanceId = (await services.stores.instances.ensureForUrl(opts.redisUrl)).id;
+          }
+          const request = { message: words.join(' '), instance_id: instanceId, agent: opts.agent };
+          const submitted = opts.thread
+            ? await services.tasks.followUp(opts.thread, { message: request.message, agent: request.agent }, { source: 'cli' })
+            : await services.tasks.submit(request, { source: 'cli', forceOffline: opts.offline });
+          say(`task ${submitted.task_id} on thread ${submitted.thread_id}`);
+          const view = await runWithWorker(services, say, submitted.task_id, async () => {
+            if (opts.follow) {
+              const reader = connectAppRedis(config.appRedisUrl);
+              try {
+                await followThread(services.stores.threads, reader, submitted.thread_id, submitted.task_id, say, { timeoutMs: Number(opts.timeout) * 1000 });
+              } finally {
+                reader.disconnect();
+              }
+            }
+            return services.tasks.wait(submitted.task_id, Number(opts.timeout) * 1000);
+          });
+          if (opts.json) printJson(view);
+          else {
+            process.stdout.write(`${view.result?.answer ?? `Task ${view.status}${view.error ? `: ${view.error}` : ''}`}\n\n`);
+            process.stdout.write(`task: ${view.task_id}  thread: ${view.thread_id}  status: ${view.status}  agent: ${view.agent ?? '-'} (${view.mode ?? '-'})  tool calls: ${view.result?.toolCalls ?? view.tool_calls.length}\n`);
+            process.stdout.write(`Temporal UI: ${view.workflow_url}\n`);
+          }
+          if (view.status !== 'done') process.exitCode = 1;
+        } finally {
+          await services.close();
+        }
+      }),
+    );
+}

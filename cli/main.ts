@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo';
+import { registerQuery } from './commands/query';
+import { registerStack } from './commands/stack';
+import { registerWorker } from './commands/worker';
+
+/** `sre-agent`: the command-line front door. */
+const program = new Command()
+  .name('sre-agent')
+  .description('AI SRE agent for Redis; every investigation is a durable Temporal workflow')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerQuery(program);
+registerDemo(program);
+registerStack(program);
+registerWorker(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`error: ${err.message}\n`);
+  process.exitCode = 2;
+});

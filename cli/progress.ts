@@ -1,0 +1,48 @@
+import type Redis from 'ioredis';
+import type { ThreadStore } from '../core/threads';
+import type { ProgressEvent } from '../core/types';
+
+/** Streams a thread's progress events to the terminal until the task finishes. */
+
+export function describeEvent(event: ProgressEvent): string | undefined {
+  switch (event.type) {
+    case 'task_started':
+      return `▶ task ${event.taskId} started`;
+    case 'routed':
+      return `↳ routed to ${event.agent} (${event.mode}): ${event.reason}`;
+    case 'phase':
+      return `… ${event.phase}${event.detail ? `: ${event.detail}` : ''}`;
+    case 'topic':
+      return `  ◆ topic "${event.title}": ${event.state}`;
+    case 'tool_call':
+      return `  → ${event.topic ? `[${event.topic}] ` : ''}${event.tool} ${JSON.stringify(event.args ?? {})}`;
+    case 'tool_result':
+      return `  ${event.ok ? '✓' : '✗'} ${event.tool}: ${event.summary} (${event.durationMs} ms)`;
+    case 'task_done':
+      return `■ task ${event.status}${event.error ? `: ${event.error}` : ''}`;
+    default:
+      return undefined;
+  }
+}
+
+export async function followThread(
+  threads: ThreadStore,
+  reader: Redis,
+  threadId: string,
+  taskId: string,
+  write: (line: string) => void,
+  options: { fromId?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  let lastId = options.fromId ?? '0';
+  const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+  while (Date.now() < deadline) {
+    const entries = await threads.readEvents(threadId, lastId, { blockMs: 1000, client: reader });
+    for (const entry of entries) {
+      lastId = entry.id;
+      if (entry.event.taskId !== taskId) continue;
+      const line = describeEvent(entry.event);
+      if (line) write(line);
+      if (entry.event.type === 'task_done') return;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type Redis from 'ioredis';
+import { connectAppRedis } from './app-redis';
+import type { Config } from './config';
+import { InstanceStore } from './instances/store';
+import { loadMasterKey } from './secrets/master-key';
+import type { MasterKey } from './secrets/envelope';
+import { TaskRecordStore } from './task-records';
+import { ThreadStore } from './threads';
+
+/**
+ * The app's own stores over the app Redis, shared by the worker and every front door.
+ * The master key is loaded on first use, so commands that never touch secrets run without one.
+ */
+export interface AppStores {
+  redis: Redis;
+  instances: InstanceStore;
+  threads: ThreadStore;
+  tasks: TaskRecordStore;
+  close(): Promise<void>;
+}
+
+export function openStores(config: Config, redis: Redis = connectAppRedis(config.appRedisUrl)): AppStores {
+  let key: MasterKey | undefined;
+  const masterKey = () => (key ??= loadMasterKey(config));
+  return {
+    redis,
+    instances: new InstanceStore(redis, masterKey),
+    threads: new ThreadStore(redis),
+    tasks: new TaskRecordStore(redis),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { projectRoot } from './paths';
+
+/**
+ * Every setting comes from an environment variable (optionally from a YAML/JSON file named by
+ * SRE_CONFIG_FILE, whose keys are the same variable names; the environment wins).
+ * A bad value stops start-up with a message naming the variable and the expected form.
+ */
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a TCP port: an integer from 1 to 65535')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, 'expected a TCP port: an integer from 1 to 65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a positive integer (at most ${max})`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `expected a positive integer (at most ${max})`)
+    .default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .regex(/^(true|false|1|0|yes|no|on|off)$/i, 'expected a boolean: true or false')
+    .transform((v) => /^(true|1|yes|on)$/i.test(v))
+    .default(fallback);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const optionalText = z
+  .string()
+  .transform((v) => (v.trim() === '' ? undefined : v.trim()))
+  .optional();
+
+const hostPort = z
+  .string()
+  .regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+
+const envSchema = z.object({
+  SRE_DATA_DIR: z.string().min(1).optional(),
+  SRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'expected a namespace name').default('default'),
+  SRE_TASK_QUEUE: z.string().regex(/^[\w.:-]+$/, 'expected a task queue name').default('sre-agent'),
+  TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
+
+  SRE_TEMPORAL_PORT: port(7233),
+  SRE_TEMPORAL_UI_PORT: port(8233),
+  SRE_APP_REDIS_PORT: port(6390),
+  SRE_PROMETHEUS_PORT: port(9090),
+  SRE_REDIS_EXPORTER_PORT: port(9121),
+
+  SRE_APP_REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  PROMETHEUS_URL: url(['http:', 'https:']).optional(),
+  LOKI_URL: url(['http:', 'https:']).optional(),
+  LOKI_TENANT: optionalText,
+  QDRANT_URL: url(['http:', 'https:']).optional(),
+  QDRANT_API_KEY: optionalText,
+  QDRANT_COLLECTION: z.string().regex(/^[\w-]+$/, 'expected a collection name').default('sre_knowledge'),
+
+  OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
+  OPENAI_API_KEY: optionalText,
+  SRE_MODEL: optionalText,
+  SRE_MODEL_MINI: optionalText,
+  SRE_MODEL_NANO: optionalText,
+  SRE_EMBEDDING_MODEL: optionalText,
+  SRE_MODEL_TIMEOUT_MS: positiveInt(120_000, 3_600_000),
+  SRE_OFFLINE: bool(false),
+
+  SRE_MASTER_KEY: optionalText,
+  SRE_MASTER_KEY_FILE: optionalText,
+  SRE_ALLOW_WRITES: bool(false),
+
+  SRE_API_HOST: z.string().min(1).default('127.0.0.1'),
+  SRE_API_PORT: port(8080),
+  SRE_API_KEY: optionalText,
+  SRE_API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 256kb or 1mb').default('256kb'),
+  SRE_MCP_PORT: port(8081),
+  SRE_MCP_SERVERS_FILE: optionalText,
+
+  SRE_MAX_TOOL_ITERATIONS: positiveInt(8, 50),
+  SRE_TOPIC_TOOL_BUDGET: positiveInt(6, 50),
+  SRE_WORKER_CONCURRENCY: positiveInt(100, 10_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface ModelSettings {
+  baseURL?: string;
+  apiKey?: string;
+  main: string;
+  mini: string;
+  nano: string;
+  timeoutMs: number;
+}
+
+export interface EmbeddingSettings {
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+}
+
+export interface Config {
+  dataDir: string;
+  logLevel: Env['SRE_LOG_LEVEL'];
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  stack: { temporalPort: number; temporalUiPort: number; appRedisPort: number; prometheusPort: number; redisExporterPort: number };
+  appRedisUrl: string;
+  prometheusUrl: string;
+  loki?: { url: string; tenant?: string };
+  qdrant?: { url: string; apiKey?: string; collection: string };
+  /** Undefined means offline mode: the rules engine answers. */
+  model?: ModelSettings;
+  /** Dense vectors for knowledge search; lexical search works without them. */
+  embedding?: EmbeddingSettings;
+  masterKey: { value?: string; file: string };
+  allowWrites: boolean;
+  api: { host: string; port: number; apiKey?: string; bodyLimit: string };
+  mcp: { port: number; serversFile?: string };
+  limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number };
+}
+
+/** Keys of the schema, for documentation and the configuration table. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
+function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`SRE_CONFIG_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  if (parsed == null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([`SRE_CONFIG_FILE: ${file} must be a mapping of VARIABLE: value`]);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value !== null && typeof value === 'object') continue; // sections (e.g. mcp_servers) are read by their owners
+    out[key] = String(value);
+  }
+  return out;
+}
+
+function pickKnown(source: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of CONFIG_VARIABLES) {
+    const value = source[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = env.SRE_CONFIG_FILE ? readConfigFile(env.SRE_CONFIG_FILE) : {};
+  const result = envSchema.safeParse({ ...pickKnown(fromFile), ...pickKnown(env) });
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'configuration');
+        const given = env[name] ?? fromFile[name];
+        return `${name}: ${issue.message}${given !== undefined ? ` (got ${JSON.stringify(given.slice(0, 60))})` : ''}`;
+      }),
+    );
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.SRE_DATA_DIR ?? path.join(projectRoot(), '.data'));
+  const modelConfigured = !e.SRE_OFFLINE && Boolean(e.SRE_MODEL || e.OPENAI_API_KEY);
+  return {
+    dataDir,
+    logLevel: e.SRE_LOG_LEVEL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.SRE_TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.SRE_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.SRE_TEMPORAL_UI_PORT}`,
+    },
+    stack: {
+      temporalPort: e.SRE_TEMPORAL_PORT,
+      temporalUiPort: e.SRE_TEMPORAL_UI_PORT,
+      appRedisPort: e.SRE_APP_REDIS_PORT,
+      prometheusPort: e.SRE_PROMETHEUS_PORT,
+      redisExporterPort: e.SRE_REDIS_EXPORTER_PORT,
+    },
+    appRedisUrl: e.SRE_APP_REDIS_URL ?? `redis://127.0.0.1:${e.SRE_APP_REDIS_PORT}`,
+    prometheusUrl: e.PROMETHEUS_URL ?? `http://127.0.0.1:${e.SRE_PROMETHEUS_PORT}`,
+    loki: e.LOKI_URL ? { url: e.LOKI_URL, tenant: e.LOKI_TENANT } : undefined,
+    qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY, collection: e.QDRANT_COLLECTION } : undefined,
+    model: modelConfigured
+      ? {
+          baseURL: e.OPENAI_BASE_URL,
+          apiKey: e.OPENAI_API_KEY,
+          main: e.SRE_MODEL ?? 'gpt-4.1',
+          mini: e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-mini',
+          nano: e.SRE_MODEL_NANO ?? e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-nano',
+          timeoutMs: e.SRE_MODEL_TIMEOUT_MS,
+        }
+      : undefined,
+    embedding: e.SRE_EMBEDDING_MODEL
+      ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL }
+      : undefined,
+    masterKey: { value: e.SRE_MASTER_KEY, file: e.SRE_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key') },
+    allowWrites: e.SRE_ALLOW_WRITES,
+    api: { host: e.SRE_API_HOST, port: e.SRE_API_PORT, apiKey: e.SRE_API_KEY, bodyLimit: e.SRE_API_BODY_LIMIT },
+    mcp: { port: e.SRE_MCP_PORT, serversFile: e.SRE_MCP_SERVERS_FILE ?? env.SRE_CONFIG_FILE },
+    limits: {
+      maxToolIterations: e.SRE_MAX_TOOL_ITERATIONS,
+      topicToolBudget: e.SRE_TOPIC_TOOL_BUDGET,
+      workerConcurrency: e.SRE_WORKER_CONCURRENCY,
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { parseRedisUrl } from '../redis-url';
+
+/** The instance registry's vocabulary: one definition used by REST, MCP, CLI and activities. */
+
+export const ENVIRONMENTS = ['production', 'staging', 'development', 'test'] as const;
+export const USAGES = ['cache', 'session', 'queue', 'primary', 'analytics', 'pubsub', 'other'] as const;
+export const INSTANCE_TYPES = ['standalone', 'replica', 'cluster', 'sentinel', 'enterprise', 'unknown'] as const;
+
+const redisUrl = z
+  .string()
+  .max(2048, 'at most 2048 characters')
+  .superRefine((value, ctx) => {
+    try {
+      parseRedisUrl(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const selector = z.string().max(512, 'at most 512 characters').regex(/^[^\n\r]*$/, 'must be one line');
+
+export const instanceFieldsSchema = z.object({
+  name: label(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only'),
+  connection_url: redisUrl,
+  password: z.string().max(512, 'at most 512 characters').optional(),
+  environment: z.enum(ENVIRONMENTS).default('development'),
+  usage: z.enum(USAGES).default('cache'),
+  description: z.string().max(2000, 'at most 2000 characters').default(''),
+  instance_type: z.enum(INSTANCE_TYPES).default('unknown'),
+  /** Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}. */
+  monitoring_selector: selector.optional(),
+  /** Loki stream selector for this instance's logs, e.g. {app="redis",instance="cache-prod"}. */
+  logging_selector: selector.optional(),
+  notes: z.string().max(4000, 'at most 4000 characters').default(''),
+});
+
+export const instanceCreateSchema = instanceFieldsSchema.strict();
+export const instanceUpdateSchema = instanceFieldsSchema.partial().strict();
+
+export type InstanceCreate = z.input<typeof instanceCreateSchema>;
+export type InstanceUpdate = z.input<typeof instanceUpdateSchema>;
+
+/** What callers see: secrets masked, never the stored ciphertext. */
+export interface InstanceView {
+  id: string;
+  name: string;
+  connection_url: string;
+  has_password: boolean;
+  environment: (typeof ENVIRONMENTS)[number];
+  usage: (typeof USAGES)[number];
+  description: string;
+  instance_type: (typeof INSTANCE_TYPES)[number];
+  monitoring_selector?: string;
+  logging_selector?: string;
+  notes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What activities get after decryption, to connect. Never returned to callers or workflows. */
+export interface InstanceConnection {
+  id: string;
+  name: string;
+  url: string;
+  password?: string;
+  monitoringSelector?: string;
+  loggingSelector?: string;
+}

@@ -1,0 +1,209 @@
+import type Redis from 'ioredis';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { newId } from '../ids';
+import { maskRedisUrl, parseRedisUrl } from '../redis-url';
+import type { MasterKey, SealedSecret } from '../secrets/envelope';
+import {
+  instanceCreateSchema,
+  instanceUpdateSchema,
+  type InstanceConnection,
+  type InstanceCreate,
+  type InstanceUpdate,
+  type InstanceView,
+} from './model';
+import { parseOrThrow } from '../validation';
+
+/**
+ * Instance registry in the app Redis. Connection URL and password are sealed together with
+ * envelope encryption; the stored record never holds them in clear text.
+ */
+
+interface StoredInstance extends Omit<InstanceView, 'connection_url'> {
+  url_masked: string;
+  secret: SealedSecret;
+  fp: string;
+}
+
+interface SecretPayload {
+  url: string;
+  password?: string;
+}
+
+const KEY = (id: string) => `sre:instance:${id}`;
+const INDEX = 'sre:instances';
+const BY_FINGERPRINT = 'sre:instances:by-fp';
+const BY_NAME = 'sre:instances:by-name';
+
+function toView(stored: StoredInstance): InstanceView {
+  const { url_masked, secret: _secret, fp: _fp, ...rest } = stored;
+  return { ...rest, connection_url: url_masked };
+}
+
+export class InstanceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly masterKey: () => MasterKey,
+  ) {}
+
+  private async read(id: string): Promise<StoredInstance | undefined> {
+    const raw = await this.redis.get(KEY(id));
+    return raw ? (JSON.parse(raw) as StoredInstance) : undefined;
+  }
+
+  private async readOrThrow(id: string): Promise<StoredInstance> {
+    const stored = await this.read(id);
+    if (!stored) throw new NotFoundError('instance', id);
+    return stored;
+  }
+
+  private seal(payload: SecretPayload): { secret: SealedSecret; fp: string; url_masked: string; has_password: boolean } {
+    const key = this.masterKey();
+    const endpoint = parseRedisUrl(payload.url);
+    return {
+      secret: key.encrypt(JSON.stringify(payload)),
+      fp: key.fingerprint(payload.url),
+      url_masked: maskRedisUrl(payload.url),
+      has_password: endpoint.hasPassword || Boolean(payload.password),
+    };
+  }
+
+  async create(input: InstanceCreate): Promise<InstanceView> {
+    const fields = parseOrThrow(instanceCreateSchema, input);
+    const sealed = this.seal({ url: fields.connection_url, password: fields.password });
+    const now = new Date().toISOString();
+    const stored: StoredInstance = {
+      id: newId('inst'),
+      name: fields.name,
+      environment: fields.environment,
+      usage: fields.usage,
+      description: fields.description,
+      instance_type: fields.instance_type,
+      monitoring_selector: fields.monitoring_selector,
+      logging_selector: fields.logging_selector,
+      notes: fields.notes,
+      created_at: now,
+      updated_at: now,
+      ...sealed,
+    };
+    const claimed = await this.redis.hsetnx(BY_NAME, stored.name.toLowerCase(), stored.id);
+    if (!claimed) throw new ConflictError(`an instance named '${stored.name}' already exists`);
+    await this.redis
+      .multi()
+      .set(KEY(stored.id), JSON.stringify(stored))
+      .sadd(INDEX, stored.id)
+      .hset(BY_FINGERPRINT, stored.fp, stored.id)
+      .exec();
+    return toView(stored);
+  }
+
+  /** Finds the instance registered for this exact URL, or registers a minimal one. */
+  async ensureForUrl(url: string, name?: string): Promise<InstanceView> {
+    try {
+      parseRedisUrl(url);
+    } catch (err) {
+      throw new ValidationError(`redis_url: ${(err as Error).message}`, [{ field: 'redis_url', reason: (err as Error).message }]);
+    }
+    const existing = await this.redis.hget(BY_FINGERPRINT, this.masterKey().fingerprint(url));
+    if (existing) {
+      const stored = await this.read(existing);
+      if (stored) return toView(stored);
+    }
+    const endpoint = parseRedisUrl(url);
+    const base = name ?? `${endpoint.host}:${endpoint.port}${endpoint.db ? `/${endpoint.db}` : ''}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.create({ name: attempt === 0 ? base : `${base} (${attempt + 1})`, connection_url: url, environment: 'development', usage: 'cache' });
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  async get(id: string): Promise<InstanceView> {
+    return toView(await this.readOrThrow(id));
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(KEY(id))) === 1;
+  }
+
+  async list(filter: { environment?: string; usage?: string; search?: string } = {}): Promise<InstanceView[]> {
+    const ids = await this.redis.smembers(INDEX);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map(KEY));
+    const search = filter.search?.toLowerCase();
+    return raws
+      .filter((raw): raw is string => raw !== null)
+      .map((raw) => toView(JSON.parse(raw) as StoredInstance))
+      .filter((v) => !filter.environment || v.environment === filter.environment)
+      .filter((v) => !filter.usage || v.usage === filter.usage)
+      .filter((v) => !search || `${v.name} ${v.description}`.toLowerCase().includes(search))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async update(id: string, input: InstanceUpdate): Promise<InstanceView> {
+    const changes = parseOrThrow(instanceUpdateSchema, input);
+    const stored = await this.readOrThrow(id);
+    const next: StoredInstance = { ...stored, updated_at: new Date().toISOString() };
+    for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
+      if (changes[field] !== undefined) (next as unknown as Record<string, unknown>)[field] = changes[field];
+    }
+    if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
+      const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);
+      if (!claimed) throw new ConflictError(`an instance named '${changes.name}' already exists`);
+      await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
+    }
+    if (changes.name !== undefined) next.name = changes.name;
+    if (changes.connection_url !== undefined || changes.password !== undefined) {
+      const current = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
+      const sealed = this.seal({ url: changes.connection_url ?? current.url, password: changes.password ?? current.password });
+      Object.assign(next, sealed);
+      await this.redis.hdel(BY_FINGERPRINT, stored.fp);
+      await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
+    }
+    await this.redis.set(KEY(id), JSON.stringify(next));
+    return toView(next);
+  }
+
+  async delete(id: string): Promise<void> {
+    const stored = await this.readOrThrow(id);
+    await this.redis
+      .multi()
+      .del(KEY(id))
+      .srem(INDEX, id)
+      .hdel(BY_FINGERPRINT, stored.fp)
+      .hdel(BY_NAME, stored.name.toLowerCase())
+      .exec();
+  }
+
+  /** Decrypts connection details. Only activities call this, right before connecting. */
+  async resolve(id: string): Promise<InstanceConnection> {
+    const stored = await this.readOrThrow(id);
+    const secret = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
+    return {
+      id,
+      name: stored.name,
+      url: secret.url,
+      password: secret.password,
+      monitoringSelector: stored.monitoring_selector,
+      loggingSelector: stored.logging_selector,
+    };
+  }
+
+  /** Re-wraps every stored secret under a new master key. Returns how many were re-wrapped. */
+  async rotateMasterKey(next: MasterKey): Promise<number> {
+    const current = this.masterKey();
+    const ids = await this.redis.smembers(INDEX);
+    let rotated = 0;
+    for (const id of ids) {
+      const stored = await this.read(id);
+      if (!stored || stored.secret.kid === next.id) continue;
+      const url = (JSON.parse(current.decrypt(stored.secret)) as SecretPayload).url;
+      const fp = next.fingerprint(url);
+      const updated: StoredInstance = { ...stored, secret: current.rewrap(stored.secret, next), fp };
+      await this.redis.multi().set(KEY(id), JSON.stringify(updated)).hdel(BY_FINGERPRINT, stored.fp).hset(BY_FINGERPRINT, fp, id).exec();
+      rotated++;
+    }
+    return rotated;
+  }
+}

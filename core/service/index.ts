@@ -1,0 +1,29 @@
+import type { Client, Connection } from '@temporalio/client';
+import { openStores, type AppStores } from '../app-context';
+import type { Config } from '../config';
+import { connectTemporal } from '../temporal';
+import { TaskService } from './tasks';
+
+/** The service layer every front door (REST, MCP, CLI) is built on. */
+export interface Services {
+  config: Config;
+  temporal: Client;
+  stores: AppStores;
+  tasks: TaskService;
+  close(): Promise<void>;
+}
+
+export async function openServices(config: Config, existing: { temporal?: { client: Client; connection?: Connection }; stores?: AppStores } = {}): Promise<Services> {
+  const temporal = existing.temporal ?? (await connectTemporal(config));
+  const stores = existing.stores ?? openStores(config);
+  return {
+    config,
+    temporal: temporal.client,
+    stores,
+    tasks: new TaskService(config, temporal.client, stores),
+    close: async () => {
+      if (!existing.stores) await stores.close();
+      if (!existing.temporal) await temporal.connection?.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AGENT_CHOICES } from '../types';
+
+/** Request shapes shared by REST, MCP and CLI: one definition, one set of messages. */
+
+const id = (kind: string) => z.string().regex(new RegExp(`^${kind}_[A-Za-z0-9]{6,64}$`), `must be a ${kind} id like ${kind}_AbC123xyz`);
+
+export const taskIdSchema = id('task');
+export const threadIdSchema = id('thread');
+export const instanceIdSchema = id('inst');
+
+export const contextSchema = z
+  .record(z.string().max(64).regex(/^[\w.-]+$/, 'context keys are letters, digits, _ . -'), z.string().max(1000))
+  .refine((c) => Object.keys(c).length <= 20, 'at most 20 context entries');
+
+export const taskCreateSchema = z
+  .object({
+    message: z.string().trim().min(1, 'must not be empty').max(8000, 'at most 8000 characters'),
+    thread_id: threadIdSchema.optional(),
+    instance_id: instanceIdSchema.optional(),
+    agent: z.enum(AGENT_CHOICES as [string, ...string[]]).default('auto'),
+    context: contextSchema.optional(),
+  })
+  .strict();
+
+export type TaskCreate = z.input<typeof taskCreateSchema>;
+
+export const followUpSchema = z
+  .object({
+    message: z.string().trim().min(1, 'must not be empty').max(8000, 'at most 8000 characters'),
+    agent: z.enum(AGENT_CHOICES as [string, ...string[]]).default('auto'),
+    context: contextSchema.optional(),
+  })
+  .strict();
+
+export const taskListSchema = z
+  .object({
+    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']).optional(),
+    agent: z.enum(['chat', 'triage', 'knowledge']).optional(),
+    instance_id: instanceIdSchema.optional(),
+    thread_id: threadIdSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();

@@ -1,0 +1,230 @@
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { AppStores } from '../app-context';
+import type { Config } from '../config';
+import { NotFoundError } from '../errors';
+import { newId } from '../ids';
+import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
+import type { TaskRecord } from '../task-records';
+import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCallRecord, WorkflowStatus } from '../types';
+import { parseOrThrow } from '../validation';
+import { followUpSchema, taskCreateSchema, taskIdSchema, taskListSchema, threadIdSchema } from './schemas';
+
+/** Task creation, status, results and cancellation: the one implementation behind REST, MCP and CLI. */
+
+export interface SubmittedTask {
+  task_id: string;
+  thread_id: string;
+  status: 'queued';
+}
+
+export interface TaskView {
+  task_id: string;
+  thread_id: string;
+  message: string;
+  status: TaskStatus;
+  phase?: string;
+  agent?: string;
+  mode?: string;
+  instance_id?: string;
+  source: TaskSource;
+  result?: TaskResult;
+  error?: string;
+  tool_calls: Array<Pick<ToolCallRecord, 'tool' | 'ok' | 'summary' | 'durationMs' | 'topic'>>;
+  usage?: TaskResult['usage'];
+  topics?: WorkflowStatus['topics'];
+  created_at: string;
+  finished_at?: string;
+  workflow_url: string;
+}
+
+const STATUS_BY_TEMPORAL: Record<string, TaskStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'done',
+  FAILED: 'failed',
+  TIMED_OUT: 'failed',
+  TERMINATED: 'failed',
+  CANCELLED: 'cancelled',
+  CONTINUED_AS_NEW: 'running',
+};
+
+export class TaskService {
+  constructor(
+    private readonly config: Config,
+    private readonly temporal: Client,
+    private readonly stores: AppStores,
+  ) {}
+
+  workflowUrl(taskId: string): string {
+    return `${this.config.temporal.uiUrl}/namespaces/${this.config.temporal.namespace}/workflows/${encodeURIComponent(taskId)}`;
+  }
+
+  /** Validates, creates the thread and task record, and starts the task workflow. */
+  async submit(request: unknown, options: { source: TaskSource; forceOffline?: boolean } = { source: 'api' }): Promise<SubmittedTask> {
+    const body = parseOrThrow(taskCreateSchema, request);
+    if (body.instance_id && !(await this.stores.instances.exists(body.instance_id))) throw new NotFoundError('instance', body.instance_id);
+    let threadId = body.thread_id;
+    if (threadId) {
+      if (!(await this.stores.threads.exists(threadId))) throw new NotFoundError('thread', threadId);
+    } else {
+      threadId = newId('thread');
+      await this.stores.threads.create({ id: threadId, title: body.message, instanceId: body.instance_id });
+    }
+    const task: TaskInput = {
+      taskId: newId('task'),
+      threadId,
+      message: body.message,
+      instanceId: body.instance_id,
+      agent: body.agent as AgentChoice,
+      context: body.context,
+      source: options.source,
+      forceOffline: options.forceOffline,
+    };
+    await this.start(task);
+    return { task_id: task.taskId, thread_id: threadId, status: 'queued' };
+  }
+
+  /** A follow-up question on an existing thread, carrying its instance and prior context. */
+  async followUp(threadId: string, request: unknown, options: { source: TaskSource } = { source: 'api' }): Promise<SubmittedTask> {
+    parseOrThrow(threadIdSchema, threadId);
+    const body = parseOrThrow(followUpSchema, request);
+    const meta = await this.stores.threads.meta(threadId);
+    return this.submit({ ...body, thread_id: threadId, instance_id: meta.instanceId }, options);
+  }
+
+  /** Starts the workflow for a prepared task input (schedules reuse this shape). */
+  async start(task: TaskInput): Promise<void> {
+    await this.stores.tasks.create({ taskId: task.taskId, threadId: task.threadId, message: task.message, requestedAgent: task.agent, instanceId: task.instanceId, source: task.source, createdAt: new Date().toISOString() });
+    await this.temporal.workflow.start('taskWorkflow', {
+      taskQueue: this.config.temporal.taskQueue,
+      workflowId: task.taskId,
+      args: [task],
+      staticSummary: `${task.agent === 'auto' ? 'task' : task.agent}: ${task.message.slice(0, 160)}`,
+      staticDetails: `source: ${task.source}${task.instanceId ? `, instance: ${task.instanceId}` : ''}, thread: ${task.threadId}`,
+      typedSearchAttributes: [
+        { key: SA_STATUS, value: 'queued' },
+        { key: SA_AGENT, value: task.agent },
+        ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
+      ],
+    });
+  }
+
+  private async describe(taskId: string): Promise<WorkflowExecutionDescription | undefined> {
+    try {
+      return await this.temporal.workflow.getHandle(taskId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private async liveStatus(workflowId: string): Promise<WorkflowStatus | undefined> {
+    try {
+      return await this.temporal.workflow.getHandle(workflowId).query<WorkflowStatus>('status');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async get(taskId: string): Promise<TaskView> {
+    parseOrThrow(taskIdSchema, taskId);
+    const record = await this.stores.tasks.find(taskId);
+    const description = await this.describe(taskId);
+    if (!record && !description) throw new NotFoundError('task', taskId);
+    const base: TaskRecord = record ?? {
+      taskId,
+      threadId: '',
+      message: '',
+      requestedAgent: 'auto',
+      source: 'schedule',
+      createdAt: description!.startTime.toISOString(),
+    };
+    let status: TaskStatus = base.status ?? (description ? STATUS_BY_TEMPORAL[description.status.name] ?? 'running' : 'queued');
+    let live: WorkflowStatus | undefined;
+    if (description?.status.name === 'RUNNING') {
+      live = await this.liveStatus(taskId);
+      if (live?.childWorkflowId) {
+        const child = await this.liveStatus(live.childWorkflowId);
+        if (child) live = { ...child, childWorkflowId: live.childWorkflowId };
+      }
+      status = live && live.phase !== 'queued' ? 'running' : 'queued';
+    }
+    const calls = base.threadId ? (await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [] : [];
+    return {
+      task_id: taskId,
+      thread_id: base.threadId,
+      message: base.message,
+      status,
+      phase: live?.phase ?? (status === 'done' ? 'done' : status === 'failed' ? 'failed' : undefined),
+      agent: base.result?.agent ?? live?.agent,
+      mode: base.result?.mode ?? live?.mode,
+      instance_id: base.instanceId,
+      source: base.source,
+      result: base.result,
+      error: base.error,
+      tool_calls: calls.map((c) => ({ tool: c.tool, ok: c.ok, summary: c.summary, durationMs: c.durationMs, topic: c.topic })),
+      usage: base.result?.usage ?? live?.usage,
+      topics: live?.topics,
+      created_at: base.createdAt,
+      finished_at: base.finishedAt,
+      workflow_url: this.workflowUrl(taskId),
+    };
+  }
+
+  /** Waits for the task to finish (or the timeout) and returns its view. */
+  async wait(taskId: string, timeoutMs = 10 * 60_000): Promise<TaskView> {
+    const handle = this.temporal.workflow.getHandle(taskId);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      handle.result().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return this.get(taskId);
+  }
+
+  async cancel(taskId: string): Promise<TaskView> {
+    const view = await this.get(taskId);
+    if (view.status === 'queued' || view.status === 'running') await this.temporal.workflow.getHandle(taskId).cancel();
+    return this.get(taskId);
+  }
+
+  async list(query: unknown = {}): Promise<TaskView[]> {
+    const filter = parseOrThrow(taskListSchema, query);
+    const records = await this.stores.tasks.list({ limit: filter.status || filter.agent || filter.instance_id ? 500 : filter.limit, threadId: filter.thread_id });
+    const views: TaskView[] = [];
+    for (const record of records) {
+      if (filter.instance_id && record.instanceId !== filter.instance_id) continue;
+      const view = record.status
+        ? this.recordView(record)
+        : await this.get(record.taskId).catch(() => this.recordView(record));
+      if (filter.status && view.status !== filter.status) continue;
+      if (filter.agent && view.agent !== filter.agent) continue;
+      views.push(view);
+      if (views.length >= filter.limit) break;
+    }
+    return views;
+  }
+
+  private recordView(record: TaskRecord): TaskView {
+    return {
+      task_id: record.taskId,
+      thread_id: record.threadId,
+      message: record.message,
+      status: record.status ?? 'queued',
+      agent: record.result?.agent,
+      mode: record.result?.mode,
+      instance_id: record.instanceId,
+      source: record.source,
+      result: record.result,
+      error: record.error,
+      tool_calls: [],
+      usage: record.result?.usage,
+      created_at: record.createdAt,
+      finished_at: record.finishedAt,
+      workflow_url: this.workflowUrl(record.taskId),
+    };
+  }
+}

@@ -1,0 +1,167 @@
+import Redis from 'ioredis';
+import { SreError } from './errors';
+import type { InstanceConnection } from './instances/model';
+import { endpointLabel, parseRedisUrl } from './redis-url';
+
+/**
+ * The only way the agent talks to a target Redis. Every command is checked against an
+ * allow-list of read-only commands (and subcommands) before it is sent; anything else is
+ * refused locally and never reaches the server.
+ */
+
+const READ_COMMANDS: Record<string, true | readonly string[]> = {
+  PING: true,
+  INFO: true,
+  DBSIZE: true,
+  TIME: true,
+  ROLE: true,
+  LASTSAVE: true,
+  TYPE: true,
+  TTL: true,
+  PTTL: true,
+  EXISTS: true,
+  STRLEN: true,
+  LLEN: true,
+  HLEN: true,
+  SCARD: true,
+  ZCARD: true,
+  XLEN: true,
+  SCAN: true,
+  OBJECT: ['ENCODING', 'FREQ', 'IDLETIME', 'REFCOUNT'],
+  MEMORY: ['USAGE', 'STATS', 'DOCTOR'],
+  SLOWLOG: ['GET', 'LEN'],
+  LATENCY: ['LATEST', 'DOCTOR', 'HISTORY', 'HISTOGRAM'],
+  CLIENT: ['LIST', 'INFO', 'ID', 'GETNAME'],
+  CONFIG: ['GET'],
+  ACL: ['LIST', 'USERS', 'WHOAMI', 'LOG', 'CAT'],
+  CLUSTER: ['INFO', 'NODES', 'SHARDS', 'SLOTS', 'MYID', 'COUNTKEYSINSLOT'],
+  COMMAND: ['COUNT', 'INFO', 'DOCS'],
+  XINFO: ['STREAM', 'GROUPS', 'CONSUMERS'],
+  PUBSUB: ['CHANNELS', 'NUMSUB', 'NUMPAT', 'SHARDCHANNELS'],
+  FUNCTION: ['LIST', 'STATS'],
+  MODULE: ['LIST'],
+  SENTINEL: ['MASTERS', 'MASTER', 'REPLICAS', 'SENTINELS', 'CKQUORUM', 'GET-MASTER-ADDR-BY-NAME'],
+};
+
+/** A command was refused by the allow-list before reaching Redis. */
+export class RefusedCommandError extends SreError {
+  constructor(readonly command: string) {
+    super(`refused: '${command}' is not an allowed read-only command; the agent never sends writes or dangerous commands to a target`, 'refused_command');
+  }
+}
+
+/** The target could not be reached or answered in time: worth retrying. */
+export class TargetUnavailableError extends SreError {
+  constructor(message: string) {
+    super(message, 'target_unavailable');
+  }
+}
+
+/** The target answered with an error that retrying will not fix (auth, BUSY, bad arguments). */
+export class TargetCommandError extends SreError {
+  constructor(message: string, readonly reply: string) {
+    super(message, 'target_error');
+  }
+}
+
+export function checkAllowed(command: string, args: ReadonlyArray<string | number>): void {
+  const name = command.toUpperCase();
+  const rule = READ_COMMANDS[name];
+  const sub = args.length ? String(args[0]).toUpperCase() : '';
+  const label = rule === true || rule === undefined ? name : `${name} ${sub.slice(0, 40)}`.trim();
+  if (!rule) throw new RefusedCommandError(label);
+  if (rule !== true && !rule.includes(sub)) throw new RefusedCommandError(label);
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function describeFailure(err: unknown, where: string): Error {
+  const e = err as Error & { code?: string };
+  const message = e?.message ?? String(err);
+  if (e?.code && NETWORK_CODES.has(e.code)) {
+    const reason = e.code === 'ECONNREFUSED' ? 'connection refused (nothing listening: is the server down?)' : e.code;
+    return new TargetUnavailableError(`Redis at ${where} is unreachable: ${reason}`);
+  }
+  if (/Command timed out|connect ETIMEDOUT|Connection is closed|Stream isn't writeable|connection closed/i.test(message)) {
+    return new TargetUnavailableError(`Redis at ${where} did not answer in time (${message}); it may be blocked or overloaded`);
+  }
+  if (/max number of clients reached/i.test(message)) {
+    return new TargetUnavailableError(`Redis at ${where} refused the connection: ERR max number of clients reached (maxclients is exhausted)`);
+  }
+  if (/^LOADING/.test(message)) return new TargetUnavailableError(`Redis at ${where} is loading its dataset into memory`);
+  if (/^(NOAUTH|WRONGPASS)/.test(message)) return new TargetCommandError(`authentication to Redis at ${where} failed: ${message.split('.')[0]}; check the instance's password or ACL user`, message);
+  if (/^NOPERM/.test(message)) return new TargetCommandError(`the ACL user lacks permission: ${message}`, message);
+  if (/^BUSY/.test(message)) {
+    return new TargetCommandError(`Redis at ${where} replied BUSY: it is busy running a long Lua script or function and refuses every other command until it finishes or is stopped with SCRIPT KILL / FUNCTION KILL (SHUTDOWN NOSAVE if it already wrote)`, message);
+  }
+  if (/^MASTERDOWN/.test(message)) return new TargetCommandError(`Redis at ${where} replied MASTERDOWN: the link with its master is down and replica-serve-stale-data is off`, message);
+  return new TargetCommandError(`Redis at ${where} replied: ${message}`, message);
+}
+
+export interface TargetRedisOptions {
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export class TargetRedis {
+  private readonly client: Redis;
+  readonly label: string;
+
+  private constructor(connection: InstanceConnection, options: TargetRedisOptions) {
+    const endpoint = parseRedisUrl(connection.url);
+    this.label = endpointLabel(connection.url);
+    this.client = new Redis({
+      host: endpoint.host,
+      port: endpoint.port,
+      db: endpoint.db,
+      username: endpoint.username,
+      password: connection.password ?? (decodeURIComponent(new URL(connection.url).password) || undefined),
+      tls: endpoint.tls ? {} : undefined,
+      lazyConnect: true,
+      enableReadyCheck: false,
+      enableOfflineQueue: true,
+      autoResubscribe: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: options.connectTimeoutMs ?? 3_000,
+      commandTimeout: options.commandTimeoutMs ?? 10_000,
+      connectionName: 'sre-agent',
+    });
+    this.client.on('error', () => undefined); // surfaced per command instead
+  }
+
+  static async connect(connection: InstanceConnection, options: TargetRedisOptions = {}): Promise<TargetRedis> {
+    const target = new TargetRedis(connection, options);
+    try {
+      await target.client.connect();
+    } catch (err) {
+      target.client.disconnect();
+      throw describeFailure(err, target.label);
+    }
+    return target;
+  }
+
+  /** Sends one allow-listed command. Refused commands throw before anything is sent. */
+  async call(command: string, ...args: Array<string | number>): Promise<unknown> {
+    checkAllowed(command, args);
+    try {
+      return await this.client.call(command, ...args);
+    } catch (err) {
+      throw describeFailure(err, this.label);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+/** Opens a connection, runs fn, always closes. */
+export async function withTarget<T>(connection: InstanceConnection, fn: (redis: TargetRedis) => Promise<T>, options?: TargetRedisOptions): Promise<T> {
+  const redis = await TargetRedis.connect(connection, options);
+  try {
+    return await fn(redis);
+  } finally {
+    await redis.close();
+  }
+}

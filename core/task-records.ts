@@ -1,0 +1,74 @@
+import type Redis from 'ioredis';
+import { NotFoundError } from './errors';
+import type { AgentChoice, TaskResult, TaskSource, TaskStatus } from './types';
+
+/**
+ * A task's own record in the app Redis: who asked what, and (once finished) its outcome.
+ * Live status comes from Temporal; this record outlives workflow retention and lists fast.
+ */
+
+export interface TaskRecord {
+  taskId: string;
+  threadId: string;
+  message: string;
+  requestedAgent: AgentChoice;
+  instanceId?: string;
+  source: TaskSource;
+  createdAt: string;
+  finishedAt?: string;
+  status?: TaskStatus;
+  error?: string;
+  result?: TaskResult;
+}
+
+const KEY = (id: string) => `sre:task:${id}`;
+const INDEX = 'sre:tasks';
+const BY_THREAD = (threadId: string) => `sre:thread:${threadId}:tasks`;
+
+export class TaskRecordStore {
+  constructor(private readonly redis: Redis) {}
+
+  async create(record: TaskRecord): Promise<void> {
+    const score = Date.parse(record.createdAt);
+    await this.redis
+      .multi()
+      .set(KEY(record.taskId), JSON.stringify(record))
+      .zadd(INDEX, score, record.taskId)
+      .zadd(BY_THREAD(record.threadId), score, record.taskId)
+      .exec();
+  }
+
+  async find(taskId: string): Promise<TaskRecord | undefined> {
+    const raw = await this.redis.get(KEY(taskId));
+    return raw ? (JSON.parse(raw) as TaskRecord) : undefined;
+  }
+
+  async get(taskId: string): Promise<TaskRecord> {
+    const record = await this.find(taskId);
+    if (!record) throw new NotFoundError('task', taskId);
+    return record;
+  }
+
+  async finish(taskId: string, outcome: { status: TaskStatus; result?: TaskResult; error?: string }): Promise<void> {
+    const record = await this.get(taskId);
+    await this.redis.set(KEY(taskId), JSON.stringify({ ...record, ...outcome, finishedAt: new Date().toISOString() }));
+  }
+
+  async list(options: { limit?: number; threadId?: string } = {}): Promise<TaskRecord[]> {
+    const ids = await this.redis.zrevrange(options.threadId ? BY_THREAD(options.threadId) : INDEX, 0, (options.limit ?? 50) - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map(KEY));
+    return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as TaskRecord);
+  }
+
+  async idsForThread(threadId: string): Promise<string[]> {
+    return this.redis.zrange(BY_THREAD(threadId), 0, -1);
+  }
+
+  async deleteForThread(threadId: string): Promise<void> {
+    const ids = await this.idsForThread(threadId);
+    const tx = this.redis.multi().del(BY_THREAD(threadId));
+    for (const id of ids) tx.del(KEY(id)).zrem(INDEX, id);
+    await tx.exec();
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Domain types shared by workflows, activities and front doors.
+ * This file holds types and pure constants only: it crosses into the workflow bundle.
+ */
+
+export type AgentKind = 'chat' | 'triage' | 'knowledge';
+export type AgentChoice = AgentKind | 'auto';
+export const AGENT_CHOICES: readonly AgentChoice[] = ['auto', 'chat', 'triage', 'knowledge'];
+
+/** How a task was answered: by a model, or by the rules engine with no model. */
+export type AnswerMode = 'model' | 'offline';
+
+export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export type TaskSource = 'cli' | 'api' | 'mcp' | 'schedule' | 'eval' | 'test';
+
+export interface TaskInput {
+  taskId: string;
+  threadId: string;
+  message: string;
+  instanceId?: string;
+  agent: AgentChoice;
+  /** Free-form hints from the caller (e.g. "service: checkout"); never secrets. */
+  context?: Record<string, string>;
+  source: TaskSource;
+  /** Force the rules engine even when a model is configured (eval --offline). */
+  forceOffline?: boolean;
+}
+
+export interface RouteDecision {
+  agent: AgentKind;
+  via: 'explicit' | 'rules' | 'model';
+  reason: string;
+  mode: AnswerMode;
+}
+
+export type ModelTier = 'main' | 'mini' | 'nano';
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  calls: number;
+}
+
+export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, calls: 0 };
+
+/** OpenAI-compatible chat messages: what the workflow keeps as conversation state. */
+export interface ModelToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ModelToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+/** Retry families: each maps to activity options in workflows/activity-options.ts. */
+export type RetryClass = 'redis' | 'metrics' | 'logs' | 'knowledge' | 'mcp' | 'host';
+
+/** What the model (and the workflow) knows about a tool. The handler lives in activities/. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments, generated from the tool's zod schema. */
+  parameters: Record<string, unknown>;
+  retryClass: RetryClass;
+  /** Whether the tool needs a Redis instance (target) to work. */
+  needsInstance: boolean;
+  /** Tools that may change state are offered only when writes are explicitly allowed. */
+  access: 'read' | 'write';
+}
+
+/** Everything a tool activity receives: the caller's identity plus the model's arguments. */
+export interface ToolCallInput {
+  callId: string;
+  taskId: string;
+  threadId: string;
+  instanceId?: string;
+  /** Research topic this call belongs to, for threads and the UI. */
+  topic?: string;
+  args: unknown;
+}
+
+/** Bounded, structured output of a tool: what the model and the rules engine read. */
+export interface ToolOutput {
+  tool: string;
+  /** Compact structured data, bounded in size. */
+  data: unknown;
+  /** Set when the output was cut to stay within bounds, saying what was dropped. */
+  truncated?: string;
+}
+
+export interface ToolCallRecord {
+  callId: string;
+  tool: string;
+  args: unknown;
+  ok: boolean;
+  /** One line for humans: what the tool found or why it failed. */
+  summary: string;
+  startedAt: string;
+  durationMs: number;
+  topic?: string;
+}
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export type TopicCategory =
+  | 'memory'
+  | 'performance'
+  | 'connections'
+  | 'persistence'
+  | 'replication'
+  | 'configuration'
+  | 'security'
+  | 'cluster'
+  | 'keyspace'
+  | 'availability';
+
+export interface Evidence {
+  /** The tool that produced the value, e.g. redis_info. */
+  source: string;
+  /** The field or signal, e.g. errorstat_OOM. */
+  signal: string;
+  value: string | number;
+}
+
+/** One result of a health check: the unit of a diagnosis, offline or with a model. */
+export interface Finding {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  category: TopicCategory;
+  /** What is wrong and why it matters, in a sentence or two. */
+  detail: string;
+  evidence: Evidence[];
+  recommendation: string;
+  /** Exact commands an SRE can run to confirm or fix. */
+  commands: string[];
+  /** Runbook id in the knowledge base, when one covers this. */
+  runbook?: string;
+}
+
+/** A research topic of a deep triage. */
+export interface TopicPlan {
+  id: string;
+  title: string;
+  category: TopicCategory;
+  severity: Severity;
+  rationale: string;
+  /** Tools the research should start with (hints, not a limit). */
+  suggestedTools?: string[];
+}
+
+export type TopicState = 'pending' | 'running' | 'done' | 'failed';
+
+export interface TopicResult {
+  topic: TopicPlan;
+  state: 'done' | 'failed';
+  /** Markdown notes of what the research found. */
+  notes: string;
+  findings: Finding[];
+  toolCalls: number;
+  error?: string;
+  usage: TokenUsage;
+}
+
+/** The digest of the rules engine over the baseline tool outputs. */
+export interface BaselineDigest {
+  findings: Finding[];
+  /** Ids of checks that ran and passed. */
+  passed: string[];
+  /** Checks that could not run, with why (e.g. a field absent on this Redis version). */
+  skipped: Array<{ checkId: string; reason: string }>;
+  /** Key facts about the instance, e.g. version, role, memory. */
+  facts: Record<string, string | number>;
+  /** Tools that failed while collecting the baseline, with their error. */
+  toolErrors: Array<{ tool: string; error: string }>;
+}
+
+export interface Report {
+  title: string;
+  mode: AnswerMode;
+  summary: string;
+  findings: Finding[];
+  markdown: string;
+}
+
+export interface TaskResult {
+  taskId: string;
+  threadId: string;
+  agent: AgentKind;
+  mode: AnswerMode;
+  answer: string;
+  findings: Finding[];
+  usage: TokenUsage;
+  toolCalls: number;
+}
+
+/** Phases the status query reports. */
+export type TaskPhase =
+  | 'queued'
+  | 'routing'
+  | 'investigating'
+  | 'collecting-baseline'
+  | 'planning'
+  | 'researching'
+  | 'synthesizing'
+  | 'answering'
+  | 'done'
+  | 'failed';
+
+export interface WorkflowStatus {
+  phase: TaskPhase;
+  /** The agent child workflow doing the work, for its own detailed status. */
+  childWorkflowId?: string;
+  agent?: AgentKind;
+  mode?: AnswerMode;
+  topics: Array<{ id: string; title: string; state: TopicState }>;
+  toolCalls: Array<{ tool: string; ok: boolean; summary: string; topic?: string }>;
+  usage: TokenUsage;
+}
+
+/** Progress events written to a thread's Redis Stream, read by SSE/WebSocket clients. */
+export type ProgressEvent =
+  | { type: 'task_started'; taskId: string; message: string }
+  | { type: 'routed'; taskId: string; agent: AgentKind; mode: AnswerMode; reason: string }
+  | { type: 'phase'; taskId: string; phase: TaskPhase; detail?: string }
+  | { type: 'tool_call'; taskId: string; callId: string; tool: string; args: unknown; topic?: string }
+  | { type: 'tool_result'; taskId: string; callId: string; tool: string; ok: boolean; summary: string; durationMs: number; topic?: string }
+  | { type: 'topic'; taskId: string; topicId: string; title: string; state: TopicState }
+  | { type: 'answer'; taskId: string; answer: string }
+  | { type: 'task_done'; taskId: string; status: TaskStatus; error?: string };
+
+/** What a task learns when it begins: prior conversation and the worker's limits. */
+export interface TaskSetup {
+  /** Earlier turns of the thread (bounded), for follow-up questions. */
+  history: ChatMessage[];
+  /** Human label of the instance (name and host:port), never secret. */
+  instanceLabel?: string;
+  modelConfigured: boolean;
+  limits: { maxToolIterations: number; topicToolBudget: number };
+}
+
+/** What a workflow needs to know about a tool to schedule it. */
+export interface ToolRef {
+  name: string;
+  retryClass: RetryClass;
+}
+
+/** The answer an agent workflow hands back to the task workflow. */
+export interface AgentOutcome {
+  answer: string;
+  report: Report;
+  usage: TokenUsage;
+  toolCalls: number;
+  mode: AnswerMode;
+}
+
+/** Input shared by the agent child workflows. */
+export interface AgentInput {
+  task: TaskInput;
+  setup: TaskSetup;
+  route: RouteDecision;
+}

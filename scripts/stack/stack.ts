@@ -1,0 +1,192 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import Redis from 'ioredis';
+import type { Config } from '../../core/config';
+import { ensureLocalMasterKeyFile } from '../../core/secrets/master-key';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../core/search-attributes';
+import { installAll, temporalBinaryPath } from './install';
+import { writePrometheusConfig } from './prometheus-config';
+import { portOpen, runningPid, startDetached, stopPid, waitFor, which } from './processes';
+
+/**
+ * The local stack on loopback: Temporal dev server (SQLite under .data/, UI, search attributes),
+ * the app Redis, redis_exporter and Prometheus. `up` is idempotent, `down` stops only what `up`
+ * started (PID files), `status` probes each component.
+ */
+
+type Say = (line: string) => void;
+
+interface Component {
+  name: string;
+  address: string;
+  pidFile: string;
+  logFile: string;
+  start(): void;
+  healthy(): Promise<boolean>;
+  readyTimeoutMs: number;
+}
+
+async function temporalServing(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '1s' });
+    try {
+      const response = await connection.healthService.check({});
+      return response.status === 1; // SERVING
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function redisPing(port: number): Promise<boolean> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function binary(name: string): string {
+  return which(name) ?? `/usr/bin/${name}`;
+}
+
+export function components(config: Config): Component[] {
+  const data = config.dataDir;
+  const run = (name: string) => path.join(data, 'run', `${name}.pid`);
+  const log = (name: string) => path.join(data, 'logs', `${name}.log`);
+  const s = config.stack;
+  const exporterAddress = `127.0.0.1:${s.redisExporterPort}`;
+  return [
+    {
+      name: 'temporal',
+      address: `${config.temporal.address} (UI ${config.temporal.uiUrl})`,
+      pidFile: run('temporal'),
+      logFile: log('temporal'),
+      readyTimeoutMs: 90_000,
+      start() {
+        startDetached(
+          temporalBinaryPath(),
+          [
+            'server', 'start-dev',
+            '--ip', '127.0.0.1',
+            '--port', String(s.temporalPort),
+            '--ui-port', String(s.temporalUiPort),
+            '--db-filename', path.join(data, 'temporal.db'),
+            '--log-level', 'warn',
+            '--ui-disable-news-fetch',
+            ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
+          ],
+          { pidFile: this.pidFile, logFile: this.logFile },
+        );
+      },
+      healthy: () => temporalServing(`127.0.0.1:${s.temporalPort}`),
+    },
+    {
+      name: 'app-redis',
+      address: `redis://127.0.0.1:${s.appRedisPort}`,
+      pidFile: run('app-redis'),
+      logFile: log('app-redis'),
+      readyTimeoutMs: 20_000,
+      start() {
+        const dir = path.join(data, 'app-redis');
+        fs.mkdirSync(dir, { recursive: true });
+        startDetached(binary('redis-server'), ['--port', String(s.appRedisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 100', '--protected-mode', 'yes'], { pidFile: this.pidFile, logFile: this.logFile });
+      },
+      healthy: () => redisPing(s.appRedisPort),
+    },
+    {
+      name: 'redis-exporter',
+      address: `http://${exporterAddress}/metrics`,
+      pidFile: run('redis-exporter'),
+      logFile: log('redis-exporter'),
+      readyTimeoutMs: 20_000,
+      start() {
+        startDetached(binary('prometheus-redis-exporter'), [`--redis.addr=redis://127.0.0.1:${s.appRedisPort}`, `--web.listen-address=${exporterAddress}`], { pidFile: this.pidFile, logFile: this.logFile });
+      },
+      healthy: () => httpOk(`http://${exporterAddress}/metrics`),
+    },
+    {
+      name: 'prometheus',
+      address: config.prometheusUrl,
+      pidFile: run('prometheus'),
+      logFile: log('prometheus'),
+      readyTimeoutMs: 30_000,
+      start() {
+        const configFile = writePrometheusConfig(data, exporterAddress);
+        startDetached(
+          binary('prometheus'),
+          [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(data, 'prometheus', 'data')}`, `--web.listen-address=127.0.0.1:${s.prometheusPort}`, '--web.enable-lifecycle', '--storage.tsdb.retention.time=7d'],
+          { pidFile: this.pidFile, logFile: this.logFile },
+        );
+      },
+      healthy: () => httpOk(`http://127.0.0.1:${s.prometheusPort}/-/ready`),
+    },
+  ];
+}
+
+export interface ComponentStatus {
+  name: string;
+  address: string;
+  pid?: number;
+  healthy: boolean;
+  managed: boolean;
+}
+
+export async function stackStatus(config: Config): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components(config).map(async (c) => {
+      const pid = runningPid(c.pidFile);
+      return { name: c.name, address: c.address, pid, healthy: await c.healthy(), managed: pid !== undefined };
+    }),
+  );
+}
+
+export async function stackUp(config: Config, say: Say = () => undefined): Promise<ComponentStatus[]> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  installAll(say);
+  if (ensureLocalMasterKeyFile(config)) say(`created a local master key at ${config.masterKey.file} (mode 0600)`);
+  await Promise.all(
+    components(config).map(async (c) => {
+      if (await c.healthy()) {
+        say(`${c.name}: already running at ${c.address}`);
+        return;
+      }
+      if (runningPid(c.pidFile) === undefined) {
+        const port = Number(/:(\d+)/.exec(c.address)?.[1]);
+        if (port && (await portOpen(port))) throw new Error(`${c.name}: port ${port} is taken by another process; choose another port (see the configuration table in README)`);
+        say(`${c.name}: starting on ${c.address}`);
+        c.start();
+      }
+      await waitFor(c.name, () => c.healthy(), c.readyTimeoutMs, c.logFile);
+      say(`${c.name}: ready`);
+    }),
+  );
+  return stackStatus(config);
+}
+
+/** Stops the components, and anything else the stack's commands started (e.g. the demo Redis). */
+export async function stackDown(config: Config, say: Say = () => undefined): Promise<void> {
+  const runDir = path.join(config.dataDir, 'run');
+  const known = components(config).map((c) => c.pidFile);
+  const extras = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')).map((f) => path.join(runDir, f)).filter((f) => !known.includes(f)) : [];
+  for (const pidFile of [...extras, ...[...known].reverse()]) {
+    if (await stopPid(pidFile)) say(`${path.basename(pidFile, '.pid')}: stopped`);
+  }
+}

@@ -1,0 +1,90 @@
+import { NativeConnection, Runtime, DefaultLogger, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../core/config';
+import { createLogger, redact } from '../core/logger';
+import { createActivities } from '../activities';
+import { buildWorkerDeps } from './deps';
+
+/** The worker: registers every workflow and activity on the task queue. */
+
+let runtimeInstalled = false;
+
+/**
+ * Temporal's own logging, once per process: one line per event, credentials scrubbed. Expected
+ * tool failures are part of an investigation, so they are not dumped as stack traces.
+ */
+function installRuntime(level: LogLevel): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const logger = new DefaultLogger(level, ({ level: lvl, message, meta }) => {
+    const m = (meta ?? {}) as Record<string, unknown>;
+    const error = m.error instanceof Error ? m.error.message : m.error;
+    const where = [m.workflowType, m.activityType, m.workflowId].filter(Boolean).join(' ');
+    process.stderr.write(redact(`${new Date().toISOString()} ${lvl.padEnd(5)} [temporal] ${message}${where ? ` (${where})` : ''}${error ? `: ${String(error)}` : ''}`) + '\n');
+  });
+  try {
+    Runtime.install({ logger });
+  } catch {
+    // already installed by the host process (tests)
+  }
+}
+
+export interface WorkerHandle {
+  worker: Worker;
+  deps: ReturnType<typeof buildWorkerDeps>;
+  close(): Promise<void>;
+}
+
+export async function createWorker(
+  config: Config,
+  options: { workflowBundlePath?: string; taskQueue?: string; identity?: string; deps?: ReturnType<typeof buildWorkerDeps>; worker?: Partial<WorkerOptions>; logLevel?: LogLevel } = {},
+): Promise<WorkerHandle> {
+  installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'));
+  const deps = options.deps ?? buildWorkerDeps(config);
+  let connection: NativeConnection | undefined;
+  let worker: Worker;
+  try {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+      ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+      activities: createActivities(deps),
+      maxConcurrentActivityTaskExecutions: config.limits.workerConcurrency,
+      maxConcurrentWorkflowTaskExecutions: 200,
+      shutdownGraceTime: '10s',
+      ...options.worker,
+    });
+  } catch (err) {
+    await connection?.close().catch(() => undefined);
+    if (!options.deps) await deps.close();
+    throw err;
+  }
+  return {
+    worker,
+    deps,
+    close: async () => {
+      await deps.close();
+      await connection!.close();
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then drains in-flight activities and exits. */
+export async function runWorker(config: Config): Promise<void> {
+  const log = createLogger('worker', config.logLevel);
+  const handle = await createWorker(config);
+  const stop = () => {
+    log.info('shutting down: finishing in-flight activities');
+    handle.worker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log.info(`worker polling task queue '${config.temporal.taskQueue}' on ${config.temporal.address} (${config.model ? `model ${config.model.main}` : 'offline mode: rules engine'})`);
+  try {
+    await handle.worker.run();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { RetryClass } from '../core/types';
+
+/**
+ * Timeouts and retries per activity family. Unreachable backends retry with backoff; failures
+ * marked non-retryable (bad arguments, refused commands, auth) stop at once.
+ */
+export const TOOL_OPTIONS: Record<RetryClass, ActivityOptions> = {
+  redis: { startToCloseTimeout: '45s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
+  host: { startToCloseTimeout: '20s', retry: { initialInterval: '500ms', maximumAttempts: 2 } },
+  metrics: { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
+  logs: { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
+  knowledge: { startToCloseTimeout: '60s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
+  mcp: { startToCloseTimeout: '60s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 } },
+};
+
+/** Model calls: rate limits and 5xx back off for a while; a rejected request fails at once. */
+export const MODEL_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6, nonRetryableErrorTypes: ['ModelRequestRejected', 'ModelNotConfigured'] },
+};
+
+/** Thread and task bookkeeping in the app Redis, and the rules engine (pure CPU). */
+export const BOOKKEEPING_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+};

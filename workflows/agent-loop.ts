@@ -1,0 +1,52 @@
+import { NO_USAGE, type ChatMessage, type ModelTier, type TokenUsage } from '../core/types';
+import { addUsage } from '../core/usage';
+import { model } from './proxies';
+import { runModelToolCalls, type ToolCallContext } from './tool-calls';
+
+/**
+ * The tool-calling loop every model-driven agent runs: ask the model, run the tools it asks for
+ * (in parallel), hand back the results, until it answers. Caps on turns and on tool calls keep a
+ * confused model from looping forever; at the cap a final call answers with what was found.
+ */
+export interface LoopOptions {
+  ctx: ToolCallContext;
+  tier: ModelTier;
+  messages: ChatMessage[];
+  maxTurns: number;
+  /** Maximum tool calls over the whole loop (research topics have a budget). */
+  maxToolCalls?: number;
+}
+
+export interface LoopResult {
+  answer: string;
+  usage: TokenUsage;
+  toolCalls: number;
+  capped: boolean;
+}
+
+export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
+  const { ctx } = options;
+  const messages = [...options.messages];
+  const toolNames = ctx.tools.map((t) => t.name);
+  let usage = NO_USAGE;
+  let toolCalls = 0;
+  const budget = options.maxToolCalls ?? Number.POSITIVE_INFINITY;
+  for (let turn = 0; turn < options.maxTurns; turn++) {
+    const reply = await model.modelTurn({ tier: options.tier, messages, tools: toolNames });
+    usage = addUsage(usage, reply.usage);
+    ctx.status.addUsage(reply.usage);
+    messages.push(reply.message);
+    const calls = reply.message.tool_calls ?? [];
+    if (calls.length === 0) return { answer: reply.message.content ?? '', usage, toolCalls, capped: false };
+    const allowed = calls.slice(0, Math.max(0, budget - toolCalls));
+    const refused = calls.slice(allowed.length).map((c): ChatMessage => ({ role: 'tool', tool_call_id: c.id, content: JSON.stringify({ error: 'tool-call budget exhausted; answer with what you have' }) }));
+    toolCalls += allowed.length;
+    messages.push(...(await runModelToolCalls(ctx, allowed)), ...refused);
+    if (toolCalls >= budget) break;
+  }
+  messages.push({ role: 'user', content: 'You have reached the limit of tool calls. Answer now with what you found, and say what remains unverified.' });
+  const final = await model.modelTurn({ tier: options.tier, messages, tools: [] });
+  usage = addUsage(usage, final.usage);
+  ctx.status.addUsage(final.usage);
+  return { answer: final.message.content ?? '', usage, toolCalls, capped: true };
+}

@@ -1,0 +1,89 @@
+import { executeChild } from '@temporalio/workflow';
+import { SA_AGENT, SA_INSTANCE } from '../core/search-attributes';
+import { NO_USAGE, type AgentInput, type AgentOutcome, type TopicPlan, type TopicResult } from '../core/types';
+import { collectBaseline } from './baseline';
+import { bookkeeping, model } from './proxies';
+import { researchTopicWorkflow } from './research-topic';
+import { StatusTracker } from './status';
+import { failureMessage } from './tool-calls';
+
+/**
+ * Deep triage: baseline (every rule check) → plan research topics → research them in parallel
+ * child workflows → synthesize a report. A topic that fails is reported as failed; the triage
+ * still completes. Offline, the rule report grouped by topic is the result.
+ */
+export async function deepTriageWorkflow(input: AgentInput): Promise<AgentOutcome> {
+  const { task, setup, route } = input;
+  const status = new StatusTracker();
+  Object.assign(status.state, { agent: 'triage', mode: route.mode });
+  const tools = await bookkeeping.describeTools({ agent: 'triage', withInstance: Boolean(task.instanceId) });
+  const target = setup.instanceLabel ?? 'this Redis';
+  const progress = (phase: typeof status.state.phase, detail?: string) => {
+    status.phase(phase, detail);
+    return bookkeeping.reportProgress({ threadId: task.threadId, event: { type: 'phase', taskId: task.taskId, phase, detail } });
+  };
+
+  await progress('collecting-baseline', 'running every health check');
+  const digest = await collectBaseline({ task, tools, status });
+
+  if (route.mode === 'offline') {
+    await progress('synthesizing', 'offline rule report');
+    const report = await bookkeeping.renderOfflineAnswer({ agent: 'triage', digest, question: task.message, target });
+    status.phase('done');
+    return { answer: report.markdown, report, usage: NO_USAGE, toolCalls: status.state.toolCalls.length, mode: 'offline' };
+  }
+
+  await progress('planning');
+  let topics: TopicPlan[];
+  try {
+    const plan = await model.planTopics({ question: task.message, digest });
+    status.addUsage(plan.usage);
+    topics = plan.topics;
+  } catch (err) {
+    topics = await bookkeeping.deriveTopics({ digest });
+    status.describe(`planning failed (${failureMessage(err)}); topics derived from the baseline`);
+  }
+  status.state.topics = topics.map((t) => ({ id: t.id, title: t.title, state: 'pending' }));
+
+  await progress('researching', `${topics.length} topics in parallel`);
+  const setTopic = (topic: TopicPlan, state: 'running' | 'done' | 'failed') => {
+    status.state.topics = status.state.topics.map((t) => (t.id === topic.id ? { ...t, state } : t));
+    status.describe();
+    return bookkeeping.reportProgress({ threadId: task.threadId, event: { type: 'topic', taskId: task.taskId, topicId: topic.id, title: topic.title, state } });
+  };
+  const results = await Promise.all(
+    topics.map(async (topic, i): Promise<TopicResult> => {
+      await setTopic(topic, 'running');
+      let result: TopicResult;
+      try {
+        result = await executeChild(researchTopicWorkflow, {
+          args: [{ task, setup, topic, digest }],
+          workflowId: `${task.taskId}-topic-${i + 1}`,
+          staticSummary: `research topic: ${topic.title}`,
+          typedSearchAttributes: [
+            { key: SA_AGENT, value: 'triage' },
+            ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
+          ],
+        });
+      } catch (err) {
+        result = { topic, state: 'failed', notes: '', findings: [], toolCalls: 0, error: failureMessage(err), usage: NO_USAGE };
+      }
+      status.addUsage(result.usage);
+      await setTopic(topic, result.state);
+      return result;
+    }),
+  );
+
+  await progress('synthesizing');
+  let report;
+  try {
+    const synthesis = await model.synthesizeReport({ question: task.message, digest, topics: results, target });
+    status.addUsage(synthesis.usage);
+    report = synthesis.report;
+  } catch (err) {
+    report = await bookkeeping.fallbackReport({ digest, topics: results, target, why: failureMessage(err) });
+  }
+  status.phase('done');
+  const toolCalls = status.state.toolCalls.length + results.reduce((n, r) => n + r.toolCalls, 0);
+  return { answer: report.markdown, report, usage: status.state.usage, toolCalls, mode: 'model' };
+}

@@ -1,0 +1,7 @@
+/** The workflow bundle's entry: every workflow type the worker registers. */
+export { taskWorkflow } from './task';
+export { chatWorkflow } from './chat';
+export { knowledgeWorkflow } from './knowledge';
+export { deepTriageWorkflow } from './deep-triage';
+export { researchTopicWorkflow } from './research-topic';
+export { statusQuery } from './status';

@@ -1,0 +1,38 @@
+import type { BaselineDigest, TaskInput, TaskSetup, TopicPlan, TopicResult } from '../core/types';
+import { digestText } from '../core/digest-text';
+import { researchSystemPrompt } from '../core/prompts';
+import { runToolLoop } from './agent-loop';
+import { bookkeeping } from './proxies';
+import { StatusTracker } from './status';
+
+export interface ResearchInput {
+  task: TaskInput;
+  setup: TaskSetup;
+  topic: TopicPlan;
+  digest: BaselineDigest;
+}
+
+/** One research topic of a deep triage: its own tool loop (mini model) within a tool-call budget. */
+export async function researchTopicWorkflow(input: ResearchInput): Promise<TopicResult> {
+  const { task, setup, topic, digest } = input;
+  const status = new StatusTracker();
+  Object.assign(status.state, { agent: 'triage', mode: 'model' });
+  status.phase('researching', topic.title);
+  const tools = await bookkeeping.describeTools({ agent: 'triage', withInstance: Boolean(task.instanceId) });
+  const related = { ...digest, findings: digest.findings.filter((f) => f.category === topic.category) };
+  const loop = await runToolLoop({
+    ctx: { task, tools, status, topic: topic.title },
+    tier: 'mini',
+    maxTurns: setup.limits.topicToolBudget + 1,
+    maxToolCalls: setup.limits.topicToolBudget,
+    messages: [
+      { role: 'system', content: researchSystemPrompt(topic, setup.instanceLabel) },
+      {
+        role: 'user',
+        content: `Question: ${task.message}\n\nBaseline findings for this topic:\n${digestText(related)}\n\n${topic.suggestedTools?.length ? `Suggested tools: ${topic.suggestedTools.join(', ')}\n` : ''}Research the topic "${topic.title}".`,
+      },
+    ],
+  });
+  status.phase('done');
+  return { topic, state: 'done', notes: loop.answer, findings: related.findings, toolCalls: loop.toolCalls, usage: loop.usage };
+}

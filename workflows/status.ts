@@ -1,0 +1,39 @@
+import { defineQuery, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { NO_USAGE, type TaskPhase, type TokenUsage, type WorkflowStatus } from '../core/types';
+import { addUsage } from '../core/usage';
+
+/** The `status` query of every workflow, and the "current details" line of the Temporal UI. */
+export const statusQuery = defineQuery<WorkflowStatus>('status');
+
+export class StatusTracker {
+  readonly state: WorkflowStatus = { phase: 'queued', topics: [], toolCalls: [], usage: NO_USAGE };
+
+  constructor() {
+    setHandler(statusQuery, () => this.state);
+  }
+
+  phase(phase: TaskPhase, detail?: string): void {
+    this.state.phase = phase;
+    this.describe(detail);
+  }
+
+  addUsage(usage: TokenUsage): void {
+    this.state.usage = addUsage(this.state.usage, usage);
+  }
+
+  toolCall(call: { tool: string; ok: boolean; summary: string; topic?: string }): void {
+    this.state.toolCalls.push(call);
+    this.describe();
+  }
+
+  /** Markdown shown on the workflow's page in the Temporal UI. */
+  describe(detail?: string): void {
+    const s = this.state;
+    const lines = [`**Phase:** ${s.phase}${detail ? ` — ${detail}` : ''}`];
+    if (s.agent) lines.push(`**Agent:** ${s.agent} (${s.mode ?? 'pending'})`);
+    if (s.topics.length) lines.push(`**Topics:** ${s.topics.map((t) => `${t.title} [${t.state}]`).join(', ')}`);
+    if (s.toolCalls.length) lines.push(`**Tool calls:** ${s.toolCalls.length} (${s.toolCalls.filter((c) => !c.ok).length} failed); last: ${s.toolCalls.at(-1)!.tool}`);
+    if (s.usage.calls) lines.push(`**Model:** ${s.usage.calls} call(s), ${s.usage.totalTokens} tokens`);
+    setCurrentDetails(lines.join('\n\n'));
+  }
+}

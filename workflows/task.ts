@@ -1,0 +1,66 @@
+import { ApplicationFailure, CancellationScope, executeChild, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
+import type { AgentKind, TaskInput, TaskResult } from '../core/types';
+import { chatWorkflow } from './chat';
+import { deepTriageWorkflow } from './deep-triage';
+import { knowledgeWorkflow } from './knowledge';
+import { bookkeeping } from './proxies';
+import { StatusTracker } from './status';
+import { failureMessage } from './tool-calls';
+
+const AGENTS = { chat: chatWorkflow, triage: deepTriageWorkflow, knowledge: knowledgeWorkflow } as const;
+const AGENT_TITLES: Record<AgentKind, string> = { chat: 'chat', triage: 'deep triage', knowledge: 'knowledge' };
+
+/**
+ * A task: one question, answered by the agent the router picks, recorded in a thread.
+ * Task id = workflow id. The agent runs as a child workflow so its history stands on its own.
+ */
+export async function taskWorkflow(task: TaskInput): Promise<TaskResult> {
+  const status = new StatusTracker();
+  upsertSearchAttributes([{ key: SA_STATUS, value: 'running' }]);
+  try {
+    status.phase('routing');
+    const setup = await bookkeeping.beginTask(task);
+    const route = await bookkeeping.routeTask(task);
+    Object.assign(status.state, { agent: route.agent, mode: route.mode });
+    upsertSearchAttributes([{ key: SA_AGENT, value: route.agent }]);
+    const childId = `${workflowInfo().workflowId}-${route.agent}`;
+    status.state.childWorkflowId = childId;
+    status.phase('investigating', route.reason);
+    const outcome = await executeChild(AGENTS[route.agent], {
+      args: [{ task, setup, route }],
+      workflowId: childId,
+      staticSummary: `${AGENT_TITLES[route.agent]}${route.mode === 'offline' ? ' (offline)' : ''}: ${task.message.slice(0, 120)}`,
+      typedSearchAttributes: [
+        { key: SA_AGENT, value: route.agent },
+        { key: SA_STATUS, value: 'running' },
+        ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
+      ],
+    });
+    status.addUsage(outcome.usage);
+    const result: TaskResult = {
+      taskId: task.taskId,
+      threadId: task.threadId,
+      agent: route.agent,
+      mode: outcome.mode,
+      answer: outcome.answer,
+      findings: outcome.report.findings,
+      usage: outcome.usage,
+      toolCalls: outcome.toolCalls,
+    };
+    await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
+    upsertSearchAttributes([{ key: SA_STATUS, value: 'done' }]);
+    status.phase('done');
+    return result;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    const message = cancelled ? 'cancelled by request' : failureMessage(err);
+    await CancellationScope.nonCancellable(async () => {
+      await bookkeeping.finishTask({ task, status: cancelled ? 'cancelled' : 'failed', error: message });
+    });
+    upsertSearchAttributes([{ key: SA_STATUS, value: cancelled ? 'cancelled' : 'failed' }]);
+    status.phase('failed', message);
+    if (cancelled) throw err;
+    throw ApplicationFailure.nonRetryable(message, 'TaskFailed');
+  }
+}

@@ -1,0 +1,63 @@
+import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import type { ChatMessage, ModelToolCall, TaskInput, ToolOutput, ToolRef } from '../core/types';
+import { toolActivity } from './proxies';
+import type { StatusTracker } from './status';
+
+/** Running tool calls from a workflow: each call is its own activity, a batch runs in parallel. */
+
+export interface ToolCallContext {
+  task: TaskInput;
+  tools: ToolRef[];
+  status: StatusTracker;
+  topic?: string;
+}
+
+export type ToolCallOutcome = { ok: true; output: ToolOutput } | { ok: false; error: string };
+
+/** The failure message a model (and a report) should see: the tool's own words, not Temporal's wrapper. */
+export function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function brief(args: unknown): string {
+  const text = JSON.stringify(args ?? {});
+  return text === '{}' ? '' : ` ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+}
+
+export async function callTool(ctx: ToolCallContext, name: string, args: unknown): Promise<ToolCallOutcome> {
+  const ref = ctx.tools.find((t) => t.name === name);
+  if (!ref) {
+    const error = `unknown tool '${name}'; available: ${ctx.tools.map((t) => t.name).join(', ')}`;
+    ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic });
+    return { ok: false, error };
+  }
+  const input = { callId: uuid4(), taskId: ctx.task.taskId, threadId: ctx.task.threadId, instanceId: ctx.task.instanceId, topic: ctx.topic, args };
+  try {
+    const output = await toolActivity(ref.name, ref.retryClass).executeWithOptions({ summary: `${name}${brief(args)}` }, [input]);
+    ctx.status.toolCall({ tool: name, ok: true, summary: output.truncated ? 'ok (truncated)' : 'ok', topic: ctx.topic });
+    return { ok: true, output };
+  } catch (err) {
+    const error = failureMessage(err);
+    ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic });
+    return { ok: false, error };
+  }
+}
+
+/** Runs a model turn's tool calls concurrently and returns the tool messages for the next turn. */
+export async function runModelToolCalls(ctx: ToolCallContext, calls: ModelToolCall[]): Promise<ChatMessage[]> {
+  return Promise.all(
+    calls.map(async (call): Promise<ChatMessage> => {
+      let args: unknown;
+      try {
+        args = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
+      } catch {
+        return { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: `arguments for ${call.function.name} were not valid JSON: ${call.function.arguments.slice(0, 200)}` }) };
+      }
+      const outcome = await callTool(ctx, call.function.name, args);
+      const content = outcome.ok ? JSON.stringify(outcome.output.truncated ? { data: outcome.output.data, truncated: outcome.output.truncated } : outcome.output.data) : JSON.stringify({ error: outcome.error });
+      return { role: 'tool', tool_call_id: call.id, content };
+    }),
+  );
+}
