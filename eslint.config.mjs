@@ -35,13 +35,13 @@ export default tseslint.config(
         patterns: [
           { group: ['node:*'], message: 'Workflows must be deterministic: no Node APIs. Do I/O in an activity.' },
           { group: ioLibraries, message: 'Workflows must not do I/O. Call an activity instead.' },
-          { group: ['../activities/*', '../activities/**', '!../activities/*.types'], message: 'Import activities as types only (import type).', allowTypeImports: true },
+          { group: ['../activities', '../activities/*', '../activities/**'], message: 'Import activities as types only (import type).', allowTypeImports: true },
         ],
       }],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', module: 'writable', require: 'readonly' } },
   },
 );

@@ -11,10 +11,8 @@ export async function collectBaseline(ctx: ToolCallContext): Promise<BaselineDig
   const outputs: Record<string, ToolCallOutcome> = {};
   const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool));
   await Promise.all(offered.map(async (c) => (outputs[c.tool] = await callTool(ctx, c.tool, c.args))));
-  let { digest, followUps } = await bookkeeping.evaluateBaseline({ outputs });
-  if (followUps.length) {
-    await Promise.all(followUps.map(async (f) => (outputs[f.tool] = await callTool(ctx, f.tool, f.args))));
-    ({ digest } = await bookkeeping.evaluateBaseline({ outputs }));
-  }
-  return digest;
+  const first = await bookkeeping.evaluateBaseline({ outputs });
+  if (first.followUps.length === 0) return first.digest;
+  await Promise.all(first.followUps.map(async (f) => (outputs[f.tool] = await callTool(ctx, f.tool, f.args))));
+  return (await bookkeeping.evaluateBaseline({ outputs })).digest;
 }

@@ -1,4 +1,5 @@
-import { defineQuery, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { SA_STATUS } from '../core/search-attributes';
 import { NO_USAGE, type TaskPhase, type TokenUsage, type WorkflowStatus } from '../core/types';
 import { addUsage } from '../core/usage';
 
@@ -12,8 +13,10 @@ export class StatusTracker {
     setHandler(statusQuery, () => this.state);
   }
 
+  /** Moves to a phase; the final ones are also written to the SreStatus search attribute. */
   phase(phase: TaskPhase, detail?: string): void {
     this.state.phase = phase;
+    if (phase === 'done' || phase === 'failed') upsertSearchAttributes([{ key: SA_STATUS, value: phase }]);
     this.describe(detail);
   }
 

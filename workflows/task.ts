@@ -49,7 +49,6 @@ export async function taskWorkflow(task: TaskInput): Promise<TaskResult> {
       toolCalls: outcome.toolCalls,
     };
     await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
-    upsertSearchAttributes([{ key: SA_STATUS, value: 'done' }]);
     status.phase('done');
     return result;
   } catch (err) {
@@ -58,9 +57,11 @@ export async function taskWorkflow(task: TaskInput): Promise<TaskResult> {
     await CancellationScope.nonCancellable(async () => {
       await bookkeeping.finishTask({ task, status: cancelled ? 'cancelled' : 'failed', error: message });
     });
-    upsertSearchAttributes([{ key: SA_STATUS, value: cancelled ? 'cancelled' : 'failed' }]);
     status.phase('failed', message);
-    if (cancelled) throw err;
+    if (cancelled) {
+      upsertSearchAttributes([{ key: SA_STATUS, value: 'cancelled' }]);
+      throw err;
+    }
     throw ApplicationFailure.nonRetryable(message, 'TaskFailed');
   }
 }

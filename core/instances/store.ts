@@ -19,7 +19,6 @@ import { parseOrThrow } from '../validation';
  */
 
 interface StoredInstance extends Omit<InstanceView, 'connection_url'> {
-  url_masked: string;
   secret: SealedSecret;
   fp: string;
 }
@@ -34,16 +33,19 @@ const INDEX = 'sre:instances';
 const BY_FINGERPRINT = 'sre:instances:by-fp';
 const BY_NAME = 'sre:instances:by-name';
 
-function toView(stored: StoredInstance): InstanceView {
-  const { url_masked, secret: _secret, fp: _fp, ...rest } = stored;
-  return { ...rest, connection_url: url_masked };
-}
 
 export class InstanceStore {
   constructor(
     private readonly redis: Redis,
     private readonly masterKey: () => MasterKey,
   ) {}
+
+  /** The caller's view: even the masked URL (host, port, user) is only kept encrypted at rest. */
+  private toView(stored: StoredInstance): InstanceView {
+    const { secret, fp: _fp, ...rest } = stored;
+    const payload = JSON.parse(this.masterKey().decrypt(secret)) as SecretPayload;
+    return { ...rest, connection_url: maskRedisUrl(payload.url) };
+  }
 
   private async read(id: string): Promise<StoredInstance | undefined> {
     const raw = await this.redis.get(KEY(id));
@@ -56,13 +58,12 @@ export class InstanceStore {
     return stored;
   }
 
-  private seal(payload: SecretPayload): { secret: SealedSecret; fp: string; url_masked: string; has_password: boolean } {
+  private seal(payload: SecretPayload): { secret: SealedSecret; fp: string; has_password: boolean } {
     const key = this.masterKey();
     const endpoint = parseRedisUrl(payload.url);
     return {
       secret: key.encrypt(JSON.stringify(payload)),
       fp: key.fingerprint(payload.url),
-      url_masked: maskRedisUrl(payload.url),
       has_password: endpoint.hasPassword || Boolean(payload.password),
     };
   }
@@ -93,7 +94,7 @@ export class InstanceStore {
       .sadd(INDEX, stored.id)
       .hset(BY_FINGERPRINT, stored.fp, stored.id)
       .exec();
-    return toView(stored);
+    return this.toView(stored);
   }
 
   /** Finds the instance registered for this exact URL, or registers a minimal one. */
@@ -106,7 +107,7 @@ export class InstanceStore {
     const existing = await this.redis.hget(BY_FINGERPRINT, this.masterKey().fingerprint(url));
     if (existing) {
       const stored = await this.read(existing);
-      if (stored) return toView(stored);
+      if (stored) return this.toView(stored);
     }
     const endpoint = parseRedisUrl(url);
     const base = name ?? `${endpoint.host}:${endpoint.port}${endpoint.db ? `/${endpoint.db}` : ''}`;
@@ -120,7 +121,7 @@ export class InstanceStore {
   }
 
   async get(id: string): Promise<InstanceView> {
-    return toView(await this.readOrThrow(id));
+    return this.toView(await this.readOrThrow(id));
   }
 
   async exists(id: string): Promise<boolean> {
@@ -134,7 +135,7 @@ export class InstanceStore {
     const search = filter.search?.toLowerCase();
     return raws
       .filter((raw): raw is string => raw !== null)
-      .map((raw) => toView(JSON.parse(raw) as StoredInstance))
+      .map((raw) => this.toView(JSON.parse(raw) as StoredInstance))
       .filter((v) => !filter.environment || v.environment === filter.environment)
       .filter((v) => !filter.usage || v.usage === filter.usage)
       .filter((v) => !search || `${v.name} ${v.description}`.toLowerCase().includes(search))
@@ -162,7 +163,7 @@ export class InstanceStore {
       await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
     }
     await this.redis.set(KEY(id), JSON.stringify(next));
-    return toView(next);
+    return this.toView(next);
   }
 
   async delete(id: string): Promise<void> {

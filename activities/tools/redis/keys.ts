@@ -31,6 +31,7 @@ export interface KeyFacts {
 }
 
 export function printableKey(key: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters in key names are exactly what we strip
   const clean = key.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
 }

@@ -1,0 +1,1 @@
+export { startEphemeralRedis as startRedis, type EphemeralRedis } from '../../scripts/ephemeral-redis';
