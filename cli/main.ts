@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
+import { registerEval } from './commands/eval';
 import { registerQuery } from './commands/query';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
@@ -13,6 +14,7 @@ const program = new Command()
 
 registerQuery(program);
 registerDemo(program);
+registerEval(program);
 registerStack(program);
 registerWorker(program);
 

@@ -60,7 +60,8 @@ function factsLine(digest: BaselineDigest): string {
 export function renderTriageReport(digest: BaselineDigest, target: string): Report {
   const findings = [...digest.findings].sort(bySeverity);
   const summary = verdict(findings);
-  const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${summary}`, '', `Instance: ${factsLine(digest)}`];
+  const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${summary}`];
+  if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
   const categories = [...new Set(findings.map((f) => f.category))];
   if (findings.length) lines.push('', '## Findings by topic');
   for (const category of categories) {
@@ -97,7 +98,7 @@ export function renderChatAnswer(digest: BaselineDigest, question: string, targe
   const lines = [OFFLINE_LABEL, '', `**${target}:** ${summary}`];
   for (const f of chosen) lines.push('', formatFinding(f, '###'));
   if (others.length) lines.push('', `Also noticed: ${others.map((f) => `${f.title} (${f.severity})`).join('; ')}.`);
-  lines.push('', `Instance: ${factsLine(digest)}`);
+  if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
   if (digest.toolErrors.length && !chosen.some((f) => f.category === 'availability')) {
     lines.push('', `Some diagnostics failed: ${digest.toolErrors.map((e) => `${e.tool} (${e.error.slice(0, 100)})`).join('; ')}`);
   }

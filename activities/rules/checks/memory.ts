@@ -146,7 +146,7 @@ export const hostMemory: Check = {
         finding(this, {
           title: 'No maxmemory limit set',
           severity: 'info',
-          detail: `maxmemory is 0 (unlimited): Redis can grow until the host (${bytes(total)}) runs out of memory, and no eviction policy ever applies.`,
+          detail: `maxmemory is 0 (unlimited): Redis can grow until it exhausts the host's ${bytes(total)} of RAM, and no eviction policy ever applies.`,
           evidence: [ev('redis_info', 'maxmemory', 0), ev('redis_info', 'total_system_memory', total)],
           recommendation: 'Set maxmemory to a deliberate limit with an eviction policy that matches the usage (allkeys-lru for caches).',
           commands: ['CONFIG SET maxmemory <bytes>', 'CONFIG REWRITE'],
@@ -192,14 +192,15 @@ export const fragmentation: Check = {
     const rss = b.num('used_memory_rss');
     if (ratio === undefined) return skip('mem_fragmentation_ratio not available');
     const excess = fragBytes ?? (rss !== undefined && used !== undefined ? rss - used : 0);
-    if (ratio <= 1.4 || excess < 10 * 1048576) return pass();
+    // Like MEMORY DOCTOR, ignore near-empty instances: allocator baseline dominates their RSS.
+    if (ratio <= 1.4 || excess < 10 * 1048576 || (used ?? 0) < 5 * 1048576) return pass();
     const allocRatio = b.num('allocator_frag_ratio');
     const peak = b.num('used_memory_peak');
     const defrag = b.config('activedefrag') ?? 'unknown';
     return fail(
       finding(this, {
         title: `High memory fragmentation: RSS ${bytes(rss)} for ${bytes(used)} of data (ratio ${ratio})`,
-        severity: ratio > 2 ? 'warning' : 'info',
+        severity: ratio > 2 && excess >= 64 * 1048576 ? 'warning' : 'info',
         detail: `The process holds ${bytes(excess)} more than the dataset needs. This is not a memory leak: after keys are deleted or expire, the allocator (jemalloc) keeps the freed pages${peak && used && peak > used * 1.5 ? `; memory peaked at ${bytes(peak)} before shrinking to ${bytes(used)}` : ''}${allocRatio !== undefined ? ` (allocator_frag_ratio ${allocRatio})` : ''}. Active defragmentation is ${defrag === 'yes' ? 'on' : 'off'}.`,
         evidence: [ev('redis_info', 'mem_fragmentation_ratio', ratio), ev('redis_info', 'mem_fragmentation_bytes', excess), ev('redis_info', 'used_memory', used ?? 'unknown'), ev('redis_info', 'used_memory_rss', rss ?? 'unknown'), ev('redis_config_get', 'activedefrag', defrag)],
         recommendation: 'Enable active defragmentation (CONFIG SET activedefrag yes) to compact memory online, or run MEMORY PURGE to return free pages to the OS right away. A restart (after failover to a replica) also resets RSS.',

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config';
+import { projectRoot } from '../../core/paths';
+import { openServices } from '../../core/service';
+import type { AgentChoice } from '../../core/types';
+import { formatResult, runEval } from '../../scripts/eval/runner';
+import { stackUp } from '../../scripts/stack/stack';
+import { createWorker } from '../../workers/worker';
+import { action } from '../output';
+
+interface EvalCliOptions {
+  offline?: boolean;
+  agent?: string;
+  only?: string[];
+  keep?: boolean;
+  out: string;
+  concurrency: string;
+  timeout: string;
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('run incident scenarios (../shared/SCENARIOS.md format) through the real path and check the answers')
+    .argument('[paths...]', 'scenario files or directories', [])
+    .option('--offline', 'force the rules engine even when a model is configured')
+    .option('--agent <agent>', 'override every scenario\'s agent: auto | chat | triage | knowledge')
+    .option('--only <id...>', 'run only these scenario ids')
+    .option('--keep', 'leave the Redis servers of each scenario running, for debugging')
+    .option('--out <file>', 'JSON results file', 'eval-results.json')
+    .option('--concurrency <n>', 'scenarios run at once', '2')
+    .option('--timeout <seconds>', 'per-scenario task timeout', '300')
+    .action(
+      action(async (paths: string[], opts: EvalCliOptions) => {
+        const config = loadConfig();
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        if (opts.agent && !['auto', 'chat', 'triage', 'knowledge'].includes(opts.agent)) throw new Error(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
+        const dirs = paths.length ? paths : [path.join(projectRoot(), 'test', 'scenarios')];
+        await stackUp(config, () => undefined);
+        // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.
+        const evalConfig = { ...config, temporal: { ...config.temporal, taskQueue: `eval-${process.pid}-${Date.now()}` } };
+        const services = await openServices(evalConfig);
+        const worker = await createWorker(evalConfig, { logLevel: 'ERROR' });
+        const running = worker.worker.run();
+        try {
+          say(`running scenarios from ${dirs.join(', ')} (${opts.offline || !config.model ? 'offline: rules engine' : `model ${config.model.main}`})`);
+          const report = await runEval(services, dirs, {
+            offline: Boolean(opts.offline),
+            agent: opts.agent as AgentChoice | undefined,
+            only: opts.only,
+            keep: opts.keep,
+            concurrency: Math.max(1, Number(opts.concurrency) || 1),
+            taskTimeoutMs: Number(opts.timeout) * 1000,
+            onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
+            onKept: (s, world) => say(`kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`),
+          });
+          fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));
+          process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
+          say(`results written to ${opts.out}`);
+          if (report.failed > 0) process.exitCode = 1;
+        } finally {
+          worker.worker.shutdown();
+          await running.catch(() => undefined);
+          await worker.close();
+          await services.close();
+        }
+      }),
+    );
+}
