@@ -124,7 +124,7 @@ export class TargetRedis {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       connectTimeout: options.connectTimeoutMs ?? 3_000,
-      commandTimeout: options.commandTimeoutMs ?? 10_000,
+      commandTimeout: options.commandTimeoutMs ?? 5_000,
       connectionName: 'sre-agent',
     });
     this.client.on('error', () => undefined); // surfaced per command instead

@@ -89,8 +89,11 @@ export function questionCategories(question: string): Set<TopicCategory> {
 export function renderChatAnswer(digest: BaselineDigest, question: string, target: string): Report {
   const wanted = questionCategories(question);
   const relevant = (f: Finding) => wanted.has(f.category);
+  const actionable = (f: Finding) => f.severity === 'critical' || (f.severity === 'warning' && (relevant(f) || wanted.size === 0));
+  // When nothing actionable matches the question's words, the warnings we have may still be the answer.
+  const include = digest.findings.some(actionable) ? actionable : (f: Finding) => f.severity === 'warning';
   const chosen = digest.findings
-    .filter((f) => f.severity === 'critical' || (f.severity === 'warning' && (relevant(f) || wanted.size === 0)) || (f.severity === 'info' && relevant(f)))
+    .filter((f) => include(f) || (f.severity === 'info' && relevant(f)))
     .sort((a, b) => bySeverity(a, b) || Number(relevant(b)) - Number(relevant(a)))
     .slice(0, 5);
   const others = digest.findings.filter((f) => !chosen.includes(f) && f.severity !== 'info');

@@ -5,6 +5,7 @@ import { loadConfig } from '../../core/config';
 import { projectRoot } from '../../core/paths';
 import { openServices } from '../../core/service';
 import type { AgentChoice } from '../../core/types';
+import { captureScenario } from '../../scripts/eval/capture';
 import { formatResult, runEval } from '../../scripts/eval/runner';
 import { stackUp } from '../../scripts/stack/stack';
 import { createWorker } from '../../workers/worker';
@@ -18,6 +19,7 @@ interface EvalCliOptions {
   out: string;
   concurrency: string;
   timeout: string;
+  capture?: string;
 }
 
 export function registerEval(program: Command): void {
@@ -32,6 +34,7 @@ export function registerEval(program: Command): void {
     .option('--out <file>', 'JSON results file', 'eval-results.json')
     .option('--concurrency <n>', 'scenarios run at once', '2')
     .option('--timeout <seconds>', 'per-scenario task timeout', '300')
+    .option('--capture <dir>', 'also save each scenario\'s raw outputs and baseline as rules-engine fixtures')
     .action(
       action(async (paths: string[], opts: EvalCliOptions) => {
         const config = loadConfig();
@@ -54,6 +57,7 @@ export function registerEval(program: Command): void {
             concurrency: Math.max(1, Number(opts.concurrency) || 1),
             taskTimeoutMs: Number(opts.timeout) * 1000,
             onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
+            capture: opts.capture ? async (s, world, instanceId) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!)) : undefined,
             onKept: (s, world) => say(`kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`),
           });
           fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));

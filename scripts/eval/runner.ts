@@ -43,6 +43,8 @@ export interface EvalOptions {
   taskTimeoutMs: number;
   onResult?(result: ScenarioResult): void;
   onKept?(scenario: Scenario, world: ScenarioWorld): void;
+  /** Before asking, capture the baseline as a rules fixture (see capture.ts). */
+  capture?(scenario: Scenario, world: ScenarioWorld, instanceId: string): Promise<void>;
 }
 
 async function runOne(services: Services, scenario: Scenario, file: string, options: EvalOptions): Promise<ScenarioResult> {
@@ -56,6 +58,7 @@ async function runOne(services: Services, scenario: Scenario, file: string, opti
     await runSetup(scenario.setup, world);
     const instance = await services.stores.instances.create({ name: `eval ${scenario.id} ${world.target.port} ${started}`, connection_url: world.target.url, environment: 'test', description: scenario.title });
     instanceId = instance.id;
+    if (options.capture) await options.capture(scenario, world, instance.id);
     const submitted = await services.tasks.submit({ message: scenario.query, instance_id: instance.id, agent: options.agent ?? scenario.agent }, { source: 'eval', forceOffline: options.offline });
     const view = await services.tasks.wait(submitted.task_id, options.taskTimeoutMs);
     const answer = view.result?.answer ?? '';

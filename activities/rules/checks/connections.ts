@@ -177,23 +177,27 @@ export const blockedClients: Check = {
 export const outputBuffers: Check = {
   id: 'connections.output-buffers',
   name: 'client output buffers',
-  category: 'connections',
+  // Output buffers are memory the dataset does not explain, so they answer memory questions.
+  category: 'memory',
   run(b) {
-    const normal = b.num('mem_clients_normal');
-    const connected = b.num('connected_clients');
     const clients = b.data<ClientSummary>('redis_client_list');
-    if (normal === undefined || !connected) return skip('mem_clients_normal not available');
+    const connected = b.num('connected_clients') ?? clients?.total;
+    // INFO's client memory is refreshed gradually by clientsCron; CLIENT LIST omem is live.
+    const normal = Math.max(b.num('mem_clients_normal') ?? 0, clients?.totalOutputBufferBytes ?? 0);
+    if ((b.num('mem_clients_normal') === undefined && !clients) || !connected) return skip('client memory not available');
     const perClient = normal / connected;
     const biggest = clients?.largestOutputBuffers[0];
-    if (perClient <= 200 * 1024 && (!biggest || biggest.omem < 16 * 1048576)) return pass();
+    // 8 MB is the default pubsub soft limit: a client past it is already in trouble.
+    if (perClient <= 200 * 1024 && (!biggest || biggest.omem < 8 * 1048576)) return pass();
+    const subscriber = biggest && /subscribe/i.test(biggest.cmd);
     return fail(
       finding(this, {
-        title: `Client buffers use ${bytes(normal)} (${bytes(perClient)} per client)`,
+        title: `Client output buffers hold ${bytes(normal)}${subscriber ? ': a slow pub/sub subscriber' : ''}`,
         severity: 'warning',
-        detail: `Output buffers grow when clients read replies slower than Redis produces them: slow pub/sub subscribers, MONITOR, or huge replies (HGETALL/LRANGE on big keys).${biggest ? ` Largest: ${biggest.addr} (cmd=${biggest.cmd}, omem ${bytes(biggest.omem)}, ${biggest.oll} queued replies).` : ''}`,
-        evidence: [ev('redis_info', 'mem_clients_normal', normal), ev('redis_info', 'connected_clients', connected), ...(biggest ? [ev('redis_client_list', `omem of ${biggest.addr}`, biggest.omem)] : [])],
-        recommendation: 'Fix slow consumers; keep client-output-buffer-limit for pubsub (default 32mb 8mb 60) so a stuck subscriber is disconnected instead of eating memory; avoid huge replies.',
-        commands: ['CLIENT LIST', 'CONFIG GET client-output-buffer-limit'],
+        detail: `Client output buffers use ${bytes(normal)} (${bytes(perClient)} per client on average). They grow when a client reads replies slower than Redis produces them${subscriber ? `; here the largest is a pub/sub subscriber (${biggest!.addr}, cmd=${biggest!.cmd}) holding ${bytes(biggest!.omem)} in ${biggest!.oll} queued messages: it is subscribed but not reading what is published` : ': slow pub/sub subscribers, MONITOR, or huge replies (HGETALL/LRANGE on big keys)'}.${biggest && !subscriber ? ` Largest: ${biggest.addr} (cmd=${biggest.cmd}, omem ${bytes(biggest.omem)}, ${biggest.oll} queued replies).` : ''} This memory is not part of the dataset and counts against maxmemory.`,
+        evidence: [ev('redis_info', 'mem_clients_normal (or CLIENT LIST omem total)', normal), ev('redis_info', 'connected_clients', connected), ...(biggest ? [ev('redis_client_list', `omem of ${biggest.addr} (cmd=${biggest.cmd})`, biggest.omem)] : [])],
+        recommendation: `${subscriber ? 'Fix or restart the slow subscriber so it drains its messages (and make it consume faster than publishers produce). ' : 'Find the slow consumers and fix them; avoid huge replies. '}Keep client-output-buffer-limit for pubsub (default 32mb 8mb 60) so a stuck subscriber is disconnected instead of eating memory; CLIENT KILL frees a stuck client now.`,
+        commands: ['CLIENT LIST', 'CONFIG GET client-output-buffer-limit', 'CONFIG SET client-output-buffer-limit "pubsub 32mb 8mb 60"', ...(biggest ? [`CLIENT KILL ID ${biggest.id}`] : [])],
         runbook: 'pubsub-output-buffers',
       }),
     );

@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runTool } from '../../activities/tools/activities';
+import type { WorkerDeps } from '../../activities/deps';
+import type { BaselineInput } from '../../activities/rules/baseline';
+import { withTarget } from '../../core/target-redis';
+import type { Scenario } from './scenario';
+import type { ScenarioWorld } from './environment';
+
+/**
+ * Captures what the rules engine reads for a scenario: the raw INFO / CLIENT LIST / SLOWLOG
+ * replies of the real server, and every baseline tool's output. Rule unit tests replay these.
+ */
+
+export const CAPTURE_TOOLS: Array<{ tool: string; args: Record<string, unknown> }> = [
+  { tool: 'redis_info', args: { section: 'all' } },
+  { tool: 'redis_config_get', args: {} },
+  { tool: 'redis_client_list', args: {} },
+  { tool: 'redis_client_origins', args: {} },
+  { tool: 'redis_slowlog', args: { count: 50 } },
+  { tool: 'redis_memory', args: {} },
+  { tool: 'redis_latency', args: {} },
+  { tool: 'redis_replication', args: {} },
+  { tool: 'redis_keyspace', args: {} },
+  { tool: 'redis_security', args: {} },
+  { tool: 'redis_cluster_info', args: {} },
+  { tool: 'redis_big_keys', args: { budgetMs: 1500 } },
+  { tool: 'redis_hot_keys', args: { budgetMs: 500 } },
+];
+
+export interface CapturedScenario {
+  id: string;
+  title: string;
+  capturedAt: string;
+  raw: { info?: string; clientList?: string; slowlog?: unknown; error?: string };
+  baseline: BaselineInput;
+}
+
+export async function captureScenario(deps: WorkerDeps, scenario: Scenario, world: ScenarioWorld, instanceId: string, outDir: string): Promise<string> {
+  const connection = await deps.instances.resolve(instanceId);
+  const raw: CapturedScenario['raw'] = {};
+  try {
+    await withTarget(connection, async (redis) => {
+      raw.info = String(await redis.call('INFO', 'everything'));
+      raw.clientList = String(await redis.call('CLIENT', 'LIST'));
+      raw.slowlog = await redis.call('SLOWLOG', 'GET', 50);
+    });
+  } catch (err) {
+    raw.error = (err as Error).message;
+  }
+  const baseline: BaselineInput = {};
+  await Promise.all(
+    CAPTURE_TOOLS.map(async ({ tool, args }) => {
+      const definition = deps.registry.get(tool)!;
+      try {
+        baseline[tool] = { ok: true, output: await runTool(definition, deps, { callId: `capture-${tool}`, taskId: 'task_capture', threadId: 'thread_capture', instanceId, args }) };
+      } catch (err) {
+        baseline[tool] = { ok: false, error: (err as Error).message };
+      }
+    }),
+  );
+  // Ports and pids differ per run; keep fixtures stable and free of local paths.
+  const text = JSON.stringify({ id: scenario.id, title: scenario.title, capturedAt: new Date().toISOString(), raw, baseline } satisfies CapturedScenario, null, 2)
+    .split(String(world.target.port)).join('6379')
+    .split(world.master.dir).join('/var/lib/redis');
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${scenario.id}.json`);
+  fs.writeFileSync(file, text);
+  return file;
+}

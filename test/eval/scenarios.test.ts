@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatResult, runEval, type EvalReport } from '../../scripts/eval/runner';
+import { portOpen } from '../../scripts/stack/processes';
+import { startTestAgent, type TestAgent } from '../support/agent';
+
+/** The offline diagnosis quality bar: every incident scenario passes through the real path. */
+describe('incident scenarios, offline', () => {
+  let agent: TestAgent;
+  beforeAll(async () => {
+    agent = await startTestAgent();
+  });
+  afterAll(async () => agent.stop());
+
+  const options = { offline: true, concurrency: 2, taskTimeoutMs: 180_000 };
+
+  it('diagnoses every scenario in test/scenarios', async () => {
+    const report: EvalReport = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios')], {
+      ...options,
+      onResult: (r) => process.stderr.write(`[eval] ${formatResult(r)}\n`),
+    });
+    const failures = report.results.filter((r) => r.status !== 'pass').map((r) => formatResult(r));
+    expect(failures).toEqual([]);
+    expect(report.passed).toBeGreaterThanOrEqual(11);
+    expect(report.results.every((r) => r.toolCalls > 0 && r.mode === 'offline')).toBe(true);
+  }, 900_000);
+
+  it('reports a failing setup step as a setup error and leaves no process behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-eval-bad-'));
+    const marker = path.join(dir, 'background.pid');
+    fs.writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      [
+        'id: broken-setup',
+        'title: setup fails',
+        'setup:',
+        `  - shell: echo $$ > ${marker}; echo $PORT >> ${marker}; exec sleep 600`,
+        '    background: true',
+        '  - shell: sleep 0.5; echo "disk on fire" >&2; exit 3',
+        'query: anything wrong?',
+        'must_mention: [["x"]]',
+      ].join('\n'),
+    );
+    const report = await runEval(agent.services, [dir], options);
+    expect(report.results).toHaveLength(1);
+    const [result] = report.results;
+    expect(result.status).toBe('setup-error');
+    expect(result.error).toMatch(/shell step failed \(exit 3\)[\s\S]*disk on fire/);
+    const [pid, port] = fs.readFileSync(marker, 'utf8').trim().split('\n').map(Number);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(await portOpen(port)).toBe(false);
+    expect(report.failed).toBe(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the file and field of malformed scenarios and still runs the others', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-eval-malformed-'));
+    fs.writeFileSync(path.join(dir, 'a-bad-yaml.yaml'), 'id: [unclosed\n');
+    fs.writeFileSync(path.join(dir, 'b-no-query.yaml'), 'id: no-query\ntitle: missing the question\n');
+    fs.writeFileSync(path.join(dir, 'c-bad-regex.yaml'), 'id: bad-regex\ntitle: t\nquery: q\nmust_mention:\n  - ["(unclosed"]\n');
+    fs.writeFileSync(path.join(dir, 'd-good.yaml'), 'id: fine\ntitle: a valid one\nquery: Is anything wrong?\nagent: chat\nmust_mention:\n  - ["Offline analysis"]\n');
+    const report = await runEval(agent.services, [dir], options);
+    const byFile = Object.fromEntries(report.results.map((r) => [path.basename(r.file), r]));
+    expect(byFile['a-bad-yaml.yaml']).toMatchObject({ status: 'invalid', error: expect.stringMatching(/a-bad-yaml\.yaml: invalid YAML/) });
+    expect(byFile['b-no-query.yaml']).toMatchObject({ status: 'invalid', error: expect.stringMatching(/b-no-query\.yaml: query: required/) });
+    expect(byFile['c-bad-regex.yaml']).toMatchObject({ status: 'invalid', error: expect.stringMatching(/must_mention\.0\.0: not a valid regular expression/) });
+    expect(byFile['d-good.yaml']).toMatchObject({ status: 'pass' });
+    expect([report.passed, report.failed]).toEqual([1, 3]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
