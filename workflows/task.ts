@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, executeChild, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, executeChild, isCancellation, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import type { AgentKind, TaskInput, TaskResult } from '../core/types';
 import { chatWorkflow } from './chat';
@@ -9,13 +9,28 @@ import { StatusTracker } from './status';
 import { failureMessage } from './tool-calls';
 
 const AGENTS = { chat: chatWorkflow, triage: deepTriageWorkflow, knowledge: knowledgeWorkflow } as const;
+/**
+ * Runs started by a schedule (or `temporal workflow start`) may leave taskId/threadId empty: the
+ * task id is then the workflow id, and the run opens a thread of its own.
+ */
+function withIds(input: TaskInput): TaskInput {
+  return {
+    ...input,
+    agent: input.agent ?? 'auto',
+    source: input.source ?? 'schedule',
+    taskId: input.taskId || workflowInfo().workflowId,
+    threadId: input.threadId || `thread_${uuid4().replace(/-/g, '').slice(0, 16)}`,
+  };
+}
+
 const AGENT_TITLES: Record<AgentKind, string> = { chat: 'chat', triage: 'deep triage', knowledge: 'knowledge' };
 
 /**
  * A task: one question, answered by the agent the router picks, recorded in a thread.
  * Task id = workflow id. The agent runs as a child workflow so its history stands on its own.
  */
-export async function taskWorkflow(task: TaskInput): Promise<TaskResult> {
+export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
+  const task = withIds(input);
   const status = new StatusTracker();
   upsertSearchAttributes([{ key: SA_STATUS, value: 'running' }]);
   try {
@@ -24,7 +39,7 @@ export async function taskWorkflow(task: TaskInput): Promise<TaskResult> {
     const route = await bookkeeping.routeTask(task);
     Object.assign(status.state, { agent: route.agent, mode: route.mode });
     upsertSearchAttributes([{ key: SA_AGENT, value: route.agent }]);
-    const childId = `${workflowInfo().workflowId}-${route.agent}`;
+    const childId = `${task.taskId}-${route.agent}`;
     status.state.childWorkflowId = childId;
     status.phase('investigating', route.reason);
     const outcome = await executeChild(AGENTS[route.agent], {

@@ -2,7 +2,10 @@ import type { Client, Connection } from '@temporalio/client';
 import { openStores, type AppStores } from '../app-context';
 import type { Config } from '../config';
 import { connectTemporal } from '../temporal';
+import { InstanceService } from './instances';
+import { ScheduleService } from './schedules';
 import { TaskService } from './tasks';
+import { ThreadService } from './threads';
 
 /** The service layer every front door (REST, MCP, CLI) is built on. */
 export interface Services {
@@ -10,6 +13,9 @@ export interface Services {
   temporal: Client;
   stores: AppStores;
   tasks: TaskService;
+  threads: ThreadService;
+  instances: InstanceService;
+  schedules: ScheduleService;
   close(): Promise<void>;
 }
 
@@ -21,6 +27,9 @@ export async function openServices(config: Config, existing: { temporal?: { clie
     temporal: temporal.client,
     stores,
     tasks: new TaskService(config, temporal.client, stores),
+    threads: new ThreadService(stores),
+    instances: new InstanceService(stores),
+    schedules: new ScheduleService(config, temporal.client, stores),
     close: async () => {
       if (!existing.stores) await stores.close();
       if (!existing.temporal) await temporal.connection?.close();

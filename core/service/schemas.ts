@@ -5,7 +5,8 @@ import { AGENT_CHOICES } from '../types';
 
 const id = (kind: string) => z.string().regex(new RegExp(`^${kind}_[A-Za-z0-9]{6,64}$`), `must be a ${kind} id like ${kind}_AbC123xyz`);
 
-export const taskIdSchema = id('task');
+/** Task ids are workflow ids; scheduled runs get Temporal's timestamp suffix (task_schedX-2026-…Z). */
+export const taskIdSchema = z.string().regex(/^task_[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/, 'must be a task id like task_AbC123xyz');
 export const threadIdSchema = id('thread');
 export const instanceIdSchema = id('inst');
 

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { AppStores } from '../app-context';
+import { errorMessage } from '../errors';
+import type { InstanceView } from '../instances/model';
+import { endpointLabel } from '../redis-url';
+import { withTarget } from '../target-redis';
+import { parseOrThrow } from '../validation';
+import { instanceIdSchema } from './schemas';
+
+/** The instance registry as the front doors use it: CRUD plus connection tests. */
+
+export interface ConnectionTest {
+  ok: boolean;
+  endpoint: string;
+  latencyMs?: number;
+  redisVersion?: string;
+  role?: string;
+  error?: string;
+}
+
+const testUrlSchema = z.object({ connection_url: z.string().min(1).max(2048), password: z.string().max(512).optional() }).strict();
+const listSchema = z.object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() }).strict();
+
+async function probe(connection: { id: string; name: string; url: string; password?: string }): Promise<ConnectionTest> {
+  const endpoint = endpointLabel(connection.url);
+  const started = Date.now();
+  try {
+    return await withTarget(
+      connection,
+      async (redis) => {
+        await redis.call('PING');
+        const latencyMs = Date.now() - started;
+        const server = String(await redis.call('INFO', 'server'));
+        const replication = String(await redis.call('INFO', 'replication'));
+        return { ok: true, endpoint, latencyMs, redisVersion: /redis_version:(\S+)/.exec(server)?.[1], role: /role:(\S+)/.exec(replication)?.[1] };
+      },
+      { connectTimeoutMs: 3_000, commandTimeoutMs: 3_000 },
+    );
+  } catch (err) {
+    return { ok: false, endpoint, error: errorMessage(err) };
+  }
+}
+
+export class InstanceService {
+  constructor(private readonly stores: AppStores) {}
+
+  create(body: unknown): Promise<InstanceView> {
+    return this.stores.instances.create(body as never);
+  }
+
+  list(query: unknown = {}): Promise<InstanceView[]> {
+    return this.stores.instances.list(parseOrThrow(listSchema, query));
+  }
+
+  get(id: string): Promise<InstanceView> {
+    return this.stores.instances.get(parseOrThrow(instanceIdSchema, id));
+  }
+
+  update(id: string, body: unknown): Promise<InstanceView> {
+    return this.stores.instances.update(parseOrThrow(instanceIdSchema, id), body as never);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.stores.instances.delete(parseOrThrow(instanceIdSchema, id));
+  }
+
+  /** Connects with the stored (decrypted) details: PING, version, role. Never returns the secret. */
+  async test(id: string): Promise<ConnectionTest> {
+    return probe(await this.stores.instances.resolve(parseOrThrow(instanceIdSchema, id)));
+  }
+
+  /** Tests a URL before registering it. */
+  async testUrl(body: unknown): Promise<ConnectionTest> {
+    const { connection_url, password } = parseOrThrow(testUrlSchema, body);
+    try {
+      endpointLabel(connection_url);
+      new URL(connection_url);
+    } catch {
+      return { ok: false, endpoint: '<invalid url>', error: 'expected a Redis URL such as redis://host:6379/0' };
+    }
+    return probe({ id: 'inst_probe', name: 'probe', url: connection_url, password });
+  }
+}

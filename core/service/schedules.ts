@@ -1,0 +1,222 @@
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
+import { z } from 'zod';
+import type { AppStores } from '../app-context';
+import type { Config } from '../config';
+import { ConflictError, NotFoundError } from '../errors';
+import { newId } from '../ids';
+import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
+import type { TaskInput } from '../types';
+import { parseOrThrow } from '../validation';
+import { instanceIdSchema } from './schemas';
+
+/**
+ * Recurring checks as Temporal schedules: each schedule's action starts taskWorkflow, so the
+ * schedules are visible and operable in `temporal schedule list|describe|trigger|toggle` too.
+ */
+
+const UNITS = { minutes: 'm', hours: 'h', days: 'd', weeks: 'd' } as const;
+const OVERLAP = { skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, allow_all: ScheduleOverlapPolicy.ALLOW_ALL } as const;
+
+const interval = z
+  .object({ every: z.number().int().min(1, 'at least 1').max(10_000), unit: z.enum(['minutes', 'hours', 'days', 'weeks']) })
+  .strict();
+const cron = z.string().trim().regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression such as "0 3 * * *"');
+
+const fields = {
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
+  instance_id: instanceIdSchema.optional(),
+  message: z.string().trim().min(1).max(4000).default('Run a full health check and report anything that needs attention.'),
+  agent: z.enum(['auto', 'chat', 'triage', 'knowledge']).default('triage'),
+  interval: interval.optional(),
+  cron: cron.optional(),
+  enabled: z.boolean().default(true),
+  overlap: z.enum(['skip', 'buffer_one', 'allow_all']).default('skip'),
+};
+
+export const scheduleCreateSchema = z
+  .object(fields)
+  .strict()
+  .refine((s) => Boolean(s.interval) !== Boolean(s.cron), { message: 'give exactly one of interval or cron', path: ['interval'] });
+
+export const scheduleUpdateSchema = z
+  .object({
+    name: fields.name.optional(),
+    instance_id: instanceIdSchema.nullable().optional(),
+    message: z.string().trim().min(1).max(4000).optional(),
+    agent: fields.agent.optional(),
+    interval: interval.optional(),
+    cron: cron.optional(),
+    overlap: fields.overlap.optional(),
+  })
+  .strict()
+  .refine((s) => !(s.interval && s.cron), { message: 'give at most one of interval or cron', path: ['interval'] });
+
+const scheduleIdSchema = z.string().regex(/^sched_[A-Za-z0-9]{6,64}$/, 'must be a schedule id like sched_AbC123xyz');
+
+interface ScheduleMemo {
+  name: string;
+  instance_id?: string;
+  message: string;
+  agent: string;
+  interval?: z.infer<typeof interval>;
+  cron?: string;
+  overlap: keyof typeof OVERLAP;
+  created_at: string;
+}
+
+export interface ScheduleView extends ScheduleMemo {
+  id: string;
+  enabled: boolean;
+  note?: string;
+  next_runs: string[];
+  recent_runs: Array<{ task_id: string; scheduled_at: string }>;
+  running: string[];
+}
+
+function spec(memo: ScheduleMemo): ScheduleOptions['spec'] {
+  if (memo.cron) return { cronExpressions: [memo.cron] };
+  const { every, unit } = memo.interval!;
+  return { intervals: [{ every: `${unit === 'weeks' ? every * 7 : every}${UNITS[unit]}` }] };
+}
+
+function action(config: Config, id: string, memo: ScheduleMemo): ScheduleOptions['action'] {
+  // taskId/threadId are left empty: each run takes its workflow id as task id and opens a thread.
+  const task: TaskInput = { taskId: '', threadId: '', message: memo.message, instanceId: memo.instance_id, agent: memo.agent as TaskInput['agent'], source: 'schedule' };
+  return {
+    type: 'startWorkflow',
+    workflowType: 'taskWorkflow',
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `task_${id.replace(/^sched_/, 'sched')}`,
+    args: [task],
+    staticSummary: `scheduled ${memo.agent}: ${memo.name}`,
+    typedSearchAttributes: [
+      { key: SA_STATUS, value: 'queued' },
+      { key: SA_AGENT, value: memo.agent },
+      ...(memo.instance_id ? [{ key: SA_INSTANCE, value: memo.instance_id }] : []),
+    ],
+  };
+}
+
+export class ScheduleService {
+  constructor(
+    private readonly config: Config,
+    private readonly temporal: Client,
+    private readonly stores: AppStores,
+  ) {}
+
+  private handle(id: string) {
+    return this.temporal.schedule.getHandle(parseOrThrow(scheduleIdSchema, id));
+  }
+
+  private async describe(id: string): Promise<ScheduleDescription> {
+    try {
+      return await this.handle(id).describe();
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) throw new NotFoundError('schedule', id);
+      throw err;
+    }
+  }
+
+  private view(description: ScheduleDescription): ScheduleView {
+    const memo = (description.memo ?? {}) as unknown as ScheduleMemo;
+    return {
+      id: description.scheduleId,
+      ...memo,
+      enabled: !description.state.paused,
+      note: description.state.note || undefined,
+      next_runs: description.info.nextActionTimes.slice(0, 5).map((d) => d.toISOString()),
+      recent_runs: description.info.recentActions.slice(-10).map((a) => ({ task_id: (a.action as { workflow?: { workflowId?: string } }).workflow?.workflowId ?? '', scheduled_at: a.scheduledAt.toISOString() })),
+      running: description.info.runningActions.map((a) => a.workflow.workflowId),
+    };
+  }
+
+  private async checkInstance(instanceId?: string | null): Promise<void> {
+    if (instanceId && !(await this.stores.instances.exists(instanceId))) throw new NotFoundError('instance', instanceId);
+  }
+
+  async create(body: unknown): Promise<ScheduleView> {
+    const input = parseOrThrow(scheduleCreateSchema, body);
+    await this.checkInstance(input.instance_id);
+    const existing = await this.list();
+    if (existing.some((s) => s.name.toLowerCase() === input.name.toLowerCase())) throw new ConflictError(`a schedule named '${input.name}' already exists`);
+    const id = newId('sched');
+    const memo: ScheduleMemo = { name: input.name, instance_id: input.instance_id, message: input.message, agent: input.agent, interval: input.interval, cron: input.cron, overlap: input.overlap, created_at: new Date().toISOString() };
+    await this.temporal.schedule.create({
+      scheduleId: id,
+      spec: spec(memo),
+      action: action(this.config, id, memo),
+      policies: { overlap: OVERLAP[memo.overlap], catchupWindow: '1 minute' },
+      state: { paused: !input.enabled, note: input.enabled ? undefined : 'created paused' },
+      memo: memo as unknown as Record<string, unknown>,
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ScheduleView> {
+    return this.view(await this.describe(id));
+  }
+
+  async list(): Promise<ScheduleView[]> {
+    const views: ScheduleView[] = [];
+    for await (const summary of this.temporal.schedule.list()) {
+      if (!summary.scheduleId.startsWith('sched_')) continue;
+      views.push(await this.get(summary.scheduleId).catch(() => undefined as never));
+    }
+    return views.filter(Boolean).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async update(id: string, body: unknown): Promise<ScheduleView> {
+    const changes = parseOrThrow(scheduleUpdateSchema, body);
+    await this.checkInstance(changes.instance_id);
+    const current = (await this.describe(id)).memo as unknown as ScheduleMemo;
+    const memo: ScheduleMemo = {
+      ...current,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.instance_id !== undefined ? { instance_id: changes.instance_id ?? undefined } : {}),
+      ...(changes.message !== undefined ? { message: changes.message } : {}),
+      ...(changes.agent !== undefined ? { agent: changes.agent } : {}),
+      ...(changes.overlap !== undefined ? { overlap: changes.overlap } : {}),
+      ...(changes.interval ? { interval: changes.interval, cron: undefined } : {}),
+      ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
+    };
+    await this.handle(id).update((previous) => ({
+      ...previous,
+      spec: spec(memo),
+      action: action(this.config, id, memo),
+      policies: { ...previous.policies, overlap: OVERLAP[memo.overlap] },
+      memo: memo as unknown as Record<string, unknown>,
+    }) as ScheduleUpdateOptions);
+    return this.get(id);
+  }
+
+  async pause(id: string, note = 'paused via sre-agent'): Promise<ScheduleView> {
+    await this.describe(id);
+    await this.handle(id).pause(note);
+    return this.get(id);
+  }
+
+  async resume(id: string, note = 'resumed via sre-agent'): Promise<ScheduleView> {
+    await this.describe(id);
+    await this.handle(id).unpause(note);
+    return this.get(id);
+  }
+
+  /** Runs the schedule's action now (regardless of overlap), returning the started task id. */
+  async trigger(id: string): Promise<{ schedule: ScheduleView; task_id?: string }> {
+    const before = await this.describe(id);
+    const seen = new Set(before.info.recentActions.map((a) => (a.action as { workflow?: { workflowId?: string } }).workflow?.workflowId));
+    await this.handle(id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const view = await this.get(id);
+      const started = [...view.recent_runs.map((r) => r.task_id), ...view.running].find((t) => t && !seen.has(t));
+      if (started || Date.now() > deadline) return { schedule: view, task_id: started };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.describe(id);
+    await this.handle(id).delete();
+  }
+}

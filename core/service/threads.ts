@@ -1,0 +1,43 @@
+import type { AppStores } from '../app-context';
+import type { Thread, ThreadMeta, StreamEntry } from '../threads';
+import { parseOrThrow } from '../validation';
+import { z } from 'zod';
+import { instanceIdSchema, threadIdSchema } from './schemas';
+
+/** Threads: the conversations, their tool calls and reports, and their progress streams. */
+
+const listSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    instance_id: instanceIdSchema.optional(),
+  })
+  .strict();
+
+/** Stream ids are "<ms>-<seq>"; "0" means from the start, "$" means only new events. */
+export const streamIdSchema = z.string().regex(/^(\d{1,20}-\d{1,20}|0|\$)$/, 'a stream event id like 1700000000000-0');
+
+export class ThreadService {
+  constructor(private readonly stores: AppStores) {}
+
+  list(query: unknown = {}): Promise<ThreadMeta[]> {
+    const q = parseOrThrow(listSchema, query);
+    return this.stores.threads.list({ limit: q.limit, offset: q.offset, instanceId: q.instance_id });
+  }
+
+  get(id: string): Promise<Thread> {
+    return this.stores.threads.get(parseOrThrow(threadIdSchema, id));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.stores.threads.delete(parseOrThrow(threadIdSchema, id));
+    await this.stores.tasks.deleteForThread(id);
+  }
+
+  /** Events after lastEventId, waiting up to blockMs for new ones. */
+  async events(id: string, lastEventId = '0', blockMs?: number, client?: import('ioredis').default): Promise<StreamEntry[]> {
+    parseOrThrow(threadIdSchema, id);
+    parseOrThrow(streamIdSchema, lastEventId);
+    return this.stores.threads.readEvents(id, lastEventId, { blockMs, client });
+  }
+}
