@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEval } from './commands/eval';
+import { registerInstance } from './commands/instance';
+import { registerSchedule } from './commands/schedule';
+import { registerThread } from './commands/thread';
+import { registerKnowledge } from './commands/knowledge';
 import { registerQuery } from './commands/query';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
@@ -15,8 +19,12 @@ const program = new Command()
 registerQuery(program);
 registerDemo(program);
 registerEval(program);
+registerInstance(program);
+registerSchedule(program);
+registerThread(program);
 registerStack(program);
 registerWorker(program);
+registerKnowledge(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`error: ${err.message}\n`);

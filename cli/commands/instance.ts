@@ -1,0 +1,153 @@
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config';
+import { openStores } from '../../core/app-context';
+import { InstanceService } from '../../core/service/instances';
+import { MasterKey } from '../../core/secrets/envelope';
+import { loadMasterKey } from '../../core/secrets/master-key';
+import { action, printJson, printTable } from '../output';
+
+/** `sre-agent instance …`: the instance registry (secrets encrypted at rest, masked on output). */
+
+const COLUMNS = ['id', 'name', 'environment', 'usage', 'connection_url', 'instance_type'];
+
+interface FieldOptions {
+  name?: string;
+  url?: string;
+  password?: string;
+  environment?: string;
+  usage?: string;
+  description?: string;
+  type?: string;
+  prometheus?: string;
+  loki?: string;
+  notes?: string;
+  json?: boolean;
+}
+
+function body(opts: FieldOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: opts.name,
+    connection_url: opts.url,
+    password: opts.password,
+    environment: opts.environment,
+    usage: opts.usage,
+    description: opts.description,
+    instance_type: opts.type,
+    monitoring_selector: opts.prometheus,
+    logging_selector: opts.loki,
+    notes: opts.notes,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+function withFields(command: Command): Command {
+  return command
+    .option('--name <name>', 'display name (unique)')
+    .option('--url <url>', 'connection URL, e.g. redis://user:pass@host:6379/0 (stored encrypted)')
+    .option('--password <password>', 'password, if not in the URL (stored encrypted)')
+    .option('--environment <env>', 'production | staging | development | test')
+    .option('--usage <usage>', 'cache | session | queue | primary | analytics | pubsub | other')
+    .option('--description <text>', 'what this Redis is for')
+    .option('--type <type>', 'standalone | replica | cluster | sentinel | enterprise | unknown')
+    .option('--prometheus <selector>', 'Prometheus label selector, e.g. {instance="cache-1:6379"}')
+    .option('--loki <selector>', 'Loki stream selector, e.g. {app="redis",host="cache-1"}')
+    .option('--notes <text>', 'free-form notes for the agent')
+    .option('--json', 'JSON output');
+}
+
+async function withInstances<T>(fn: (instances: InstanceService) => Promise<T>): Promise<T> {
+  const stores = openStores(loadConfig());
+  try {
+    return await fn(new InstanceService(stores));
+  } finally {
+    await stores.close();
+  }
+}
+
+export function registerInstance(program: Command): void {
+  const instance = program.command('instance').description('register and manage Redis instances');
+  withFields(instance.command('create').description('register an instance')).action(
+    action(async (opts: FieldOptions) => {
+      const view = await withInstances((s) => s.create(body(opts)));
+      if (opts.json) printJson(view);
+      else printTable([view as never], COLUMNS);
+    }),
+  );
+  instance
+    .command('list')
+    .description('list instances')
+    .option('--environment <env>')
+    .option('--usage <usage>')
+    .option('--search <text>')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { environment?: string; usage?: string; search?: string; json?: boolean }) => {
+        const { json, ...filters } = opts;
+        const views = await withInstances((s) => s.list(Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined))));
+        if (json) printJson(views);
+        else printTable(views as never[], COLUMNS);
+      }),
+    );
+  instance
+    .command('get')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string, opts: { json?: boolean }) => {
+        const view = await withInstances((s) => s.get(id));
+        if (opts.json) printJson(view);
+        else printTable([view as never], [...COLUMNS, 'description', 'has_password', 'updated_at']);
+      }),
+    );
+  withFields(instance.command('update').argument('<id>').description('change fields of an instance')).action(
+    action(async (id: string, opts: FieldOptions) => {
+      const view = await withInstances((s) => s.update(id, body(opts)));
+      if (opts.json) printJson(view);
+      else printTable([view as never], COLUMNS);
+    }),
+  );
+  instance
+    .command('delete')
+    .argument('<id>')
+    .action(
+      action(async (id: string) => {
+        await withInstances((s) => s.delete(id));
+        process.stdout.write(`deleted ${id}\n`);
+      }),
+    );
+  instance
+    .command('test')
+    .argument('[id]', 'registered instance id')
+    .option('--url <url>', 'test a URL instead of a registered instance')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string | undefined, opts: { url?: string; json?: boolean }) => {
+        if (!id && !opts.url) throw new Error('give an instance id or --url');
+        const result = await withInstances((s) => (opts.url ? s.testUrl({ connection_url: opts.url }) : s.test(id!)));
+        if (opts.json) printJson(result);
+        else printTable([result as never], ['ok', 'endpoint', 'latencyMs', 'redisVersion', 'role', 'error']);
+        if (!result.ok) process.exitCode = 1;
+      }),
+    );
+  instance
+    .command('rotate-key')
+    .description('re-encrypt every stored secret under a new master key')
+    .requiredOption('--new-key-file <file>', 'file holding the new 32-byte key (base64 or hex); created with a fresh key if missing')
+    .action(
+      action(async (opts: { newKeyFile: string }) => {
+        const config = loadConfig();
+        if (!fs.existsSync(opts.newKeyFile)) fs.writeFileSync(opts.newKeyFile, `${MasterKey.generate().text}\n`, { mode: 0o600 });
+        const next = MasterKey.parse(fs.readFileSync(opts.newKeyFile, 'utf8'), opts.newKeyFile);
+        const current = loadMasterKey(config);
+        const stores = openStores(config);
+        try {
+          const rotated = await stores.instances.rotateMasterKey(next);
+          process.stdout.write(`re-encrypted ${rotated} secret(s) from key ${current.id} to key ${next.id}\n`);
+          process.stdout.write(`now point SRE_MASTER_KEY_FILE at ${opts.newKeyFile} (or set SRE_MASTER_KEY to its content) and restart workers and the API\n`);
+        } finally {
+          await stores.close();
+        }
+      }),
+    );
+}

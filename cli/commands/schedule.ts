@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config';
+import { ValidationError } from '../../core/errors';
+import { openServices } from '../../core/service';
+import type { ScheduleService } from '../../core/service/schedules';
+import { action, printJson, printTable } from '../output';
+
+/** `sre-agent schedule …`: recurring checks, backed by Temporal schedules. */
+
+const COLUMNS = ['id', 'name', 'enabled', 'every', 'agent', 'instance_id', 'next_run'];
+
+interface ScheduleOptions {
+  name?: string;
+  instance?: string;
+  message?: string;
+  agent?: string;
+  every?: string;
+  cron?: string;
+  paused?: boolean;
+  overlap?: string;
+  json?: boolean;
+}
+
+/** "30m", "6h", "1d", "2w" → {every, unit}. */
+function parseEvery(text: string): { every: number; unit: string } {
+  const match = /^(\d+)\s*(m|min|minutes?|h|hours?|d|days?|w|weeks?)$/i.exec(text.trim());
+  if (!match) throw new ValidationError(`--every: expected a number and a unit such as 30m, 6h, 1d or 2w, got '${text}'`);
+  const unit = { m: 'minutes', h: 'hours', d: 'days', w: 'weeks' }[match[2][0].toLowerCase() as 'm'];
+  return { every: Number(match[1]), unit };
+}
+
+function request(opts: ScheduleOptions, creating: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: opts.name,
+    instance_id: opts.instance,
+    message: opts.message,
+    agent: opts.agent,
+    interval: opts.every ? parseEvery(opts.every) : undefined,
+    cron: opts.cron,
+    overlap: opts.overlap,
+    enabled: creating ? !opts.paused : undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+function row(v: Awaited<ReturnType<ScheduleService['get']>>) {
+  return { ...v, every: v.cron ? `cron ${v.cron}` : `${v.interval?.every} ${v.interval?.unit}`, next_run: v.next_runs[0] ?? '' };
+}
+
+async function withSchedules<T>(fn: (s: ScheduleService) => Promise<T>): Promise<T> {
+  const services = await openServices(loadConfig());
+  try {
+    return await fn(services.schedules);
+  } finally {
+    await services.close();
+  }
+}
+
+function withFields(command: Command): Command {
+  return command
+    .option('--name <name>', 'schedule name (unique)')
+    .option('--instance <id>', 'instance to check')
+    .option('--message <text>', 'instructions for each run')
+    .option('--agent <agent>', 'auto | chat | triage | knowledge (default triage)')
+    .option('--every <interval>', 'e.g. 30m, 6h, 1d, 1w')
+    .option('--cron <expr>', '5-field cron expression, e.g. "0 3 * * *"')
+    .option('--overlap <policy>', 'skip (default) | buffer_one | allow_all')
+    .option('--json', 'JSON output');
+}
+
+export function registerSchedule(program: Command): void {
+  const schedule = program.command('schedule').description('recurring health checks as Temporal schedules');
+  const show = (view: Awaited<ReturnType<ScheduleService['get']>>, json?: boolean) => (json ? printJson(view) : printTable([row(view)], COLUMNS));
+  withFields(schedule.command('create').description('create a schedule'))
+    .option('--paused', 'create it paused')
+    .action(action(async (opts: ScheduleOptions) => show(await withSchedules((s) => s.create(request(opts, true))), opts.json)));
+  schedule
+    .command('list')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { json?: boolean }) => {
+        const views = await withSchedules((s) => s.list());
+        if (opts.json) printJson(views);
+        else printTable(views.map(row), COLUMNS);
+      }),
+    );
+  schedule
+    .command('get')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(action(async (id: string, opts: { json?: boolean }) => show(await withSchedules((s) => s.get(id)), opts.json)));
+  withFields(schedule.command('update').argument('<id>')).action(action(async (id: string, opts: ScheduleOptions) => show(await withSchedules((s) => s.update(id, request(opts, false))), opts.json)));
+  for (const verb of ['pause', 'resume'] as const) {
+    schedule
+      .command(verb)
+      .argument('<id>')
+      .action(action(async (id: string) => show(await withSchedules((s) => s[verb](id)))));
+  }
+  schedule
+    .command('trigger')
+    .argument('<id>')
+    .description('run the schedule now')
+    .action(
+      action(async (id: string) => {
+        const { task_id } = await withSchedules((s) => s.trigger(id));
+        process.stdout.write(task_id ? `started task ${task_id}\n` : 'triggered (the task id will appear in schedule get)\n');
+      }),
+    );
+  schedule
+    .command('delete')
+    .argument('<id>')
+    .action(
+      action(async (id: string) => {
+        await withSchedules((s) => s.delete(id));
+        process.stdout.write(`deleted ${id}\n`);
+      }),
+    );
+}

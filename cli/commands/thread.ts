@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config';
+import { openServices, type Services } from '../../core/service';
+import { action, printJson, printTable } from '../output';
+
+/** `sre-agent thread …` and `sre-agent task …`: reading conversations and tasks. */
+
+async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  const services = await openServices(loadConfig());
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}
+
+export function registerThread(program: Command): void {
+  const thread = program.command('thread').description('conversations: messages, tool calls, reports');
+  thread
+    .command('list')
+    .option('--limit <n>', 'how many', '20')
+    .option('--instance <id>', 'only threads about this instance')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { limit: string; instance?: string; json?: boolean }) => {
+        const threads = await withServices((s) => s.threads.list({ limit: opts.limit, ...(opts.instance ? { instance_id: opts.instance } : {}) }));
+        if (opts.json) printJson(threads);
+        else printTable(threads as never[], ['id', 'title', 'instanceId', 'updatedAt']);
+      }),
+    );
+  thread
+    .command('get')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string, opts: { json?: boolean }) => {
+        const t = await withServices((s) => s.threads.get(id));
+        if (opts.json) return printJson(t);
+        process.stdout.write(`# ${t.title}\nthread ${t.id}${t.instanceId ? ` · instance ${t.instanceId}` : ''} · updated ${t.updatedAt}\n`);
+        for (const m of t.messages) process.stdout.write(`\n## ${m.role} (${m.taskId}, ${m.at})\n${m.content}\n`);
+        if (t.toolCalls.length) {
+          process.stdout.write(`\n## tool calls (${t.toolCalls.length})\n`);
+          printTable(t.toolCalls as never[], ['tool', 'ok', 'durationMs', 'topic', 'summary']);
+        }
+      }),
+    );
+  const task = program.command('task').description('tasks: one question each, a Temporal workflow');
+  task
+    .command('get')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string, opts: { json?: boolean }) => {
+        const view = await withServices((s) => s.tasks.get(id));
+        if (opts.json) return printJson(view);
+        printTable([{ ...view, tool_calls: view.tool_calls.length, tokens: view.usage?.totalTokens ?? 0 }] as never[], ['task_id', 'status', 'phase', 'agent', 'mode', 'tool_calls', 'tokens', 'created_at']);
+        if (view.result?.answer) process.stdout.write(`\n${view.result.answer}\n`);
+        if (view.error) process.stdout.write(`\nerror: ${view.error}\n`);
+        process.stdout.write(`\nTemporal UI: ${view.workflow_url}\n`);
+      }),
+    );
+  task
+    .command('list')
+    .option('--status <status>')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { status?: string; limit: string; json?: boolean }) => {
+        const views = await withServices((s) => s.tasks.list({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}) }));
+        if (opts.json) printJson(views);
+        else printTable(views as never[], ['task_id', 'status', 'agent', 'mode', 'message', 'created_at']);
+      }),
+    );
+  task
+    .command('cancel')
+    .argument('<id>')
+    .action(
+      action(async (id: string) => {
+        const view = await withServices((s) => s.tasks.cancel(id));
+        process.stdout.write(`task ${id}: ${view.status}\n`);
+      }),
+    );
+}
