@@ -17,6 +17,7 @@ import type {
   TopicResult,
 } from '../core/types';
 import type { WorkerDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
 import { modelTurn as callModel, type ModelTurnResult } from './model/turn';
 import { route } from './router';
 import type { BaselineInput } from './rules/baseline';
@@ -65,7 +66,7 @@ export function createAgentActivities(deps: WorkerDeps) {
 
     async routeTask(task: TaskInput): Promise<RouteDecision> {
       const mode = task.forceOffline || !deps.model ? 'offline' : 'model';
-      const decision = await route({ message: task.message, hasInstance: Boolean(task.instanceId), agent: task.agent }, mode, deps.model);
+      const decision = await withHeartbeat(() => route({ message: task.message, hasInstance: Boolean(task.instanceId), agent: task.agent }, mode, deps.model));
       const { usage: _usage, ...result } = decision;
       await threads.publish(task.threadId, { type: 'routed', taskId: task.taskId, agent: result.agent, mode: result.mode, reason: result.reason });
       return result;
@@ -80,7 +81,7 @@ export function createAgentActivities(deps: WorkerDeps) {
     async modelTurn(input: { tier: ModelTier; messages: ChatMessage[]; tools: string[]; maxTokens?: number }): Promise<ModelTurnResult> {
       const model = requireModel();
       const specs = registry.offered(config, { withInstance: true }).filter((t) => input.tools.includes(t.name));
-      return callModel(model.client, model.settings, { tier: input.tier, messages: input.messages, tools: specs, maxTokens: input.maxTokens });
+      return withHeartbeat(() => callModel(model.client, model.settings, { tier: input.tier, messages: input.messages, tools: specs, maxTokens: input.maxTokens }));
     },
 
     async evaluateBaseline(input: { outputs: BaselineInput }): Promise<{ digest: BaselineDigest; followUps: FollowUp[] }> {
@@ -93,7 +94,7 @@ export function createAgentActivities(deps: WorkerDeps) {
 
     async planTopics(input: { question: string; digest: BaselineDigest }): Promise<PlanResult> {
       const model = requireModel();
-      return plan(model.client, model.settings, input.question, input.digest);
+      return withHeartbeat(() => plan(model.client, model.settings, input.question, input.digest));
     },
 
     /** Topics from the rule findings, when planning with the model failed. */
@@ -103,7 +104,7 @@ export function createAgentActivities(deps: WorkerDeps) {
 
     async synthesizeReport(input: { question: string; digest: BaselineDigest; topics: TopicResult[]; target: string }) {
       const model = requireModel();
-      return synthesize(model.client, model.settings, input);
+      return withHeartbeat(() => synthesize(model.client, model.settings, input));
     },
 
     async fallbackReport(input: { digest: BaselineDigest; topics: TopicResult[]; target: string; why: string }): Promise<Report> {

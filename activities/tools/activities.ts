@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ValidationError } from '../../core/errors';
 import type { ToolCallInput, ToolOutput } from '../../core/types';
 import { parseOrThrow } from '../../core/validation';
+import { heartbeat, withHeartbeat } from '../heartbeat';
 import { bound } from './bound';
 import type { ToolContext, ToolDefinition } from './define';
 import type { ToolDeps } from './deps';
@@ -19,13 +20,6 @@ function activityAttempt(): number {
   }
 }
 
-function heartbeat(details?: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // not inside an activity (direct calls from tests and the rules engine)
-  }
-}
 
 /** Thread bookkeeping must never fail the tool itself. */
 async function quietly(deps: ToolDeps, what: string, fn: () => Promise<unknown>): Promise<void> {
@@ -69,7 +63,7 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
         return deps.instances.resolve(input.instanceId);
       },
     };
-    const raw = await tool.handler(args, ctx);
+    const raw = await withHeartbeat(() => tool.handler(args, ctx));
     const { data, truncated } = bound(raw, tool.maxOutputBytes);
     const summary = tool.summarize ? safeSummary(tool, raw) : 'ok';
     await finish(true, truncated ? `${summary} (truncated)` : summary);
