@@ -31,12 +31,13 @@ export class TargetPool {
       this.entries.set(key, entry);
     }
     entry.users++;
+    let redis: TargetRedis | undefined;
     try {
-      const redis = await entry.redis;
+      redis = await entry.redis;
       return await fn(redis);
     } catch (err) {
       // A broken connection must not be handed to the next tool: drop it, the retry reconnects.
-      if (err instanceof TargetUnavailableError && this.entries.get(key) === entry) {
+      if ((err instanceof TargetUnavailableError || !redis || redis.closed) && this.entries.get(key) === entry) {
         this.entries.delete(key);
         void entry.redis.then((r) => r.close()).catch(() => undefined);
       }

@@ -105,6 +105,8 @@ export interface TargetRedisOptions {
 
 export class TargetRedis {
   private readonly client: Redis;
+  /** ioredis reports why a connection failed on its 'error' event, not in the rejected promise. */
+  private lastError?: Error;
   readonly label: string;
 
   private constructor(connection: InstanceConnection, options: TargetRedisOptions) {
@@ -127,7 +129,9 @@ export class TargetRedis {
       commandTimeout: options.commandTimeoutMs ?? 5_000,
       connectionName: 'sre-agent',
     });
-    this.client.on('error', () => undefined); // surfaced per command instead
+    this.client.on('error', (err: Error) => {
+      this.lastError = err;
+    });
   }
 
   static async connect(connection: InstanceConnection, options: TargetRedisOptions = {}): Promise<TargetRedis> {
@@ -136,7 +140,7 @@ export class TargetRedis {
       await target.client.connect();
     } catch (err) {
       target.client.disconnect();
-      throw describeFailure(err, target.label);
+      throw describeFailure(target.lastError ?? err, target.label);
     }
     return target;
   }
@@ -147,8 +151,16 @@ export class TargetRedis {
     try {
       return await this.client.call(command, ...args);
     } catch (err) {
-      throw describeFailure(err, this.label);
+      // A dropped connection's pending commands only say "Connection is closed"; the reason
+      // (e.g. WRONGPASS after AUTH) came on the 'error' event.
+      const reason = /Connection is closed/.test((err as Error)?.message ?? '') && this.lastError ? this.lastError : err;
+      throw describeFailure(reason, this.label);
     }
+  }
+
+  /** Whether the connection is gone for good (no reconnects: activity retries reconnect). */
+  get closed(): boolean {
+    return this.client.status === 'end' || this.client.status === 'close';
   }
 
   async close(): Promise<void> {

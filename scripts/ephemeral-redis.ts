@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
-import { freePort, sleep, which } from './stack/processes';
+import { freePort, isAlive as isRunning, sleep, which } from './stack/processes';
 
 /**
  * A throwaway redis-server on a free loopback port with its own directory and log file, for the
@@ -19,7 +19,8 @@ export interface EphemeralRedis {
   process: ChildProcess;
   /** A plain client for setup steps (not the agent's read-only connection). */
   client(): Redis;
-  stop(): Promise<void>;
+  /** Stops the server (SIGKILL by default; SIGTERM lets it persist) and waits until it is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface EphemeralRedisOptions {
@@ -29,11 +30,13 @@ export interface EphemeralRedisOptions {
   password?: string;
   replicaOf?: number;
   dir?: string;
+  /** A fixed port (e.g. to restart a server where it was); a free one by default. */
+  port?: number;
   readyTimeoutMs?: number;
 }
 
 export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): Promise<EphemeralRedis> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sre-redis-'));
   fs.mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'redis.log');
@@ -94,15 +97,16 @@ export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): 
       void c.connect().catch(() => undefined);
       return c;
     },
-    stop: async () => {
+    stop: async (signal: NodeJS.Signals = 'SIGKILL') => {
       for (const pid of new Set([serverPid, child.pid ?? 0])) {
         try {
-          if (pid) process.kill(pid, 'SIGKILL');
+          if (pid) process.kill(pid, signal);
         } catch {
           // already gone
         }
       }
-      await sleep(50);
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && isRunning(serverPid)) await sleep(50);
       if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { ChatMessage, ModelToolCall, TaskInput, ToolOutput, ToolRef } from '../core/types';
 import { toolActivity } from './proxies';
 import type { StatusTracker } from './status';
@@ -14,11 +14,16 @@ export interface ToolCallContext {
 
 export type ToolCallOutcome = { ok: true; output: ToolOutput } | { ok: false; error: string };
 
-/** The failure message a model (and a report) should see: the tool's own words, not Temporal's wrapper. */
+/**
+ * The failure message a model (and a report) should see: the innermost cause's own words (the
+ * tool or model error), not Temporal's wrappers ("Activity task failed", "Child Workflow
+ * execution failed").
+ */
 export function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.message;
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
+  let current: unknown = err;
+  while (current instanceof Error && (current as { cause?: unknown }).cause instanceof Error) current = (current as { cause: Error }).cause;
+  if (current instanceof ApplicationFailure || current instanceof Error) return current.message;
+  return String(err);
 }
 
 function brief(args: unknown): string {

@@ -8,7 +8,7 @@ import { MasterKey } from '../../core/secrets/envelope';
 import { temporalBinaryPath } from '../../scripts/stack/install';
 import { freePort } from '../../scripts/stack/processes';
 import { stackUp } from '../../scripts/stack/stack';
-import { STACK_ENV_FILE, stackDisabled, type TestStackEnv } from './stack-env';
+import { newStackEnvFile, stackDisabled, type TestStackEnv } from './stack-env';
 
 /** Starts the real services once per test run: Temporal dev server, app Redis, redis_exporter, Prometheus. */
 export default async function globalSetup(): Promise<void> {
@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   fs.writeFileSync(workflowBundlePath, code);
   const stack: TestStackEnv = { env, dataDir, workflowBundlePath, temporalBinary: temporalBinaryPath() };
-  fs.writeFileSync(STACK_ENV_FILE, JSON.stringify(stack, null, 2));
+  fs.writeFileSync(newStackEnvFile(), JSON.stringify(stack, null, 2));
   Object.assign(process.env, env);
   process.stderr.write(`[test stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s (data ${dataDir})\n`);
 }

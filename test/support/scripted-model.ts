@@ -34,7 +34,7 @@ export type Script = (request: ChatRequestBody, index: number) => ScriptedReply 
 /** Helpers to read what the agent sent. */
 export const systemPrompt = (r: ChatRequestBody) => r.messages.find((m) => m.role === 'system')?.content ?? '';
 export const lastUser = (r: ChatRequestBody) => [...r.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-export const toolResults = (r: ChatRequestBody) => r.messages.filter((m) => m.role === 'tool');
+export const toolResults = (r: ChatRequestBody) => r.messages.filter((m) => m.role === 'tool').map((m) => ({ ...m, content: m.content ?? '' }));
 
 export class ScriptedModel {
   readonly requests: RecordedRequest[] = [];

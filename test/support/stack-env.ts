@@ -4,9 +4,18 @@ import * as path from 'node:path';
 
 /**
  * The test run's shared services are started once by global-setup.ts; their addresses travel to
- * test files through this JSON file (and process.env).
+ * test files through a JSON file named in SRE_TEST_STACK_FILE. The name is unique per run, so
+ * concurrent Jest runs on one machine never read (or tear down) each other's stacks.
  */
-export const STACK_ENV_FILE = path.join(os.tmpdir(), `sre-agent-test-stack-${process.env.SRE_TEST_RUN_ID ?? 'default'}.json`);
+export function newStackEnvFile(): string {
+  const file = path.join(os.tmpdir(), `sre-agent-test-stack-${process.pid}-${Date.now()}.json`);
+  process.env.SRE_TEST_STACK_FILE = file;
+  return file;
+}
+
+export function stackEnvFile(): string | undefined {
+  return process.env.SRE_TEST_STACK_FILE;
+}
 
 export interface TestStackEnv {
   env: Record<string, string>;
@@ -16,10 +25,11 @@ export interface TestStackEnv {
 }
 
 export function readStackEnv(): TestStackEnv {
-  if (!fs.existsSync(STACK_ENV_FILE)) {
-    throw new Error(`test stack is not running (no ${STACK_ENV_FILE}); run tests through jest (global setup) without SRE_TEST_STACK=off`);
+  const file = stackEnvFile();
+  if (!file || !fs.existsSync(file)) {
+    throw new Error('test stack is not running; run tests through jest (its global setup starts it) without SRE_TEST_STACK=off');
   }
-  return JSON.parse(fs.readFileSync(STACK_ENV_FILE, 'utf8')) as TestStackEnv;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestStackEnv;
 }
 
 export function stackDisabled(): boolean {

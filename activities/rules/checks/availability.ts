@@ -38,7 +38,12 @@ export const reachability: Check = {
   category: 'availability',
   run(b) {
     const errors = b.errors();
-    const down = firstError(errors, /unreachable|did not answer|refused the connection|max number of clients/i);
+    // The most specific reason wins: refused, then maxclients, then a timeout.
+    const down =
+      firstError(errors, /connection refused/i) ??
+      firstError(errors, /max number of clients/i) ??
+      firstError(errors, /unreachable/i) ??
+      firstError(errors, /did not answer/i);
     if (!down) return pass();
     if (b.hasInfo()) return pass();
     const maxclients = /max number of clients/i.test(down.error);
