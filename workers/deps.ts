@@ -6,6 +6,7 @@ import type { WorkerDeps } from '../activities/deps';
 import { createModelClient } from '../activities/model/client';
 import { BUILTIN_TOOLS, ToolRegistry } from '../activities/tools/registry';
 import type { ToolDefinition } from '../activities/tools/define';
+import { createKnowledgeBase } from '../knowledge/create-knowledge-base';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 
 /** Builds the long-lived services the activities share. */
@@ -15,6 +16,7 @@ export function buildWorkerDeps(
 ): WorkerDeps & { stores: AppStores; close(): Promise<void> } {
   const stores = extra.stores ?? openStores(config);
   const targets = new TargetPool();
+  const log = createLogger('worker', config.logLevel);
   return {
     config,
     stores,
@@ -22,8 +24,8 @@ export function buildWorkerDeps(
     threads: stores.threads,
     tasks: stores.tasks,
     targets,
-    knowledge: extra.knowledge,
-    log: createLogger('worker', config.logLevel),
+    knowledge: extra.knowledge ?? createKnowledgeBase(config, log),
+    log,
     registry: new ToolRegistry([...BUILTIN_TOOLS, ...(extra.tools ?? [])]),
     model: config.model ? { client: createModelClient(config.model), settings: config.model } : undefined,
     close: async () => {

@@ -1,9 +1,11 @@
 import type { Config } from '../../core/config';
 import type { ToolSpec } from '../../core/types';
 import { toolSpec, type ToolDefinition } from './define';
+import { knowledgeGetDocument, knowledgeSearch } from './knowledge';
 import { lokiLabels, lokiLabelValues, lokiQueryRange } from './loki';
 import { prometheusAlerts, prometheusMetrics, prometheusQuery, prometheusQueryRange } from './prometheus';
 import { redisClientList } from './redis/clients';
+import { redisCommand } from './redis/command';
 import { redisClientOrigins } from './redis/client-origins';
 import { redisBigKeys, redisHotKeys, redisKeyInfo, redisMemory, redisSampleKeys } from './redis/memory';
 import { redisLatency, redisSlowlog } from './redis/performance';
@@ -28,6 +30,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisHotKeys,
   redisSecurity,
   redisClusterInfo,
+  redisCommand,
   prometheusQuery,
   prometheusQueryRange,
   prometheusMetrics,
@@ -35,6 +38,8 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   lokiQueryRange,
   lokiLabels,
   lokiLabelValues,
+  knowledgeSearch,
+  knowledgeGetDocument,
 ] as ToolDefinition[];
 
 export class ToolRegistry {

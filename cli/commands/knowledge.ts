@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../core/config';
-import { ValidationError } from '../../core/errors';
+import { NotFoundError, ValidationError } from '../../core/errors';
 import { createLogger } from '../../core/logger';
 import { KNOWLEDGE_CATEGORIES } from '../../knowledge/categories';
 import { createKnowledgeBase } from '../../knowledge/create-knowledge-base';
@@ -64,7 +64,7 @@ export function registerKnowledge(program: Command): void {
     .action(
       action(async (id: string, opts: { json?: boolean }) => {
         const doc = await knowledgeBase(loadConfig()).getDocument(id);
-        if (!doc) throw new ValidationError(`no runbook with id '${id}'; find ids with \`sre-agent knowledge search <words>\``);
+        if (!doc) throw new NotFoundError('runbook', id);
         if (opts.json) printJson(doc);
         else process.stdout.write(`# ${doc.title}\n(${doc.id}; ${doc.category}${doc.severity ? `, ${doc.severity}` : ''}; tags: ${doc.tags.join(', ')})\n\n${doc.body}\n`);
       }),
