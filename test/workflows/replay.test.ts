@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Worker } from '@temporalio/worker';
+import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../support/scripted-model';
+import { startTestAgent, type TestAgent } from '../support/agent';
+import { startRedis, type EphemeralRedis } from '../support/redis';
+import { readStackEnv } from '../support/stack-env';
+
+/**
+ * Replay safety: recorded histories of every workflow type (test/fixtures/histories) must replay
+ * against today's workflow code without non-determinism. `RECORD_HISTORIES=1 npx jest replay`
+ * records fresh ones (do it when a workflow change is meant to be incompatible, and version it).
+ */
+const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+const WORKFLOW_TYPES = ['taskWorkflow', 'chatWorkflow', 'knowledgeWorkflow', 'deepTriageWorkflow', 'researchTopicWorkflow'];
+
+describe('recorded histories replay without non-determinism', () => {
+  it('covers every workflow type', () => {
+    const recorded = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
+    for (const type of WORKFLOW_TYPES) expect(recorded.some((f) => f.startsWith(`${type}.`))).toBe(true);
+  });
+
+  it('replays each recorded history with the current workflow bundle', async () => {
+    const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
+    // The SDK accepts the CLI's JSON directly.
+    const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: readStackEnv().workflowBundlePath } }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(histories.length).toBeGreaterThanOrEqual(WORKFLOW_TYPES.length);
+  });
+});
+
+const recording = process.env.RECORD_HISTORIES === '1' ? describe : describe.skip;
+recording('recording histories (RECORD_HISTORIES=1)', () => {
+  let model: ScriptedModel;
+  let withModel: TestAgent;
+  let offline: TestAgent;
+  let redis: EphemeralRedis;
+
+  beforeAll(async () => {
+    model = new ScriptedModel((req) => {
+      const system = systemPrompt(req);
+      if (system.startsWith('You plan')) return say(JSON.stringify({ topics: [{ title: 'Memory', category: 'memory', severity: 'info', rationale: 'r' }, { title: 'Latency', category: 'performance', severity: 'info', rationale: 'r' }] }));
+      if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nok');
+      if (req.tools?.some((t) => t.function.name === 'knowledge_search') && !req.tools.some((t) => t.function.name === 'redis_info')) {
+        return toolResults(req).length ? say('Use allkeys-lru. [runbook: maxmemory-policies]') : callTools({ name: 'knowledge_search', arguments: { query: 'noeviction' } });
+      }
+      return toolResults(req).length ? say('Done.') : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} });
+    });
+    withModel = await startTestAgent({ modelBaseURL: await model.start() });
+    offline = await startTestAgent();
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await withModel.stop();
+    await offline.stop();
+    await model.stop();
+    await redis.stop();
+  });
+
+  /** Saved the way an operator would: `temporal workflow show --output json`. */
+  async function save(agent: TestAgent, workflowId: string, name: string) {
+    const json = execFileSync(readStackEnv().temporalBinary, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    fs.writeFileSync(path.join(DIR, `${name}.json`), json);
+  }
+
+  it('records one history per workflow type and mode', async () => {
+    fs.mkdirSync(DIR, { recursive: true });
+    const instance = (agent: TestAgent) => agent.services.stores.instances.ensureForUrl(redis.url);
+    const chat = await withModel.run({ message: 'memory?', instance_id: (await instance(withModel)).id, agent: 'chat' });
+    await save(withModel, chat.task_id, 'taskWorkflow.chat-model');
+    await save(withModel, `${chat.task_id}-chat`, 'chatWorkflow.model');
+    const triage = await withModel.run({ message: 'deep triage', instance_id: (await instance(withModel)).id });
+    await save(withModel, `${triage.task_id}-triage`, 'deepTriageWorkflow.model');
+    await save(withModel, `${triage.task_id}-topic-1`, 'researchTopicWorkflow.model');
+    const knowledge = await withModel.run({ message: 'what does noeviction do?' });
+    await save(withModel, `${knowledge.task_id}-knowledge`, 'knowledgeWorkflow.model');
+    const offChat = await offline.run({ message: 'memory?', instance_id: (await instance(offline)).id, agent: 'chat' });
+    await save(offline, `${offChat.task_id}-chat`, 'chatWorkflow.offline');
+    const offTriage = await offline.run({ message: 'full health check', instance_id: (await instance(offline)).id });
+    await save(offline, offTriage.task_id, 'taskWorkflow.triage-offline');
+    await save(offline, `${offTriage.task_id}-triage`, 'deepTriageWorkflow.offline');
+    const offKnowledge = await offline.run({ message: 'what does noeviction do?' });
+    await save(offline, `${offKnowledge.task_id}-knowledge`, 'knowledgeWorkflow.offline');
+    for (const view of [chat, triage, knowledge, offChat, offTriage, offKnowledge]) expect(view.status).toBe('done');
+  });
+});
