@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { projectRoot } from '../../core/paths';
+import { startIsolatedStack } from '../stack/isolated';
+import { benchConcurrency } from './concurrency';
+import { benchContext } from './context';
+import { benchFanout } from './fanout';
+import { benchKnowledgeSearch } from './knowledge-search';
+import { benchOverhead } from './overhead';
+
+/**
+ * `npm run bench`: five groups of figures on a private stack (real Temporal dev server, Redis),
+ * with the scripted model at fixed latencies. Prints a table and writes bench/results.json.
+ * Measured, never asserted: these machines are noisy.
+ */
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function table(rows: Array<[string, string, string]>): string {
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (group: string) => only.length === 0 || only.includes(group);
+  say('== starting a private stack for the benchmark');
+  const stack = await startIsolatedStack('bench', say);
+  const results: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` },
+    at: new Date().toISOString(),
+  };
+  const rows: Array<[string, string, string]> = [['group', 'figure', 'value']];
+  try {
+    if (want('overhead')) {
+      say('== orchestration overhead per tool call');
+      const r = await benchOverhead(stack);
+      results.overhead = r;
+      rows.push(['overhead', `median / p95 per tool call (${r.toolCalls} calls)`, `${r.overheadMedianMs} / ${r.overheadP95Ms} ms (target median <= 15 ms)`]);
+      rows.push(['overhead', 'tool handler median (for scale)', `${r.handlerMedianMs} ms`]);
+    }
+    if (want('fanout')) {
+      say('== fan-out efficiency of deep triage (model at 1 s per call)');
+      const r = await benchFanout(stack);
+      results.fanout = r;
+      for (const run of r.runs) rows.push(['fan-out', `K=${run.topics} topics: wall / single-topic wall`, `${run.wallSeconds} s, ratio ${run.ratio}${run.topics === 6 ? ' (target <= 1.25)' : ''}`]);
+    }
+    if (want('concurrency')) {
+      say('== 100 concurrent chat tasks on one worker (model at 50 ms)');
+      const r = await benchConcurrency(stack);
+      results.concurrency = r;
+      rows.push(['concurrency', `completed / submitted`, `${r.completed} / ${r.tasks} in ${r.wallSeconds} s (${r.throughputPerSecond} tasks/s)`]);
+      rows.push(['concurrency', 'latency p50 / p95 (single task)', `${r.p50Ms} / ${r.p95Ms} ms (${r.singleTaskMs} ms), p95 = ${r.p95OverSingle}x single (target <= 3x)`]);
+      rows.push(['concurrency', 'worker peak RSS', `${r.workerPeakRssMb} MB (target <= 500 MB)`]);
+    }
+    if (want('context')) {
+      say('== context efficiency');
+      const r = await benchContext(stack);
+      results.context = r;
+      for (const t of r.perTool) rows.push(['context', `${t.output}: raw vs compacted tokens`, `${t.rawTokens} -> ${t.compactTokens} (${t.reduction}; ${t.rawBytes} -> ${t.compactBytes} bytes)`]);
+      rows.push(['context', `offline baseline digest (${r.baseline.tools} tools)`, `${r.baseline.compactedToolOutputTokens} tokens of tool output -> ${r.baseline.digestTokens} tokens of digest`]);
+    }
+    if (want('knowledge')) {
+      say('== knowledge search latency (local store)');
+      const r = await benchKnowledgeSearch();
+      results.knowledge = r;
+      rows.push(['knowledge', `search p50 / p95 over ${r.chunks} chunks (${r.queries} queries)`, `${r.p50Ms} / ${r.p95Ms} ms`]);
+    }
+  } finally {
+    await stack.stop();
+  }
+  const out = path.join(projectRoot(), 'bench', 'results.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table(rows)}\n\nwritten to ${path.relative(process.cwd(), out)}\n`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+  process.exitCode = 1;
+});
