@@ -7,11 +7,14 @@ import { Context } from '@temporalio/activity';
  */
 
 export function heartbeat(details?: unknown): void {
+  let context: Context;
   try {
-    Context.current().heartbeat(details);
+    context = Context.current();
   } catch {
-    // not inside an activity (direct calls from tests, the eval capture)
+    return; // not inside an activity (direct calls from tests, the eval capture)
   }
+  // Local activities run inside the workflow task, which Temporal keeps alive by itself.
+  if (!context.info.isLocal) context.heartbeat(details);
 }
 
 export async function withHeartbeat<T>(fn: () => Promise<T>, everyMs = 2_000): Promise<T> {

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import type { RetryClass } from '../core/types';
 
 /**
@@ -24,8 +24,9 @@ export const MODEL_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6, nonRetryableErrorTypes: ['ModelRequestRejected', 'ModelNotConfigured'] },
 };
 
-/** Thread and task bookkeeping in the app Redis, and the rules engine (pure CPU). */
-export const BOOKKEEPING_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
+/** Thread and task bookkeeping in the app Redis, routing, and the rules engine (local activities). */
+export const BOOKKEEPING_OPTIONS: LocalActivityOptions = {
+  // Routing may ask the nano model; everything else takes milliseconds.
+  startToCloseTimeout: '60s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 };

@@ -1,11 +1,16 @@
-import { proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { AgentActivities, ToolActivity } from '../activities';
 import type { RetryClass } from '../core/types';
 import { BOOKKEEPING_OPTIONS, MODEL_OPTIONS, TOOL_OPTIONS } from './activity-options';
 
 /** Activity stubs, created once per workflow module. Activities are imported as types only. */
 
-export const bookkeeping = proxyActivities<
+/**
+ * Bookkeeping (threads, routing, rules, rendering) runs as local activities: short, idempotent
+ * work that needs no server round trip per call. Tools and model calls stay regular activities,
+ * each its own type in the history, with heartbeats and retries across workers.
+ */
+export const bookkeeping = proxyLocalActivities<
   Pick<AgentActivities, 'beginTask' | 'routeTask' | 'describeTools' | 'evaluateBaseline' | 'renderOfflineAnswer' | 'deriveTopics' | 'fallbackReport' | 'reportProgress' | 'finishTask'>
 >(BOOKKEEPING_OPTIONS);
 

@@ -57,7 +57,4 @@ export async function startTestAgent(options: { modelBaseURL?: string; env?: Rec
   };
 }
 
-/** Activity types scheduled in a history, in order. */
-export function scheduledActivities(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
-  return events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
-}
+export { localActivities, scheduledActivities } from './history';
