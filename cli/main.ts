@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerApi } from './commands/api';
 import { registerDemo } from './commands/demo';
 import { registerEval } from './commands/eval';
 import { registerInstance } from './commands/instance';
 import { registerSchedule } from './commands/schedule';
 import { registerThread } from './commands/thread';
 import { registerKnowledge } from './commands/knowledge';
+import { registerMcp } from './commands/mcp';
 import { registerQuery } from './commands/query';
 import { registerStack } from './commands/stack';
 import { registerWorker } from './commands/worker';
@@ -24,7 +26,9 @@ registerSchedule(program);
 registerThread(program);
 registerStack(program);
 registerWorker(program);
+registerApi(program);
 registerKnowledge(program);
+registerMcp(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`error: ${err.message}\n`);

@@ -2,6 +2,7 @@ import { NativeConnection, Runtime, DefaultLogger, Worker, type LogLevel, type W
 import type { Config } from '../core/config';
 import { createLogger, redact } from '../core/logger';
 import { createActivities } from '../activities';
+import { connectExternalMcpTools } from '../mcp/client/external-tools';
 import { buildWorkerDeps } from './deps';
 
 /** The worker: registers every workflow and activity on the task queue. */
@@ -39,7 +40,9 @@ export async function createWorker(
   options: { workflowBundlePath?: string; taskQueue?: string; identity?: string; deps?: ReturnType<typeof buildWorkerDeps>; worker?: Partial<WorkerOptions>; logLevel?: LogLevel } = {},
 ): Promise<WorkerHandle> {
   installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'));
-  const deps = options.deps ?? buildWorkerDeps(config);
+  // External MCP servers need an async start, so they are connected here; callers passing their own deps bring their own tools.
+  const external = options.deps ? undefined : await connectExternalMcpTools(config, createLogger('mcp', config.logLevel));
+  const deps = options.deps ?? buildWorkerDeps(config, { tools: external?.tools });
   let connection: NativeConnection | undefined;
   let worker: Worker;
   try {
@@ -59,6 +62,7 @@ export async function createWorker(
   } catch (err) {
     await connection?.close().catch(() => undefined);
     if (!options.deps) await deps.close();
+    await external?.close();
     throw err;
   }
   return {
@@ -66,6 +70,7 @@ export async function createWorker(
     deps,
     close: async () => {
       await deps.close();
+      await external?.close();
       await connection!.close();
     },
   };

@@ -19,6 +19,11 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   schema: S;
+  /**
+   * JSON Schema shown to the model instead of the one generated from `schema`: for tools whose
+   * arguments another system defines and validates (external MCP servers).
+   */
+  jsonSchema?: Record<string, unknown>;
   retryClass: RetryClass;
   needsInstance: boolean;
   access: 'read' | 'write';
@@ -38,13 +43,18 @@ export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): 
 /** An empty argument object; the model may send {} or nothing. */
 export const noArgs = z.object({}).strict();
 
+/** The JSON Schema of a zod argument schema, as models and MCP clients read it. */
+export function argumentsJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
 export function toolSpec(tool: ToolDefinition): ToolSpec {
-  const schema = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete schema.$schema;
   return {
     name: tool.name,
     description: tool.description,
-    parameters: schema,
+    parameters: tool.jsonSchema ?? argumentsJsonSchema(tool.schema),
     retryClass: tool.retryClass,
     needsInstance: tool.needsInstance,
     access: tool.access,

@@ -18,8 +18,8 @@ export interface ConnectionTest {
   error?: string;
 }
 
-const testUrlSchema = z.object({ connection_url: z.string().min(1).max(2048), password: z.string().max(512).optional() }).strict();
-const listSchema = z.object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() }).strict();
+export const instanceTestUrlSchema = z.object({ connection_url: z.string().min(1).max(2048), password: z.string().max(512).optional() }).strict();
+export const instanceListSchema = z.object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() }).strict();
 
 async function probe(connection: { id: string; name: string; url: string; password?: string }): Promise<ConnectionTest> {
   const endpoint = endpointLabel(connection.url);
@@ -49,29 +49,29 @@ export class InstanceService {
   }
 
   list(query: unknown = {}): Promise<InstanceView[]> {
-    return this.stores.instances.list(parseOrThrow(listSchema, query));
+    return this.stores.instances.list(parseOrThrow(instanceListSchema, query));
   }
 
   get(id: string): Promise<InstanceView> {
-    return this.stores.instances.get(parseOrThrow(instanceIdSchema, id));
+    return this.stores.instances.get(parseOrThrow(instanceIdSchema, id, 'id'));
   }
 
   update(id: string, body: unknown): Promise<InstanceView> {
-    return this.stores.instances.update(parseOrThrow(instanceIdSchema, id), body as never);
+    return this.stores.instances.update(parseOrThrow(instanceIdSchema, id, 'id'), body as never);
   }
 
   async delete(id: string): Promise<void> {
-    await this.stores.instances.delete(parseOrThrow(instanceIdSchema, id));
+    await this.stores.instances.delete(parseOrThrow(instanceIdSchema, id, 'id'));
   }
 
   /** Connects with the stored (decrypted) details: PING, version, role. Never returns the secret. */
   async test(id: string): Promise<ConnectionTest> {
-    return probe(await this.stores.instances.resolve(parseOrThrow(instanceIdSchema, id)));
+    return probe(await this.stores.instances.resolve(parseOrThrow(instanceIdSchema, id, 'id')));
   }
 
   /** Tests a URL before registering it. */
   async testUrl(body: unknown): Promise<ConnectionTest> {
-    const { connection_url, password } = parseOrThrow(testUrlSchema, body);
+    const { connection_url, password } = parseOrThrow(instanceTestUrlSchema, body);
     try {
       endpointLabel(connection_url);
       new URL(connection_url);

@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type Schedul
 import { z } from 'zod';
 import type { AppStores } from '../app-context';
 import type { Config } from '../config';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
 import type { TaskInput } from '../types';
@@ -22,15 +22,18 @@ const interval = z
   .strict();
 const cron = z.string().trim().regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression such as "0 3 * * *"');
 
+const agent = z.enum(['auto', 'chat', 'triage', 'knowledge']);
+const overlap = z.enum(['skip', 'buffer_one', 'allow_all']);
+
 const fields = {
   name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
   instance_id: instanceIdSchema.optional(),
   message: z.string().trim().min(1).max(4000).default('Run a full health check and report anything that needs attention.'),
-  agent: z.enum(['auto', 'chat', 'triage', 'knowledge']).default('triage'),
+  agent: agent.default('triage'),
   interval: interval.optional(),
   cron: cron.optional(),
   enabled: z.boolean().default(true),
-  overlap: z.enum(['skip', 'buffer_one', 'allow_all']).default('skip'),
+  overlap: overlap.default('skip'),
 };
 
 export const scheduleCreateSchema = z
@@ -43,15 +46,16 @@ export const scheduleUpdateSchema = z
     name: fields.name.optional(),
     instance_id: instanceIdSchema.nullable().optional(),
     message: z.string().trim().min(1).max(4000).optional(),
-    agent: fields.agent.optional(),
+    // No defaults here: zod 4 applies an inner default under .optional(), which would reset fields the caller left out.
+    agent: agent.optional(),
     interval: interval.optional(),
     cron: cron.optional(),
-    overlap: fields.overlap.optional(),
+    overlap: overlap.optional(),
   })
   .strict()
   .refine((s) => !(s.interval && s.cron), { message: 'give at most one of interval or cron', path: ['interval'] });
 
-const scheduleIdSchema = z.string().regex(/^sched_[A-Za-z0-9]{6,64}$/, 'must be a schedule id like sched_AbC123xyz');
+export const scheduleIdSchema = z.string().regex(/^sched_[A-Za-z0-9]{6,64}$/, 'must be a schedule id like sched_AbC123xyz');
 
 interface ScheduleMemo {
   name: string;
@@ -73,6 +77,14 @@ export interface ScheduleView extends ScheduleMemo {
   running: string[];
 }
 
+const ACTION_MEMO = 'sreSchedule';
+
+/** The schedule's current settings: from its action, else (schedules created before) its own memo. */
+function settingsOf(description: ScheduleDescription): ScheduleMemo {
+  const fromAction = (description.action as { memo?: Record<string, unknown> }).memo?.[ACTION_MEMO];
+  return (fromAction ?? description.memo ?? {}) as ScheduleMemo;
+}
+
 function spec(memo: ScheduleMemo): ScheduleOptions['spec'] {
   if (memo.cron) return { cronExpressions: [memo.cron] };
   const { every, unit } = memo.interval!;
@@ -89,12 +101,29 @@ function action(config: Config, id: string, memo: ScheduleMemo): ScheduleOptions
     workflowId: `task_${id.replace(/^sched_/, 'sched')}`,
     args: [task],
     staticSummary: `scheduled ${memo.agent}: ${memo.name}`,
+    // Temporal cannot update a schedule's own memo, but the action (memo included) is replaced on
+    // update: the settings live here so a PATCH shows up in the view. Runs carry them too.
+    memo: { [ACTION_MEMO]: memo },
     typedSearchAttributes: [
       { key: SA_STATUS, value: 'queued' },
       { key: SA_AGENT, value: memo.agent },
       ...(memo.instance_id ? [{ key: SA_INSTANCE, value: memo.instance_id }] : []),
     ],
   };
+}
+
+/**
+ * Temporal checks cron field ranges (minute 0-59, …) only when a schedule is written, and reports
+ * an invalid spec as a TypeError; that is still the caller's input, so it becomes a ValidationError.
+ */
+async function writingSpec<T>(memo: ScheduleMemo, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    const field = memo.cron ? 'cron' : 'interval';
+    throw new ValidationError(`${field}: ${err.message}`, [{ field, reason: err.message }]);
+  }
 }
 
 export class ScheduleService {
@@ -105,7 +134,7 @@ export class ScheduleService {
   ) {}
 
   private handle(id: string) {
-    return this.temporal.schedule.getHandle(parseOrThrow(scheduleIdSchema, id));
+    return this.temporal.schedule.getHandle(parseOrThrow(scheduleIdSchema, id, 'id'));
   }
 
   private async describe(id: string): Promise<ScheduleDescription> {
@@ -118,7 +147,7 @@ export class ScheduleService {
   }
 
   private view(description: ScheduleDescription): ScheduleView {
-    const memo = (description.memo ?? {}) as unknown as ScheduleMemo;
+    const memo = settingsOf(description);
     return {
       id: description.scheduleId,
       ...memo,
@@ -134,21 +163,25 @@ export class ScheduleService {
     if (instanceId && !(await this.stores.instances.exists(instanceId))) throw new NotFoundError('instance', instanceId);
   }
 
+  private async checkNameFree(name: string, exceptId?: string): Promise<void> {
+    const existing = await this.list();
+    if (existing.some((s) => s.id !== exceptId && s.name.toLowerCase() === name.toLowerCase())) throw new ConflictError(`a schedule named '${name}' already exists`);
+  }
+
   async create(body: unknown): Promise<ScheduleView> {
     const input = parseOrThrow(scheduleCreateSchema, body);
     await this.checkInstance(input.instance_id);
-    const existing = await this.list();
-    if (existing.some((s) => s.name.toLowerCase() === input.name.toLowerCase())) throw new ConflictError(`a schedule named '${input.name}' already exists`);
+    await this.checkNameFree(input.name);
     const id = newId('sched');
     const memo: ScheduleMemo = { name: input.name, instance_id: input.instance_id, message: input.message, agent: input.agent, interval: input.interval, cron: input.cron, overlap: input.overlap, created_at: new Date().toISOString() };
-    await this.temporal.schedule.create({
+    await writingSpec(memo, () => this.temporal.schedule.create({
       scheduleId: id,
       spec: spec(memo),
       action: action(this.config, id, memo),
       policies: { overlap: OVERLAP[memo.overlap], catchupWindow: '1 minute' },
       state: { paused: !input.enabled, note: input.enabled ? undefined : 'created paused' },
       memo: memo as unknown as Record<string, unknown>,
-    });
+    }));
     return this.get(id);
   }
 
@@ -168,7 +201,8 @@ export class ScheduleService {
   async update(id: string, body: unknown): Promise<ScheduleView> {
     const changes = parseOrThrow(scheduleUpdateSchema, body);
     await this.checkInstance(changes.instance_id);
-    const current = (await this.describe(id)).memo as unknown as ScheduleMemo;
+    const current = settingsOf(await this.describe(id));
+    if (changes.name !== undefined) await this.checkNameFree(changes.name, id);
     const memo: ScheduleMemo = {
       ...current,
       ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -179,13 +213,12 @@ export class ScheduleService {
       ...(changes.interval ? { interval: changes.interval, cron: undefined } : {}),
       ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
     };
-    await this.handle(id).update((previous) => ({
+    await writingSpec(memo, () => this.handle(id).update((previous) => ({
       ...previous,
       spec: spec(memo),
       action: action(this.config, id, memo),
       policies: { ...previous.policies, overlap: OVERLAP[memo.overlap] },
-      memo: memo as unknown as Record<string, unknown>,
-    }) as ScheduleUpdateOptions);
+    }) as ScheduleUpdateOptions));
     return this.get(id);
   }
 

@@ -3,12 +3,12 @@ import { AGENT_CHOICES } from '../types';
 
 /** Request shapes shared by REST, MCP and CLI: one definition, one set of messages. */
 
-const id = (kind: string) => z.string().regex(new RegExp(`^${kind}_[A-Za-z0-9]{6,64}$`), `must be a ${kind} id like ${kind}_AbC123xyz`);
+const id = (kind: string, noun: string) => z.string().regex(new RegExp(`^${kind}_[A-Za-z0-9]{6,64}$`), `must be ${noun} id like ${kind}_AbC123xyz`);
 
 /** Task ids are workflow ids; scheduled runs get Temporal's timestamp suffix (task_schedX-2026-…Z). */
 export const taskIdSchema = z.string().regex(/^task_[A-Za-z0-9][A-Za-z0-9_.:-]{5,127}$/, 'must be a task id like task_AbC123xyz');
-export const threadIdSchema = id('thread');
-export const instanceIdSchema = id('inst');
+export const threadIdSchema = id('thread', 'a thread');
+export const instanceIdSchema = id('inst', 'an instance');
 
 export const contextSchema = z
   .record(z.string().max(64).regex(/^[\w.-]+$/, 'context keys are letters, digits, _ . -'), z.string().max(1000))

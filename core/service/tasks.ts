@@ -86,7 +86,7 @@ export class TaskService {
 
   /** A follow-up question on an existing thread, carrying its instance and prior context. */
   async followUp(threadId: string, request: unknown, options: { source: TaskSource } = { source: 'api' }): Promise<SubmittedTask> {
-    parseOrThrow(threadIdSchema, threadId);
+    parseOrThrow(threadIdSchema, threadId, 'id');
     const body = parseOrThrow(followUpSchema, request);
     const meta = await this.stores.threads.meta(threadId);
     return this.submit({ ...body, thread_id: threadId, instance_id: meta.instanceId }, options);
@@ -127,7 +127,7 @@ export class TaskService {
   }
 
   async get(taskId: string): Promise<TaskView> {
-    parseOrThrow(taskIdSchema, taskId);
+    parseOrThrow(taskIdSchema, taskId, 'id');
     const record = await this.stores.tasks.find(taskId);
     const description = await this.describe(taskId);
     if (!record && !description) throw new NotFoundError('task', taskId);

@@ -6,7 +6,7 @@ import { instanceIdSchema, threadIdSchema } from './schemas';
 
 /** Threads: the conversations, their tool calls and reports, and their progress streams. */
 
-const listSchema = z
+export const threadListSchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -21,23 +21,23 @@ export class ThreadService {
   constructor(private readonly stores: AppStores) {}
 
   list(query: unknown = {}): Promise<ThreadMeta[]> {
-    const q = parseOrThrow(listSchema, query);
+    const q = parseOrThrow(threadListSchema, query);
     return this.stores.threads.list({ limit: q.limit, offset: q.offset, instanceId: q.instance_id });
   }
 
   get(id: string): Promise<Thread> {
-    return this.stores.threads.get(parseOrThrow(threadIdSchema, id));
+    return this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'));
   }
 
   async delete(id: string): Promise<void> {
-    await this.stores.threads.delete(parseOrThrow(threadIdSchema, id));
+    await this.stores.threads.delete(parseOrThrow(threadIdSchema, id, 'id'));
     await this.stores.tasks.deleteForThread(id);
   }
 
   /** Events after lastEventId, waiting up to blockMs for new ones. */
   async events(id: string, lastEventId = '0', blockMs?: number, client?: import('ioredis').default): Promise<StreamEntry[]> {
-    parseOrThrow(threadIdSchema, id);
-    parseOrThrow(streamIdSchema, lastEventId);
+    parseOrThrow(threadIdSchema, id, 'id');
+    parseOrThrow(streamIdSchema, lastEventId, 'last_event_id');
     return this.stores.threads.readEvents(id, lastEventId, { blockMs, client });
   }
 }

@@ -1,0 +1,39 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+
+/**
+ * One declaration per route feeds both Express and the OpenAPI document, so the document cannot
+ * drift from what is served. The schemas are the service layer's own; the service validates.
+ */
+
+export const API_PREFIX = '/api/v1';
+
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface RouteSpec {
+  method: Method;
+  /** Express path, e.g. /api/v1/tasks/:id. */
+  path: string;
+  tag: string;
+  summary: string;
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  /** A JSON request body: the route then answers 415 to other media types and 413 over the limit. */
+  body?: z.ZodType;
+  /** Statuses and what they carry: success, plus errors particular to this route (e.g. 409). */
+  responses: Record<number, string>;
+  /** Media type of the success response (default application/json). */
+  produces?: 'application/json' | 'text/event-stream' | 'text/plain';
+  /** Open without the API key. */
+  public?: boolean;
+  handler: RequestHandler;
+}
+
+/** A handler that answers the produced value as JSON (or 204 with no body). */
+export function json(status: number, produce: (req: Request) => Promise<unknown>): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const value = await produce(req);
+    if (status === 204) res.status(204).end();
+    else res.status(status).json(value);
+  };
+}

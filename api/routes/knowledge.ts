@@ -1,0 +1,27 @@
+import { knowledgeIngestSchema, knowledgeSearchSchema, type KnowledgeQueries } from '../../core/service/knowledge';
+import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+
+/** The runbook knowledge base: search as the agent does, and (re)index documents. */
+export function knowledgeRoutes(knowledge: KnowledgeQueries): RouteSpec[] {
+  const tag = 'knowledge';
+  return [
+    {
+      method: 'get',
+      path: `${API_PREFIX}/knowledge/search`,
+      tag,
+      summary: 'Search the runbooks (lexical BM25, plus dense vectors when an embedding model is set)',
+      query: knowledgeSearchSchema,
+      responses: { 200: '{hits: [{docId, title, category, heading, snippet, score}]}' },
+      handler: json(200, (req) => knowledge.search(req.query)),
+    },
+    {
+      method: 'post',
+      path: `${API_PREFIX}/knowledge/ingest`,
+      tag,
+      summary: 'Index folders or document files on the server (default: the built-in runbooks); unchanged chunks are skipped',
+      body: knowledgeIngestSchema,
+      responses: { 200: '{backend, documents, chunksAdded, chunksRemoved, unchanged}' },
+      handler: json(200, (req) => knowledge.ingest(req.body)),
+    },
+  ];
+}

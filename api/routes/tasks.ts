@@ -1,0 +1,52 @@
+import type { Services } from '../../core/service';
+import { taskCreateSchema, taskIdSchema, taskListSchema } from '../../core/service/schemas';
+import type { ApiMetrics } from '../api-metrics';
+import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+
+/** Tasks: one question answered by one workflow run. */
+export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[] {
+  const tag = 'tasks';
+  const id = { id: taskIdSchema };
+  return [
+    {
+      method: 'post',
+      path: `${API_PREFIX}/tasks`,
+      tag,
+      summary: 'Submit a question; the task runs as a Temporal workflow',
+      body: taskCreateSchema,
+      responses: { 202: 'queued: {task_id, thread_id, status}' },
+      handler: json(202, async (req) => {
+        const submitted = await services.tasks.submit(req.body, { source: 'api' });
+        metrics.taskSubmitted('task');
+        return submitted;
+      }),
+    },
+    {
+      method: 'get',
+      path: `${API_PREFIX}/tasks`,
+      tag,
+      summary: 'List tasks, newest first',
+      query: taskListSchema,
+      responses: { 200: '{tasks: TaskView[]}' },
+      handler: json(200, async (req) => ({ tasks: await services.tasks.list(req.query) })),
+    },
+    {
+      method: 'get',
+      path: `${API_PREFIX}/tasks/:id`,
+      tag,
+      summary: 'Status, phase, result, error, tool calls, token usage and timestamps of a task',
+      params: id,
+      responses: { 200: 'TaskView' },
+      handler: json(200, (req) => services.tasks.get(req.params.id as string)),
+    },
+    {
+      method: 'post',
+      path: `${API_PREFIX}/tasks/:id/cancel`,
+      tag,
+      summary: 'Request cancellation of a queued or running task',
+      params: id,
+      responses: { 202: 'TaskView after the cancellation request' },
+      handler: json(202, (req) => services.tasks.cancel(req.params.id as string)),
+    },
+  ];
+}

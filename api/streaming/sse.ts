@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import type { Services } from '../../core/service';
+import type { ApiMetrics } from '../api-metrics';
+import { streamRequest } from './stream-request';
+import { ThreadEventReader } from './thread-events';
+
+/** GET /threads/:id/stream: the thread's progress as server-sent events. */
+
+function frame(event: string, data: unknown, id?: string): string {
+  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function sseHandler(services: Services, metrics: ApiMetrics, options: { heartbeatMs: number; shutdown?: AbortSignal }): RequestHandler {
+  return async (req, res) => {
+    const request = streamRequest(req.params.id as string, req.query, req.get('last-event-id'));
+    const { thread, reader } = await ThreadEventReader.open(services, request);
+    const streamClosed = metrics.streamOpened('sse');
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      // Reverse proxies (nginx) would otherwise buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    // Comments keep idle connections from being cut by proxies and let clients notice a dead server.
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs);
+    // Closing the reader ends the event loop below, so the response ends instead of being cut.
+    const stop = () => reader.close();
+    options.shutdown?.addEventListener('abort', stop, { once: true });
+    res.once('close', () => {
+      clearInterval(heartbeat);
+      options.shutdown?.removeEventListener('abort', stop);
+      reader.close();
+      streamClosed();
+    });
+    res.write(frame('snapshot', thread));
+    for await (const entry of reader.events()) res.write(frame(entry.event.type, entry.event, entry.id));
+    res.end();
+  };
+}

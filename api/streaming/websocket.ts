@@ -1,0 +1,96 @@
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ValidationError, errorMessage } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { Services } from '../../core/service';
+import type { Thread } from '../../core/threads';
+import type { ApiMetrics } from '../api-metrics';
+import { UNAUTHORIZED_MESSAGE, isAuthorized } from '../auth';
+import { HttpError, toHttpError } from '../errors';
+import { API_PREFIX } from '../route-spec';
+import { streamRequest } from './stream-request';
+import { ThreadEventReader } from './thread-events';
+
+/**
+ * WebSocket /api/v1/ws/tasks/:thread_id: {type:'snapshot', thread}, then {type:'event', id, event}
+ * in stream order. Bad requests are refused during the handshake with the API's JSON error.
+ */
+
+export const WEBSOCKET_PATH = `${API_PREFIX}/ws/tasks/:thread_id`;
+const PATH = new RegExp(`^${API_PREFIX}/ws/tasks/([^/]+)$`);
+
+function decodeThreadId(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError('thread_id: not a valid URL-encoded value', [{ field: 'thread_id', reason: 'not a valid URL-encoded value' }]);
+  }
+}
+
+/** Answers a refused handshake as plain HTTP, with the same error body as the REST routes. */
+function refuse(socket: Duplex, err: unknown, log: Logger): void {
+  const { status, body } = toHttpError(err);
+  if (status >= 500) log.error(`WebSocket handshake failed: ${errorMessage(err)}`);
+  const payload = JSON.stringify(body);
+  const headers = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(payload)}`, 'Connection: close'];
+  if (status === 401) headers.push('WWW-Authenticate: Bearer realm="sre-agent"');
+  socket.end(`${headers.join('\r\n')}\r\n\r\n${payload}`);
+}
+
+async function open(req: IncomingMessage, services: Services): Promise<{ thread: Thread; reader: ThreadEventReader }> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const match = PATH.exec(url.pathname);
+  if (!match) throw new HttpError(404, 'not_found', `no WebSocket endpoint at ${url.pathname}; connect to ${API_PREFIX}/ws/tasks/<thread_id>`);
+  if (!isAuthorized(req.headers, services.config.api.apiKey)) throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE);
+  return ThreadEventReader.open(services, streamRequest(decodeThreadId(match[1]), Object.fromEntries(url.searchParams)));
+}
+
+async function serve(ws: WebSocket, thread: Thread, reader: ThreadEventReader, metrics: ApiMetrics, pingMs: number, log: Logger): Promise<void> {
+  const streamClosed = metrics.streamOpened('websocket');
+  // Pings find clients that vanished without a close frame, so their readers do not linger.
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  const ping = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, pingMs);
+  ws.once('close', () => {
+    clearInterval(ping);
+    reader.close();
+    streamClosed();
+  });
+  try {
+    ws.send(JSON.stringify({ type: 'snapshot', thread }));
+    for await (const entry of reader.events()) {
+      if (ws.readyState !== WebSocket.OPEN) break;
+      ws.send(JSON.stringify({ type: 'event', id: entry.id, event: entry.event }));
+    }
+    ws.close(1000, 'done');
+  } catch (err) {
+    log.error(`WebSocket stream failed: ${errorMessage(err)}`);
+    ws.close(1011, 'stream failed');
+  }
+}
+
+export function attachWebSocketStreams(server: Server, services: Services, metrics: ApiMetrics, options: { pingMs: number; log: Logger }): WebSocketServer {
+  // Clients only listen; anything they send is small and ignored.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    let opened: { thread: Thread; reader: ThreadEventReader };
+    try {
+      opened = await open(req, services);
+    } catch (err) {
+      refuse(socket, err, options.log);
+      return;
+    }
+    if (socket.destroyed) {
+      opened.reader.close();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void serve(ws, opened.thread, opened.reader, metrics, options.pingMs, options.log));
+  });
+  return wss;
+}

@@ -1,0 +1,65 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { argumentsJsonSchema } from '../../activities/tools/define';
+import type { Services } from '../../core/service';
+import { KnowledgeQueries } from '../../core/service/knowledge';
+import { SreError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { parseOrThrow } from '../../core/validation';
+import { createKnowledgeBase } from '../../knowledge/create-knowledge-base';
+import { AGENT_IMPLEMENTATION } from '../implementation';
+import type { AgentTool, AgentToolContext } from './agent-tool';
+import { AGENT_TOOLS } from './agent-tools';
+import { toolError, toolResult } from './tool-results';
+
+/**
+ * The agent as an MCP server. Tools validate with the service layer's schemas and run through
+ * the service layer, so MCP answers exactly like REST and the CLI.
+ */
+
+const INSTRUCTIONS =
+  'Redis SRE agent: investigates Redis instances with live diagnostics, every investigation a durable Temporal workflow. Register an instance (redis_sre_create_instance) or find one (redis_sre_list_instances), then ask (redis_sre_database_chat) or run a deep triage (redis_sre_deep_triage) and follow it with redis_sre_get_task_status and redis_sre_get_thread.';
+
+/** What the servers of one process share: the service layer, and the knowledge base opened on first use. */
+export interface AgentMcpShared {
+  services: Services;
+  log: Logger;
+  knowledge(): KnowledgeQueries;
+}
+
+export function shareServices(services: Services, log: Logger): AgentMcpShared {
+  let knowledge: KnowledgeQueries | undefined;
+  return { services, log, knowledge: () => (knowledge ??= new KnowledgeQueries(createKnowledgeBase(services.config, log))) };
+}
+
+function listing(tool: AgentTool): Tool {
+  return { name: tool.name, description: tool.description, inputSchema: argumentsJsonSchema(tool.schema) as Tool['inputSchema'], annotations: tool.annotations };
+}
+
+export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] = AGENT_TOOLS): Server {
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const listed = tools.map(listing);
+  const server = new Server(AGENT_IMPLEMENTATION, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args, _meta } = request.params;
+    const tool = byName.get(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${name}'; this server has: ${[...byName.keys()].join(', ')}`);
+    const ctx: AgentToolContext = {
+      services: shared.services,
+      knowledge: shared.knowledge,
+      progress: async (message, done, total) => {
+        if (_meta?.progressToken === undefined) return;
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: _meta.progressToken, progress: done, total, message } }).catch(() => undefined);
+      },
+    };
+    try {
+      return toolResult(await tool.handler(parseOrThrow(tool.schema, args ?? {}), ctx));
+    } catch (err) {
+      if (!(err instanceof SreError)) shared.log.error(`MCP tool ${name} failed`, { error: (err as Error).message });
+      return toolError(name, err);
+    }
+  });
+  return server;
+}
