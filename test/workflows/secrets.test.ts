@@ -46,6 +46,7 @@ describe('a target with a password', () => {
       const shown = execFileSync(stack.temporalBinary, ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', agent.config.temporal.address], { encoding: 'utf8' });
       expect(shown.length).toBeGreaterThan(500);
       expect(shown).not.toContain(PASSWORD);
+      expect(shown).not.toContain(agent.config.masterKey.value!);
     }
     for (const view of [chat, triage]) {
       const thread = await agent.services.stores.threads.get(view.thread_id);
@@ -58,6 +59,7 @@ describe('a target with a password', () => {
     expect(toModel).toContain('(set)');
     expect(toModel).not.toContain(PASSWORD);
     expect(logged.join('')).not.toContain(PASSWORD);
+    expect(logged.join('')).not.toContain(agent.config.masterKey.value!);
     // At rest the URL is ciphertext.
     const raw = await agent.services.stores.redis.get(`sre:instance:${instance.id}`);
     expect(raw).not.toContain(PASSWORD);
