@@ -1,4 +1,5 @@
 import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
+import { bytes } from './baseline';
 import { bySeverity } from './engine';
 
 /** Markdown for offline answers and reports. The same finding format is used with a model. */
@@ -31,9 +32,15 @@ const CATEGORY_WORDS: Record<TopicCategory, RegExp> = {
   configuration: /\b(config\w*|setting\w*)\b/i,
 };
 
+/** Byte counts read better with a human size beside them. */
+function evidenceValue(signal: string, value: string | number): string {
+  if (typeof value === 'number' && value >= 1024 && /memory|bytes|rss|omem|buffer|_size|backlog/i.test(signal)) return `${value} (${bytes(value)})`;
+  return String(value);
+}
+
 export function formatFinding(f: Finding, heading = '###'): string {
   const lines = [`${heading} ${ICON[f.severity]}: ${f.title}`, '', f.detail, '', '**Evidence**'];
-  for (const e of f.evidence) lines.push(`- \`${e.source}\` ${e.signal}: ${typeof e.value === 'string' ? e.value : String(e.value)}`);
+  for (const e of f.evidence) lines.push(`- \`${e.source}\` ${e.signal}: ${evidenceValue(e.signal, e.value)}`);
   lines.push('', `**Recommendation:** ${f.recommendation}`);
   if (f.commands.length) lines.push('', '```', ...f.commands, '```');
   if (f.runbook) lines.push('', `Runbook: \`${f.runbook}\``);

@@ -31,7 +31,9 @@ async function startDemoRedis(config: Config, port: number, say: (line: string) 
   await waitFor('demo redis', async () => client.connect().then(() => true, () => false), 10_000, logFile);
   try {
     say('demo-cache: loading 200,000 keys and running KEYS * the way a careless cron job would');
-    await client.call('DEBUG', 'POPULATE', '200000', 'session', '64');
+    for (let batch = 0; batch < 20; batch++) {
+      await client.pipeline(Array.from({ length: 10_000 }, (_, i) => ['set', `session:${batch * 10_000 + i}`, `user-${i}-${'s'.repeat(48)}`])).exec();
+    }
     await client.config('SET', 'slowlog-log-slower-than', '5000');
     for (let i = 0; i < 4; i++) await client.keys('*');
     const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0);
