@@ -4,6 +4,7 @@ import { runTool } from '../../activities/tools/activities';
 import type { WorkerDeps } from '../../activities/deps';
 import type { BaselineInput } from '../../activities/rules/baseline';
 import { withTarget } from '../../core/target-redis';
+import { BASELINE_CALLS } from '../../workflows/playbook';
 import type { Scenario } from './scenario';
 import type { ScenarioWorld } from './environment';
 
@@ -12,21 +13,8 @@ import type { ScenarioWorld } from './environment';
  * replies of the real server, and every baseline tool's output. Rule unit tests replay these.
  */
 
-export const CAPTURE_TOOLS: Array<{ tool: string; args: Record<string, unknown> }> = [
-  { tool: 'redis_info', args: { section: 'all' } },
-  { tool: 'redis_config_get', args: {} },
-  { tool: 'redis_client_list', args: {} },
-  { tool: 'redis_client_origins', args: {} },
-  { tool: 'redis_slowlog', args: { count: 50 } },
-  { tool: 'redis_memory', args: {} },
-  { tool: 'redis_latency', args: {} },
-  { tool: 'redis_replication', args: {} },
-  { tool: 'redis_keyspace', args: {} },
-  { tool: 'redis_security', args: {} },
-  { tool: 'redis_cluster_info', args: {} },
-  { tool: 'redis_big_keys', args: { budgetMs: 1500 } },
-  { tool: 'redis_hot_keys', args: { budgetMs: 500 } },
-];
+/** What the rules engine reads: exactly the diagnosis playbook's baseline calls. */
+export const CAPTURE_TOOLS = BASELINE_CALLS;
 
 export interface CapturedScenario {
   id: string;

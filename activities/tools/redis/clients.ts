@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../define';
+import { redisTool } from './tool';
 import { parseClientList, type ClientEntry } from './parse';
 import { onTarget, readConfig } from './target';
 
@@ -62,15 +62,12 @@ export function summarizeClients(all: ClientEntry[], config: Record<string, stri
   };
 }
 
-export const redisClientList = defineTool({
+export const redisClientList = redisTool({
   name: 'redis_client_list',
   description:
     'Connected clients, summarised: counts by source host, command, flags and name; idle connections (and ones that never ran a command); blocked clients (BLPOP etc.); pub/sub subscribers; largest output buffers. Excludes the agent itself.',
   schema: z.object({}).strict(),
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const [list, config] = await Promise.all([redis.call('CLIENT', 'LIST'), readConfig(redis, 'maxclients', 'timeout')]);
       return summarizeClients(parseClientList(String(list)), config);

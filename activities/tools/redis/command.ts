@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../define';
+import { redisTool } from './tool';
 import { onTarget, redactConfig } from './target';
 
 /**
@@ -19,7 +19,7 @@ function mask(command: string, reply: unknown): unknown {
   return reply;
 }
 
-export const redisCommand = defineTool({
+export const redisCommand = redisTool({
   name: 'redis_command',
   description:
     'Runs ONE read-only Redis command and returns its reply, for checks no other tool covers, e.g. {"command":"XINFO","args":["GROUPS","orders"]}, {"command":"OBJECT","args":["ENCODING","user:1"]}, {"command":"TTL","args":["session:9"]}. Only allow-listed read commands are sent; writes, CONFIG SET, FLUSHALL, KEYS, DEBUG, SHUTDOWN and anything unlisted are refused before reaching Redis. Use SCAN, never KEYS.',
@@ -29,9 +29,6 @@ export const redisCommand = defineTool({
       args: z.array(z.string().max(512)).max(20).default([]),
     })
     .strict(),
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async ({ command, args }, ctx) => onTarget(ctx, async (redis) => ({ command: [command.toUpperCase(), ...args].join(' '), reply: mask(command, await redis.call(command, ...args)) })),
+    handler: async ({ command, args }, ctx) => onTarget(ctx, async (redis) => ({ command: [command.toUpperCase(), ...args].join(' '), reply: mask(command, await redis.call(command, ...args)) })),
   summarize: (data: { command: string }) => data.command,
 });

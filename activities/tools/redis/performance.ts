@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineTool, noArgs } from '../define';
+import { noArgs } from '../define';
+import { redisTool } from './tool';
 import { parseSlowlog, type SlowlogEntry } from './parse';
 import { onTarget, readConfig } from './target';
 
@@ -29,15 +30,12 @@ export function summarizeSlowlog(entries: SlowlogEntry[], length: number, config
   };
 }
 
-export const redisSlowlog = defineTool({
+export const redisSlowlog = redisTool({
   name: 'redis_slowlog',
   description:
     'SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold.',
   schema: z.object({ count: z.number().int().min(1).max(128).default(25) }).strict(),
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async ({ count }, ctx) =>
+    handler: async ({ count }, ctx) =>
     onTarget(ctx, async (redis) => {
       const [reply, length, config] = await Promise.all([
         redis.call('SLOWLOG', 'GET', count),
@@ -56,15 +54,12 @@ export interface LatencyReport {
   doctor: string;
 }
 
-export const redisLatency = defineTool({
+export const redisLatency = redisTool({
   name: 'redis_latency',
   description:
     'Latency monitor: LATENCY LATEST events (command, fork, aof-fsync, expire-cycle, eviction…) with latest and max ms, and the LATENCY DOCTOR report. Notes when the monitor is off (latency-monitor-threshold 0).',
   schema: noArgs,
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<LatencyReport> => {
       const [latest, doctor, config] = await Promise.all([
         redis.call('LATENCY', 'LATEST'),

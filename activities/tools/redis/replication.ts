@@ -1,5 +1,6 @@
 import * as net from 'node:net';
-import { defineTool, noArgs } from '../define';
+import { noArgs } from '../define';
+import { redisTool } from './tool';
 import { numeric } from './parse';
 import { onTarget, readConfig, readInfoFields } from './target';
 
@@ -41,15 +42,12 @@ export interface ReplicationReport {
   masterReplOffset?: number;
 }
 
-export const redisReplication = defineTool({
+export const redisReplication = redisTool({
   name: 'redis_replication',
   description:
     'Replication state: role; for a replica the master address, master_link_status, how long the link has been down and a live reachability probe of the master; for a master its replicas with state and offset lag; full/partial resync counters and backlog size.',
   schema: noArgs,
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<ReplicationReport> => {
       const [info, config] = await Promise.all([
         readInfoFields(redis, 'everything'),

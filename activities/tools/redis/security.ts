@@ -1,4 +1,5 @@
-import { defineTool, noArgs } from '../define';
+import { noArgs } from '../define';
+import { redisTool } from './tool';
 import { onTarget, readConfig, readInfoFields } from './target';
 
 const DANGEROUS = ['FLUSHALL', 'FLUSHDB', 'KEYS', 'CONFIG', 'DEBUG', 'SHUTDOWN', 'MONITOR', 'MODULE', 'EVAL'];
@@ -29,15 +30,12 @@ function parseAclUser(line: string) {
   };
 }
 
-export const redisSecurity = defineTool({
+export const redisSecurity = redisTool({
   name: 'redis_security',
   description:
     'Security posture: whether a password is required, ACL users (enabled, nopass, all commands/keys), protected-mode and bind, whether dangerous commands (FLUSHALL, KEYS, CONFIG, DEBUG, SHUTDOWN…) are still enabled, and recent ACL denials. Never returns secrets.',
   schema: noArgs,
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<SecurityReport> => {
       const [config, info, acl, commands, aclLog] = await Promise.all([
         readConfig(redis, 'requirepass', 'protected-mode', 'bind', 'port', 'enable-debug-command', 'enable-protected-configs'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineTool, noArgs } from '../define';
+import { noArgs } from '../define';
+import { redisTool } from './tool';
 import { numeric, parseInfoPairs, type InfoSections } from './parse';
 import { onTarget, readConfig, readInfo, redactConfig } from './target';
 
@@ -54,15 +55,12 @@ export function compactInfo(sections: InfoSections): Record<string, Record<strin
 
 export const INFO_SECTIONS = ['all', 'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'latencystats', 'errorstats', 'cluster', 'keyspace'] as const;
 
-export const redisInfo = defineTool({
+export const redisInfo = redisTool({
   name: 'redis_info',
   description:
     'Redis INFO, parsed and compacted. section "all" (default) returns every section incl. errorstats and the top commands by total time; or pick one section (memory, clients, stats, persistence, replication, cpu, commandstats, latencystats, errorstats, keyspace, server, cluster).',
   schema: z.object({ section: z.enum(INFO_SECTIONS).default('all') }).strict(),
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  maxOutputBytes: 16_000,
+    maxOutputBytes: 16_000,
   handler: async ({ section }, ctx) =>
     onTarget(ctx, async (redis) => compactInfo(await readInfo(redis, section === 'all' ? 'everything' : section))),
   summarize: (data: Record<string, Record<string, unknown>>) => {
@@ -86,29 +84,23 @@ const DEFAULT_CONFIG_PARAMS = [
   'notify-keyspace-events', 'cluster-enabled', 'logfile', 'loglevel',
 ];
 
-export const redisConfigGet = defineTool({
+export const redisConfigGet = redisTool({
   name: 'redis_config_get',
   description:
     'CONFIG GET for the given parameters or glob patterns (e.g. ["maxmemory*", "save"]). With no parameters returns the settings that matter for diagnosis. Secret values (requirepass, masterauth) are reported only as set/not set.',
   schema: z
     .object({ parameters: z.array(z.string().min(1).max(64).regex(/^[\w*?.-]+$/, 'a parameter name or glob')).max(40).optional() })
     .strict(),
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async ({ parameters }, ctx) =>
+    handler: async ({ parameters }, ctx) =>
     onTarget(ctx, async (redis) => redactConfig(await readConfig(redis, ...(parameters?.length ? parameters : DEFAULT_CONFIG_PARAMS)))),
   summarize: (data: Record<string, string>) => `${Object.keys(data).length} parameter(s)`,
 });
 
-export const redisKeyspace = defineTool({
+export const redisKeyspace = redisTool({
   name: 'redis_keyspace',
   description: 'Keyspace overview: keys, keys with a TTL (expiry share) and average TTL per database, plus expiry/eviction counters.',
   schema: noArgs,
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const info = await readInfo(redis, 'everything');
       const databases = Object.entries(info.keyspace ?? {}).map(([db, value]) => {
@@ -132,14 +124,11 @@ export const redisKeyspace = defineTool({
   summarize: (data: { totalKeys: number; databases: unknown[] }) => `${data.totalKeys} keys in ${data.databases.length} db(s)`,
 });
 
-export const redisClusterInfo = defineTool({
+export const redisClusterInfo = redisTool({
   name: 'redis_cluster_info',
   description: 'Cluster state when cluster mode is enabled: CLUSTER INFO, and nodes with their role, flags (fail, pfail), link state and slot counts.',
   schema: noArgs,
-  retryClass: 'redis',
-  needsInstance: true,
-  access: 'read',
-  handler: async (_args, ctx) =>
+    handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const cluster = (await readInfo(redis, 'cluster')).cluster ?? {};
       if (cluster.cluster_enabled !== '1') return { enabled: false, note: 'cluster mode is disabled on this instance (standalone or replication setup)' };
