@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { startApi } from '../../api/server';
 import { openServices } from '../../core/service';
 import { startApiUnderTest, serveApi, waitForTask, call, type ApiUnderTest } from '../support/api';
+import { captureStderr } from '../support/capture-stderr';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
 
@@ -11,25 +12,16 @@ const NEW_PASSWORD = 'Rotated-S3cret-Pa55word-never-leak';
 describe('REST instances', () => {
   let api: ApiUnderTest;
   let target: EphemeralRedis;
-  const logged: string[] = [];
-  let restore: () => void;
+  let stderr: ReturnType<typeof captureStderr>;
 
   beforeAll(async () => {
-    const original = process.stderr.write.bind(process.stderr);
     // Everything down to debug level is captured and searched; only warnings and errors are shown.
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      logged.push(String(chunk));
-      if (/ (DEBUG|INFO) /.test(String(chunk))) return true;
-      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stderr.write;
-    restore = () => {
-      process.stderr.write = original;
-    };
+    stderr = captureStderr(/ (DEBUG|INFO) /);
     api = await startApiUnderTest({ env: { SRE_LOG_LEVEL: 'debug' } });
     target = await startRedis({ password: PASSWORD });
   });
   afterAll(async () => {
-    restore();
+    stderr.restore();
     await api.stop();
     await target.stop();
   });
@@ -95,8 +87,8 @@ describe('REST instances', () => {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(NEW_PASSWORD);
     }
-    expect(logged.join('')).not.toContain(PASSWORD);
-    expect(logged.join('')).not.toContain(NEW_PASSWORD);
+    expect(stderr.text()).not.toContain(PASSWORD);
+    expect(stderr.text()).not.toContain(NEW_PASSWORD);
     // At rest the URL and password are ciphertext.
     const raw = await api.agent.services.stores.redis.get(`sre:instance:${id}`);
     expect(raw).toContain('"ct"');

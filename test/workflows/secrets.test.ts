@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { callTools, say, ScriptedModel } from '../support/scripted-model';
 import { startTestAgent, type TestAgent } from '../support/agent';
+import { captureStderr } from '../support/capture-stderr';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
 
@@ -10,24 +11,16 @@ describe('a target with a password', () => {
   let model: ScriptedModel;
   let agent: TestAgent;
   let redis: EphemeralRedis;
-  const logged: string[] = [];
-  let restore: () => void;
+  let stderr: ReturnType<typeof captureStderr>;
 
   beforeAll(async () => {
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      logged.push(String(chunk));
-      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stderr.write;
-    restore = () => {
-      process.stderr.write = original;
-    };
+    stderr = captureStderr();
     model = new ScriptedModel((req, i) => (req.tools?.length && i === 0 ? callTools({ name: 'redis_config_get', arguments: { parameters: ['requirepass', 'maxmemory'] } }, { name: 'redis_info', arguments: {} }) : say('Checked.')));
     agent = await startTestAgent({ modelBaseURL: await model.start() });
     redis = await startRedis({ password: PASSWORD });
   });
   afterAll(async () => {
-    restore();
+    stderr.restore();
     await agent.stop();
     await model.stop();
     await redis.stop();
@@ -58,8 +51,8 @@ describe('a target with a password', () => {
     const toModel = JSON.stringify(model.requests);
     expect(toModel).toContain('(set)');
     expect(toModel).not.toContain(PASSWORD);
-    expect(logged.join('')).not.toContain(PASSWORD);
-    expect(logged.join('')).not.toContain(agent.config.masterKey.value!);
+    expect(stderr.text()).not.toContain(PASSWORD);
+    expect(stderr.text()).not.toContain(agent.config.masterKey.value!);
     // At rest the URL is ciphertext.
     const raw = await agent.services.stores.redis.get(`sre:instance:${instance.id}`);
     expect(raw).not.toContain(PASSWORD);
