@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { formatResult, runEval, type EvalReport } from '../../scripts/eval/runner';
 import { portOpen } from '../../scripts/stack/processes';
 import { startTestAgent, type TestAgent } from '../support/agent';
+import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
 
 /** The offline diagnosis quality bar: every incident scenario passes through the real path. */
 describe('incident scenarios, offline', () => {
@@ -68,5 +69,24 @@ describe('incident scenarios, offline', () => {
     expect(byFile['d-good.yaml']).toMatchObject({ status: 'pass' });
     expect([report.passed, report.failed]).toEqual([1, 3]);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('incident scenarios with a model', () => {
+  it('records model calls, tokens, tool calls and time per scenario, so runs can be compared', async () => {
+    const model = new ScriptedModel((req) => (toolResults(req).length ? say('The policy is noeviction and maxmemory is full: writes fail with OOM. Raise maxmemory.') : callTools({ name: 'redis_info', arguments: { section: 'memory' } })));
+    const agent = await startTestAgent({ modelBaseURL: await model.start() });
+    try {
+      const report = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios', '01-oom-noeviction.yaml')], { offline: false, agent: 'chat', concurrency: 1, taskTimeoutMs: 120_000 });
+      expect(report.mode).toBe('model');
+      expect(report.model).toBe('scripted-main');
+      const [result] = report.results;
+      expect(result).toMatchObject({ id: 'oom-noeviction', status: 'pass', mode: 'model', toolCalls: 1, modelCalls: 2 });
+      expect(result.tokens).toBeGreaterThan(0);
+      expect(result.seconds).toBeGreaterThan(0);
+    } finally {
+      await agent.stop();
+      await model.stop();
+    }
   });
 });
