@@ -91,6 +91,11 @@ export function components(config: Config): Component[] {
             '--db-filename', path.join(data, 'temporal.db'),
             '--log-level', 'warn',
             '--ui-disable-news-fetch',
+            // Activities scheduled by a workflow task go straight back to the worker that sent it.
+            '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+            // WAL keeps the SQLite file crash-safe while letting reads and writes overlap.
+            '--sqlite-pragma', 'journal_mode=wal',
+            '--sqlite-pragma', 'synchronous=normal',
             ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
           ],
           { pidFile: this.pidFile, logFile: this.logFile },
