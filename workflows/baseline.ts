@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { BaselineDigest } from '../core/types';
 import { bookkeeping } from './proxies';
 import { BASELINE_CALLS } from './playbook';
@@ -7,9 +8,15 @@ import { callTool, type ToolCallContext, type ToolCallOutcome } from './tool-cal
  * Collects the baseline: every playbook tool in parallel, the rules engine over the results, then
  * one round of follow-up evidence the checks asked for (e.g. the keys blocked clients wait on).
  */
+/**
+ * Tools added to the playbook after workflows were already running: a patch marker keeps
+ * histories recorded before the change replaying exactly as they ran.
+ */
+const PATCHED_IN: Record<string, string> = { redis_streams: 'baseline-redis-streams' };
+
 export async function collectBaseline(ctx: ToolCallContext): Promise<BaselineDigest> {
   const outputs: Record<string, ToolCallOutcome> = {};
-  const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool));
+  const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool)).filter((c) => !PATCHED_IN[c.tool] || patched(PATCHED_IN[c.tool]));
   await Promise.all(offered.map(async (c) => (outputs[c.tool] = await callTool(ctx, c.tool, c.args))));
   const first = await bookkeeping.evaluateBaseline({ outputs });
   if (first.followUps.length === 0) return first.digest;

@@ -10,6 +10,7 @@ import { redisClientOrigins } from './redis/client-origins';
 import { redisBigKeys, redisHotKeys, redisKeyInfo, redisMemory, redisSampleKeys } from './redis/memory';
 import { redisLatency, redisSlowlog } from './redis/performance';
 import { redisReplication } from './redis/replication';
+import { redisStreams } from './redis/streams';
 import { redisSecurity } from './redis/security';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
 
@@ -28,6 +29,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisKeyInfo,
   redisBigKeys,
   redisHotKeys,
+  redisStreams,
   redisSecurity,
   redisClusterInfo,
   redisCommand,

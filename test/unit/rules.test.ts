@@ -69,6 +69,11 @@ const FROM_SCENARIOS: Array<[string, string, RegExp[]]> = [
   ['security.authentication', 'security-audit-open', [/password/, /ACL/]],
   ['security.dangerous-commands', 'security-audit-open', [/FLUSHALL/, /-@dangerous/]],
   ['persistence.disabled', 'healthy', [/Persistence is off/]],
+  ['keyspace.hot-keys', 'hot-key-lfu', [/key:__rand_int__/, /client tracking/]],
+  ['keyspace.stream-lag', 'stream-consumer-lag', [/fulfilment/, /orders/, /XAUTOCLAIM/]],
+  ['cluster.state', 'cluster-slots-unassigned', [/state fail/, /16384 unassigned slots/, /--cluster fix/]],
+  ['connections.churn', 'connection-churn', [/new connections per second/, /pool/]],
+  ['performance.latency-events', 'latency-monitor-event', [/command up to \d+ ms/, /LATENCY DOCTOR/]],
   ['memory.host-memory', 'healthy', [/maxmemory/]],
 ];
 
@@ -76,18 +81,14 @@ const FROM_SCENARIOS: Array<[string, string, RegExp[]]> = [
 const FROM_HEALTHY: Array<[string, (b: BaselineInput) => void, RegExp[]]> = [
   ['memory.swapping', (b) => Object.assign(info(b).memory, { mem_fragmentation_ratio: 0.6, used_memory: 512 * 1048576 }), [/swapping/]],
   ['performance.command-cost', (b) => Object.assign(info(b).commandstats, { hgetall: { calls: 10, usec: 300000, usec_per_call: 30000 } }), [/HGETALL averages 30\.0 ms/]],
-  ['performance.latency-events', (b) => Object.assign(data<{ monitorThresholdMs: number; events: unknown[] }>(b, 'redis_latency'), { monitorThresholdMs: 100, events: [{ event: 'fork', at: 1, latestMs: 300, maxMs: 450 }] }), [/fork up to 450 ms/, /BGSAVE/]],
   ['performance.fork-cost', (b) => Object.assign(info(b).stats, { latest_fork_usec: 900000 }), [/fork took 900 ms/]],
-  ['connections.churn', (b) => { Object.assign(info(b).stats, { total_connections_received: 500000 }); Object.assign(info(b).server, { uptime_in_seconds: 1000 }); }, [/500 new connections per second/]],
   ['connections.replica-buffers', (b) => Object.assign(info(b).memory, { mem_clients_slaves: 64 * 1048576 }), [/Replica output buffers/]],
   ['connections.buffer-limit-disconnects', (b) => Object.assign(info(b).stats, { client_output_buffer_limit_disconnections: 3 }), [/3 clients disconnected/]],
   ['persistence.stale-backup', (b) => { config(b).save = '3600 1'; Object.assign(info(b).persistence, { rdb_last_save_time: Math.floor(Date.now() / 1000) - 72 * 3600 }); }, [/72 hours old/]],
   ['replication.full-resyncs', (b) => Object.assign(info(b).stats, { sync_full: 7, sync_partial_err: 6 }), [/7 full resyncs/, /repl-backlog-size/]],
   ['replication.lag', (b) => data<{ replicas: unknown[] }>(b, 'redis_replication').replicas.push({ address: '10.0.0.2:6379', state: 'online', offsetLag: 5000000, lag: 40 }), [/10\.0\.0\.2:6379/]],
-  ['keyspace.hot-keys', (b) => Object.assign(data<Record<string, unknown>>(b, 'redis_hot_keys'), { lfu: true, hot: [{ key: 'feature:flags', freq: 255 }, { key: 'a', freq: 5 }, { key: 'b', freq: 4 }], topToMedianRatio: 51 }), [/feature:flags/, /client-side caching|client tracking/]],
   ['keyspace.multiple-dbs', (b) => data<{ databases: unknown[] }>(b, 'redis_keyspace').databases.push({ db: 'db3', keys: 10, expires: 0, expiryShare: 0, avgTtlMs: 0 }), [/2 logical databases/]],
   ['security.version', (b) => Object.assign(info(b).server, { redis_version: '5.0.14' }), [/5\.0\.14 is end of life/]],
-  ['cluster.state', (b) => Object.assign(b, { redis_cluster_info: { ok: true, output: { tool: 'redis_cluster_info', data: { enabled: true, info: { cluster_state: 'fail', cluster_slots_assigned: 16000, cluster_slots_fail: 0 }, nodes: [{ id: 'a', address: '10.0.0.5:6379', flags: 'master,fail', linkState: 'disconnected', slots: 0, migrating: 0 }] } } } }), [/state fail/, /384 unassigned slots/, /--cluster fix/]],
   ['availability.auth', (b) => Object.assign(b, { redis_info: { ok: false, error: 'redis_info: authentication to Redis at 127.0.0.1:6379 failed: WRONGPASS invalid username-password pair' } }), [/authenticate/, /WRONGPASS/]],
   ['availability.loading', (b) => Object.assign(info(b).persistence, { loading: 1 }), [/still loading/]],
 ];

@@ -1,4 +1,5 @@
 import type { BigKeysReport } from '../../tools/redis/memory';
+import type { StreamReport } from '../../tools/redis/streams';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
 
 export const expiryPressure: Check = {
@@ -95,4 +96,33 @@ export const multipleDatabases: Check = {
 };
 
 
-export const keyspaceChecks: Check[] = [expiryPressure, bigKeys, hotKeys, multipleDatabases];
+
+export const streamConsumerLag: Check = {
+  id: 'keyspace.stream-lag',
+  name: 'stream consumer groups',
+  category: 'performance',
+  run(b) {
+    const report = b.data<StreamReport>('redis_streams');
+    if (!report) return skip('stream scan not available');
+    const behind = report.streams.flatMap((s) =>
+      s.groups
+        .filter((g) => (g.lag ?? 0) >= 1000 || g.pending >= 1000 || (g.consumers === 0 && (g.lag ?? s.length) > 0))
+        .map((g) => ({ stream: s.key, length: s.length, ...g })),
+    );
+    if (behind.length === 0) return pass();
+    const worst = behind.sort((x, y) => (y.lag ?? 0) + y.pending - ((x.lag ?? 0) + x.pending))[0];
+    return fail(
+      finding(this, {
+        title: `Consumer group ${worst.name} on stream ${worst.stream} is behind: ${worst.lag ?? 'unknown'} undelivered, ${worst.pending} pending`,
+        severity: 'warning',
+        detail: `${behind.length} consumer group(s) are falling behind their stream. On ${worst.stream} (${worst.length} entries) group ${worst.name} has ${worst.consumers} consumer(s), a lag of ${worst.lag ?? 'unknown'} entries not yet delivered and ${worst.pending} delivered but never acknowledged (XACK)${worst.consumers === 0 ? ': no consumer reads this group at all' : ''}. Work piles up and is processed late.`,
+        evidence: behind.slice(0, 5).map((g) => ev('redis_streams', `${g.stream} / ${g.name}`, `lag ${g.lag ?? '?'}, pending ${g.pending}, consumers ${g.consumers}`)),
+        recommendation: 'Add or restart consumers for the group; make consumers XACK what they processed; reclaim entries stuck with dead consumers (XAUTOCLAIM / XCLAIM after checking XPENDING); cap the stream with XADD … MAXLEN ~ or XTRIM so it cannot grow without bound.',
+        commands: [`XINFO GROUPS ${worst.stream}`, `XINFO CONSUMERS ${worst.stream} ${worst.name}`, `XPENDING ${worst.stream} ${worst.name}`, `XAUTOCLAIM ${worst.stream} ${worst.name} <consumer> 60000 0`],
+        runbook: 'streams-consumer-lag',
+      }),
+    );
+  },
+};
+
+export const keyspaceChecks: Check[] = [expiryPressure, bigKeys, hotKeys, multipleDatabases, streamConsumerLag];

@@ -63,7 +63,7 @@ export interface ScanProgress {
 /** Walks the keyspace with SCAN until done, the key limit, or the time budget; batches go to visit. */
 export async function scanKeyspace(
   redis: TargetRedis,
-  options: { budgetMs: number; maxKeys: number; match?: string; count?: number; onProgress?: (p: ScanProgress) => void },
+  options: { budgetMs: number; maxKeys: number; match?: string; count?: number; type?: string; onProgress?: (p: ScanProgress) => void },
   visit: (keys: string[]) => Promise<void>,
 ): Promise<ScanProgress> {
   const started = Date.now();
@@ -72,6 +72,7 @@ export async function scanKeyspace(
   do {
     const args: Array<string | number> = [cursor, 'COUNT', options.count ?? 500];
     if (options.match) args.push('MATCH', options.match);
+    if (options.type) args.push('TYPE', options.type);
     const [next, keys] = (await redis.call('SCAN', ...args)) as [string, string[]];
     cursor = next;
     const room = options.maxKeys - scanned;
