@@ -42,7 +42,7 @@ function jsonBody(limit: string): RequestHandler[] {
 export function createApp(services: Services, options: ApiOptions = {}): Express {
   const log = options.log ?? createLogger('api', services.config.logLevel);
   const metrics = options.metrics ?? new ApiMetrics();
-  const knowledge = new KnowledgeQueries(options.knowledge ?? createKnowledgeBase(services.config, log));
+  const knowledge = new KnowledgeQueries(options.knowledge ?? createKnowledgeBase(services.config, log), services.config.knowledgeDirs);
   const { apiKey, bodyLimit } = services.config.api;
 
   const routes: RouteSpec[] = [

@@ -17,6 +17,21 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/**
+ * Requests Node's HTTP parser rejects before Express runs (a URL or headers over 16 KB, broken
+ * framing) still get the API's JSON error shape.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({ error: { code: tooLarge ? 'request_too_large' : 'invalid_request', message: tooLarge ? 'request line or headers too large (over 16 KB)' : 'malformed HTTP request' } });
+  socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
 /** Serves the app and the WebSocket streams for already opened services (tests use port 0). */
 export async function listenApi(services: Services, options: ApiOptions & { host: string; port: number; pingMs?: number; shutdownGraceMs?: number }): Promise<RunningApi> {
   const log = options.log ?? createLogger('api', services.config.logLevel);
@@ -24,6 +39,7 @@ export async function listenApi(services: Services, options: ApiOptions & { host
   const shutdown = new AbortController();
   const server = http.createServer(createApp(services, { ...options, metrics, log, shutdown: shutdown.signal }));
   const wss = attachWebSocketStreams(server, services, metrics, { pingMs: options.pingMs ?? 30_000, log });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new UnavailableError(`port ${options.port} on ${options.host} is in use; pick another with --port or SRE_API_PORT`) : err);

@@ -16,7 +16,11 @@ const program = new Command()
   .name('sre-agent')
   .description('AI SRE agent for Redis; every investigation is a durable Temporal workflow')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (missing argument, unknown option) exit 2 like every other bad input.
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? err.exitCode : 2);
+  });
 
 registerQuery(program);
 registerDemo(program);

@@ -94,6 +94,7 @@ const envSchema = z.object({
   SRE_API_PORT: port(8080),
   SRE_API_KEY: optionalText,
   SRE_API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 256kb or 1mb').default('256kb'),
+  SRE_KNOWLEDGE_DIRS: optionalText,
   SRE_MCP_PORT: port(8081),
   SRE_MCP_SERVERS_FILE: optionalText,
 
@@ -136,6 +137,8 @@ export interface Config {
   allowWrites: boolean;
   api: { host: string; port: number; apiKey?: string; bodyLimit: string };
   mcp: { port: number; serversFile?: string };
+  /** Folders that REST/MCP callers may ingest into the knowledge base. */
+  knowledgeDirs: string[];
   limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number };
 }
 
@@ -222,6 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowWrites: e.SRE_ALLOW_WRITES,
     api: { host: e.SRE_API_HOST, port: e.SRE_API_PORT, apiKey: e.SRE_API_KEY, bodyLimit: e.SRE_API_BODY_LIMIT },
     mcp: { port: e.SRE_MCP_PORT, serversFile: e.SRE_MCP_SERVERS_FILE ?? env.SRE_CONFIG_FILE },
+    knowledgeDirs: e.SRE_KNOWLEDGE_DIRS
+      ? e.SRE_KNOWLEDGE_DIRS.split(',').map((d) => path.resolve(d.trim())).filter(Boolean)
+      : [path.join(projectRoot(), 'knowledge', 'runbooks'), path.join(dataDir, 'docs')],
     limits: {
       maxToolIterations: e.SRE_MAX_TOOL_ITERATIONS,
       topicToolBudget: e.SRE_TOPIC_TOOL_BUDGET,

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
+import { ValidationError } from '../../core/errors';
 import { openStores } from '../../core/app-context';
 import { InstanceService } from '../../core/service/instances';
 import { MasterKey } from '../../core/secrets/envelope';
@@ -123,7 +124,7 @@ export function registerInstance(program: Command): void {
     .option('--json', 'JSON output')
     .action(
       action(async (id: string | undefined, opts: { url?: string; json?: boolean }) => {
-        if (!id && !opts.url) throw new Error('give an instance id or --url');
+        if (!id && !opts.url) throw new ValidationError('give an instance id or --url');
         const result = await withInstances((s) => (opts.url ? s.testUrl({ connection_url: opts.url }) : s.test(id!)));
         if (opts.json) printJson(result);
         else printTable([result as never], ['ok', 'endpoint', 'latencyMs', 'redisVersion', 'role', 'error']);

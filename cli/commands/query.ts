@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { connectAppRedis } from '../../core/app-redis';
 import { loadConfig } from '../../core/config';
+import { ValidationError } from '../../core/errors';
+import { taskCreateSchema } from '../../core/service/schemas';
+import { parseOrThrow } from '../../core/validation';
 import { openServices } from '../../core/service';
 import { runWithWorker } from '../local-worker';
 import { action, printJson } from '../output';
@@ -33,14 +36,15 @@ export function registerQuery(program: Command): void {
     .action(
       action(async (words: string[], opts: QueryOptions) => {
         const config = loadConfig();
+        // Everything is checked before anything is registered or started: bad input leaves no trace.
+        const timeoutSeconds = Number(opts.timeout);
+        if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new ValidationError(`--timeout: expected a whole number of seconds, got '${opts.timeout}'`);
+        if (opts.instance && opts.redisUrl) throw new ValidationError('give either --instance or --redis-url, not both');
+        parseOrThrow(taskCreateSchema, { message: words.join(' '), agent: opts.agent, ...(opts.instance ? { instance_id: opts.instance } : {}), ...(opts.thread ? { thread_id: opts.thread } : {}) });
         const services = await openServices(config);
         const say = (line: string) => process.stderr.write(`${line}\n`);
         try {
-          let instanceId = opts.instance;
-          if (opts.redisUrl) {
-            if (instanceId) throw new Error('give either --instance or --redis-url, not both');
-            instanceId = (await services.stores.instances.ensureForUrl(opts.redisUrl)).id;
-          }
+          const instanceId = opts.redisUrl ? (await services.stores.instances.ensureForUrl(opts.redisUrl)).id : opts.instance;
           const request = { message: words.join(' '), instance_id: instanceId, agent: opts.agent };
           const submitted = opts.thread
             ? await services.tasks.followUp(opts.thread, { message: request.message, agent: request.agent }, { source: 'cli' })
@@ -50,12 +54,12 @@ export function registerQuery(program: Command): void {
             if (opts.follow) {
               const reader = connectAppRedis(config.appRedisUrl);
               try {
-                await followThread(services.stores.threads, reader, submitted.thread_id, submitted.task_id, say, { timeoutMs: Number(opts.timeout) * 1000 });
+                await followThread(services.stores.threads, reader, submitted.thread_id, submitted.task_id, say, { timeoutMs: timeoutSeconds * 1000 });
               } finally {
                 reader.disconnect();
               }
             }
-            return services.tasks.wait(submitted.task_id, Number(opts.timeout) * 1000);
+            return services.tasks.wait(submitted.task_id, timeoutSeconds * 1000);
           });
           if (opts.json) printJson(view);
           else {

@@ -21,23 +21,34 @@ const redisUrl = z
 const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const selector = z.string().max(512, 'at most 512 characters').regex(/^[^\n\r]*$/, 'must be one line');
 
-export const instanceFieldsSchema = z.object({
+const fields = {
   name: label(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only'),
   connection_url: redisUrl,
   password: z.string().max(512, 'at most 512 characters').optional(),
-  environment: z.enum(ENVIRONMENTS).default('development'),
-  usage: z.enum(USAGES).default('cache'),
-  description: z.string().max(2000, 'at most 2000 characters').default(''),
-  instance_type: z.enum(INSTANCE_TYPES).default('unknown'),
+  environment: z.enum(ENVIRONMENTS),
+  usage: z.enum(USAGES),
+  description: z.string().max(2000, 'at most 2000 characters'),
+  instance_type: z.enum(INSTANCE_TYPES),
   /** Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}. */
   monitoring_selector: selector.optional(),
   /** Loki stream selector for this instance's logs, e.g. {app="redis",instance="cache-prod"}. */
   logging_selector: selector.optional(),
-  notes: z.string().max(4000, 'at most 4000 characters').default(''),
-});
+  notes: z.string().max(4000, 'at most 4000 characters'),
+};
 
-export const instanceCreateSchema = instanceFieldsSchema.strict();
-export const instanceUpdateSchema = instanceFieldsSchema.partial().strict();
+export const instanceCreateSchema = z
+  .object({
+    ...fields,
+    environment: fields.environment.default('development'),
+    usage: fields.usage.default('cache'),
+    description: fields.description.default(''),
+    instance_type: fields.instance_type.default('unknown'),
+    notes: fields.notes.default(''),
+  })
+  .strict();
+
+/** No defaults here: a field left out of an update keeps its value (zod fills defaults even in partials). */
+export const instanceUpdateSchema = z.object(fields).partial().strict();
 
 export type InstanceCreate = z.input<typeof instanceCreateSchema>;
 export type InstanceUpdate = z.input<typeof instanceUpdateSchema>;

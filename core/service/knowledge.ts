@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { KNOWLEDGE_CATEGORIES } from '../../knowledge/categories';
@@ -5,21 +6,26 @@ import type { KnowledgeService } from '../../knowledge/create-knowledge-base';
 import { builtInRunbooksDir } from '../../knowledge/documents/discover';
 import type { IngestSummary } from '../../knowledge/ingest/ingest';
 import type { KnowledgeHit } from '../../knowledge/knowledge-base';
+import { ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
 
 const DOCUMENT_EXTENSIONS = ['.md', '.markdown', '.txt'];
 
-export const knowledgeSearchSchema = z
-  .object({
-    q: z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters'),
-    limit: z.coerce.number().int().min(1).max(10).default(5),
-    category: z.enum(KNOWLEDGE_CATEGORIES).optional(),
-  })
-  .strict();
+const searchFields = {
+  q: z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters'),
+  limit: z.number().int().min(1).max(10).default(5),
+  category: z.enum(KNOWLEDGE_CATEGORIES).optional(),
+};
 
-/** Ingest reads files on the server, so a single file must be a document, never e.g. /etc/passwd. */
+/** Typed arguments (MCP, JSON bodies): a limit must really be a number. */
+export const knowledgeSearchArgsSchema = z.object(searchFields).strict();
+
+/** Query strings carry text only, so the REST query form converts the limit. */
+export const knowledgeSearchSchema = z.object({ ...searchFields, limit: z.coerce.number().int().min(1).max(10).default(5) }).strict();
+
+/** Ingest reads files on the server: a path must be a folder or a document, under an allowed root. */
 const ingestPath = z
   .string()
   .trim()
@@ -31,8 +37,41 @@ export const knowledgeIngestSchema = z
   .object({ paths: z.array(ingestPath).min(1, 'give at least one path, or leave paths out for the built-in runbooks').max(100, 'at most 100 paths').optional() })
   .strict();
 
+const isInside = (child: string, root: string) => {
+  const relative = path.relative(root, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+};
+
+/**
+ * A remote caller may only index real folders and document files inside the configured roots
+ * (SRE_KNOWLEDGE_DIRS): never /etc/passwd, /proc/self/environ or a device.
+ */
+function checkIngestPaths(paths: string[], roots: string[]): string[] {
+  const realRoots = roots.filter((r) => fs.existsSync(r)).map((r) => fs.realpathSync(r));
+  return paths.map((p, i) => {
+    const field = `paths.${i}`;
+    const fail = (reason: string) => new ValidationError(`${field}: ${reason}`, [{ field, reason }]);
+    let real: string;
+    try {
+      real = fs.realpathSync(path.resolve(p));
+    } catch {
+      throw fail(`no such file or folder: ${p}`);
+    }
+    if (!realRoots.some((root) => isInside(real, root))) throw fail(`${p} is outside the folders this server may index (SRE_KNOWLEDGE_DIRS: ${roots.join(', ')})`);
+    const stat = fs.statSync(real);
+    if (!stat.isDirectory() && !(stat.isFile() && DOCUMENT_EXTENSIONS.includes(path.extname(real).toLowerCase()))) {
+      throw fail(`${p} is neither a folder nor a ${DOCUMENT_EXTENSIONS.join(', ')} file`);
+    }
+    return real;
+  });
+}
+
 export class KnowledgeQueries {
-  constructor(private readonly knowledge: KnowledgeService) {}
+  constructor(
+    private readonly knowledge: KnowledgeService,
+    /** Where remote callers may ingest from. */
+    private readonly allowedRoots: string[],
+  ) {}
 
   async search(query: unknown): Promise<{ hits: KnowledgeHit[] }> {
     const { q, limit, category } = parseOrThrow(knowledgeSearchSchema, query);
@@ -42,6 +81,7 @@ export class KnowledgeQueries {
   /** Indexes the given server paths (default: the built-in runbooks); unchanged chunks are skipped. */
   async ingest(body: unknown): Promise<IngestSummary & { backend: string }> {
     const { paths } = parseOrThrow(knowledgeIngestSchema, body ?? {});
-    return { backend: this.knowledge.backend, ...(await this.knowledge.ingest(paths ?? [builtInRunbooksDir()])) };
+    const checked = paths ? checkIngestPaths(paths, this.allowedRoots) : [builtInRunbooksDir()];
+    return { backend: this.knowledge.backend, ...(await this.knowledge.ingest(checked)) };
   }
 }

@@ -1,5 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { argumentsJsonSchema } from '../../activities/tools/define';
 import type { Services } from '../../core/service';
 import { KnowledgeQueries } from '../../core/service/knowledge';
@@ -29,12 +30,18 @@ export interface AgentMcpShared {
 
 export function shareServices(services: Services, log: Logger): AgentMcpShared {
   let knowledge: KnowledgeQueries | undefined;
-  return { services, log, knowledge: () => (knowledge ??= new KnowledgeQueries(createKnowledgeBase(services.config, log))) };
+  return { services, log, knowledge: () => (knowledge ??= new KnowledgeQueries(createKnowledgeBase(services.config, log), services.config.knowledgeDirs)) };
 }
 
 function listing(tool: AgentTool): Tool {
   return { name: tool.name, description: tool.description, inputSchema: argumentsJsonSchema(tool.schema) as Tool['inputSchema'], annotations: tool.annotations };
 }
+
+/**
+ * tools/call registered with a lenient request schema: malformed params then reach the SDK's own
+ * tools/call check, which answers InvalidParams; the strict schema would make them InternalError.
+ */
+const LENIENT_TOOL_CALL = z.object({ method: z.literal('tools/call'), params: z.unknown() }) as unknown as typeof CallToolRequestSchema;
 
 export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] = AGENT_TOOLS): Server {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -42,8 +49,8 @@ export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] 
   const server = new Server(AGENT_IMPLEMENTATION, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args, _meta } = request.params;
+  server.setRequestHandler(LENIENT_TOOL_CALL, async (request, extra) => {
+    const { name, arguments: args, _meta } = (request as unknown as CallToolRequest).params;
     const tool = byName.get(name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${name}'; this server has: ${[...byName.keys()].join(', ')}`);
     const ctx: AgentToolContext = {

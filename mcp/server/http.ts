@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestHandler } from 'express';
-import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { isAuthorized, UNAUTHORIZED_MESSAGE } from '../../api/auth';
@@ -32,8 +32,27 @@ function requireApiKey(apiKey: string | undefined): RequestHandler {
   };
 }
 
+/** Body parser failures (too large, not JSON) answered in JSON-RPC, never as an HTML page. */
+const bodyErrors: ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+  const reason = err.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON';
+  res.status(status).json(rpcError(ErrorCode.ParseError, reason));
+};
+
+/**
+ * Like the SDK's createMcpExpressApp (DNS-rebinding protection on loopback), with our body
+ * limit and JSON errors instead of Express's defaults (100 KB, HTML error pages).
+ */
+function mcpExpressApp(host: string, bodyLimit: string) {
+  const app = express();
+  if (['127.0.0.1', 'localhost', '::1'].includes(host)) app.use(localhostHostValidation());
+  app.use(express.json({ limit: bodyLimit }));
+  return app;
+}
+
 export async function startMcpHttpServer(shared: AgentMcpShared, options: { host: string; port: number; apiKey?: string }): Promise<McpHttpServer> {
-  const app = createMcpExpressApp({ host: options.host });
+  const app = mcpExpressApp(options.host, shared.services.config.api.bodyLimit);
   app.post(MCP_PATH, requireApiKey(options.apiKey), async (req, res) => {
     const server = createAgentMcpServer(shared);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -49,6 +68,7 @@ export async function startMcpHttpServer(shared: AgentMcpShared, options: { host
       if (!res.headersSent) res.status(500).json(rpcError(ErrorCode.InternalError, 'internal error; the server log has the details'));
     }
   });
+  app.use(bodyErrors);
   // Stateless: no server-initiated streams (GET) and no sessions to end (DELETE).
   app.all(MCP_PATH, (_req, res) => {
     res.status(405).setHeader('Allow', 'POST').json(rpcError(SERVER_ERROR, 'method not allowed: this server is stateless; send JSON-RPC requests with POST'));

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { knowledgeSearchSchema } from '../../core/service/knowledge';
+import { knowledgeSearchArgsSchema } from '../../core/service/knowledge';
 import { defineAgentTool } from './agent-tool';
 
 /** Direct runbook search through the service layer; MCP names the text `query`, like the other tools. */
-const { q, limit, category } = knowledgeSearchSchema.shape;
+const { q, limit, category } = knowledgeSearchArgsSchema.shape;
 
 export const knowledgeSearchTool = defineAgentTool({
   name: 'redis_sre_knowledge_search',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ValidationError } from '../../core/errors';
 
 /** The scenario file format of ../shared/SCENARIOS.md, validated with messages that name the field. */
 
@@ -61,7 +62,7 @@ export function loadScenarioFile(file: string): LoadedScenario {
 export function findScenarioFiles(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
-    if (!fs.existsSync(p)) throw new Error(`no such scenario file or directory: ${p}`);
+    if (!fs.existsSync(p)) throw new ValidationError(`no such scenario file or directory: ${p}`);
     if (fs.statSync(p).isDirectory()) {
       for (const name of fs.readdirSync(p).sort()) if (/\.ya?ml$/.test(name)) files.push(path.join(p, name));
     } else files.push(p);

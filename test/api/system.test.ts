@@ -14,7 +14,7 @@ describe('REST system routes, auth and knowledge', () => {
   beforeAll(async () => {
     docs = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-api-docs-'));
     // Knowledge in a data dir of its own, so ingesting here does not change other tests' index.
-    api = await startApiUnderTest({ env: { SRE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sre-api-data-')) } });
+    api = await startApiUnderTest({ env: { SRE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sre-api-data-')), SRE_KNOWLEDGE_DIRS: docs } });
   });
   afterAll(async () => {
     await api.stop();
@@ -93,6 +93,9 @@ describe('REST system routes, auth and knowledge', () => {
     expect(inMemory.body.hits.every((h: { category: string }) => h.category === 'memory')).toBe(true);
 
     fs.writeFileSync(path.join(docs, 'zebra-cache.md'), '# Zebra cache warm-up\n\nWhen the zebracache warm-up job floods Redis with MSET calls, throttle the zebracache loader.\n');
+    const outside = await api.call('POST', '/api/v1/knowledge/ingest', { paths: [os.tmpdir()] });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.issues[0]).toMatchObject({ field: 'paths.0', reason: expect.stringMatching(/outside the folders this server may index/) });
     const ingested = await api.call('POST', '/api/v1/knowledge/ingest', { paths: [docs] });
     expect(ingested.status).toBe(200);
     expect(ingested.body).toMatchObject({ backend: 'local', documents: 1, chunksAdded: expect.any(Number) });
