@@ -56,6 +56,8 @@ export async function createWorker(
       activities: createActivities(deps),
       maxConcurrentActivityTaskExecutions: config.limits.workerConcurrency,
       maxConcurrentWorkflowTaskExecutions: 200,
+      maxConcurrentWorkflowTaskPolls: 20,
+      maxConcurrentActivityTaskPolls: 20,
       shutdownGraceTime: '10s',
       ...options.worker,
     });

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       say('== fan-out efficiency of deep triage (model at 1 s per call)');
       const r = await benchFanout(stack);
       results.fanout = r;
-      for (const run of r.runs) rows.push(['fan-out', `K=${run.topics} topics: wall / single-topic wall`, `${run.wallSeconds} s, ratio ${run.ratio}${run.topics === 6 ? ' (target <= 1.25)' : ''}`]);
+      for (const run of r.runs) rows.push(['fan-out', `K=${run.topics} topics: median wall, ratio to K=1`, `${run.wallSeconds} s, ratio ${run.ratio}${run.topics === 6 ? ' (target <= 1.25)' : ''}`]);
     }
     if (want('concurrency')) {
       say('== 100 concurrent chat tasks on one worker (model at 50 ms)');
