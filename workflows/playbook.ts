@@ -15,6 +15,6 @@ export const BASELINE_CALLS: ReadonlyArray<{ tool: string; args: Record<string, 
   { tool: 'redis_security', args: {} },
   { tool: 'redis_cluster_info', args: {} },
   { tool: 'redis_big_keys', args: { budgetMs: 1500 } },
-  { tool: 'redis_hot_keys', args: { budgetMs: 500 } },
+  { tool: 'redis_hot_keys', args: { budgetMs: 1500 } },
   { tool: 'redis_streams', args: { budgetMs: 500 } },
 ];
