@@ -59,3 +59,13 @@ describe('sre-agent CLI', () => {
     expect(run.stderr).toMatch(/cannot reach the Temporal server at 127\.0\.0\.1:1/);
   });
 });
+
+describe('sre-agent query without an instance', () => {
+  it('runs the knowledge agent and cites a runbook', () => {
+    const run = sreAgent(['query', 'what does maxmemory-policy noeviction do?'], testEnv());
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\[runbook: [a-z0-9-]+\]/);
+    expect(run.stdout).toMatch(/noeviction/);
+    expect(run.stdout).toMatch(/agent: knowledge/);
+  });
+});
