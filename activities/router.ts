@@ -35,6 +35,8 @@ export async function route(req: RouteRequest, mode: AnswerMode, model?: { clien
       json: true,
       tools: [],
       maxTokens: 200,
+      // Routing must fall back to the rules well within its local activity's timeout.
+      timeoutMs: 10_000,
       messages: [
         { role: 'system', content: routerSystemPrompt() },
         { role: 'user', content: req.message },

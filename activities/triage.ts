@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ModelSettings } from '../core/config';
-import { NO_USAGE, type BaselineDigest, type ChatMessage, type Report, type TokenUsage, type TopicCategory, type TopicPlan, type TopicResult } from '../core/types';
+import { NO_USAGE, TOPIC_CATEGORIES, type BaselineDigest, type ChatMessage, type Report, type TokenUsage, type TopicCategory, type TopicPlan, type TopicResult } from '../core/types';
 import { addUsage } from '../core/usage';
 import { digestText } from '../core/digest-text';
 import { modelTurn } from './model/turn';
@@ -10,14 +10,13 @@ import { renderTriageReport, verdict } from './rules/report';
 
 /** Deep triage steps that need a model: planning topics and writing the final report. */
 
-const CATEGORIES = ['memory', 'performance', 'connections', 'persistence', 'replication', 'configuration', 'security', 'cluster', 'keyspace', 'availability'] as const;
 
 const planSchema = z.object({
   topics: z
     .array(
       z.object({
         title: z.string().min(3).max(160),
-        category: z.enum(CATEGORIES),
+        category: z.enum(TOPIC_CATEGORIES),
         severity: z.enum(['critical', 'warning', 'info']),
         rationale: z.string().min(3).max(1000),
         suggestedTools: z.array(z.string().max(64)).max(10).optional(),
@@ -99,7 +98,8 @@ export async function synthesizeReport(
     ],
   });
   const markdown = (turn.message.content ?? '').trim();
-  const findings = [...input.digest.findings, ...input.topics.flatMap((t) => t.findings)];
+  // Topics add notes, not findings: theirs are the digest's own, filtered by category.
+  const findings = input.digest.findings;
   const summaryMatch = /##\s*Summary\s*\n+([\s\S]*?)(\n##|$)/i.exec(markdown);
   return {
     report: {

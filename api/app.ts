@@ -6,6 +6,7 @@ import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-
 import { ApiMetrics } from './api-metrics';
 import { requireApiKey } from './auth';
 import { HttpError, errorHandler } from './errors';
+import { requireLocalOrigin } from './local-origin';
 import type { RouteSpec } from './route-spec';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
@@ -57,6 +58,7 @@ export function createApp(services: Services, options: ApiOptions = {}): Express
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware());
+  app.use(requireLocalOrigin(services.config.api.host));
   const auth = requireApiKey(apiKey);
   const parseJson = jsonBody(bodyLimit);
   for (const route of routes) {

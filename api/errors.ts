@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, SreError, UnavailableError, ValidationError, errorMessage } from '../core/errors';
+import { ConflictError, NotFoundError, SreError, UnavailableError, ValidationError, asUnavailable, errorMessage } from '../core/errors';
 import { redact, type Logger } from '../core/logger';
 
 /** The one mapping from any error to an HTTP status and the one JSON error shape. */
@@ -67,6 +67,8 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
   }
   const transport = err && typeof err === 'object' ? transportError(err as TransportError) : undefined;
   if (transport) return { status: transport.status, body: body(transport.code, transport.message) };
+  const unavailable = asUnavailable(err);
+  if (unavailable) return { status: 503, body: body(unavailable.code, unavailable.message) };
   return { status: 500, body: body('internal', 'internal error; the server log has the details') };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, NotFoundError, SreError, UnavailableError, ValidationError, ConflictError } from '../core/errors';
+import { ConfigError, NotFoundError, SreError, ValidationError, ConflictError, asUnavailable } from '../core/errors';
 import { redact } from '../core/logger';
 
 /** Consistent CLI output: tables or JSON on stdout, errors on stderr with meaningful exit codes. */
@@ -8,7 +8,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, unavailable: 4, 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof ValidationError || err instanceof ConfigError) return EXIT.usage;
   if (err instanceof NotFoundError) return EXIT.notFound;
-  if (err instanceof UnavailableError) return EXIT.unavailable;
+  if (asUnavailable(err)) return EXIT.unavailable;
   if (err instanceof ConflictError) return EXIT.conflict;
   if (err instanceof SreError && err.code === 'secret') return EXIT.usage;
   return EXIT.failure;

@@ -1,4 +1,7 @@
 import type Redis from 'ioredis';
+import { connectAppRedis } from '../core/app-redis';
+import type { Services } from '../core/service';
+import type { TaskView } from '../core/service/tasks';
 import type { ThreadStore } from '../core/threads';
 import type { ProgressEvent } from '../core/types';
 
@@ -31,11 +34,11 @@ export async function followThread(
   threadId: string,
   taskId: string,
   write: (line: string) => void,
-  options: { fromId?: string; timeoutMs?: number } = {},
+  options: { fromId?: string; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
   let lastId = options.fromId ?? '0';
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !options.signal?.aborted) {
     const entries = await threads.readEvents(threadId, lastId, { blockMs: 1000, client: reader });
     for (const entry of entries) {
       lastId = entry.id;
@@ -45,4 +48,28 @@ export async function followThread(
       if (entry.event.type === 'task_done') return;
     }
   }
+}
+
+/**
+ * Waits for a task within one deadline, optionally printing its progress events as they come.
+ * The task's end (even one that never wrote task_done, e.g. terminated) stops the follow.
+ */
+export async function awaitTask(
+  services: Services,
+  task: { task_id: string; thread_id: string },
+  options: { follow: boolean; timeoutMs: number; write: (line: string) => void },
+): Promise<TaskView> {
+  const finished = services.tasks.whenFinished(task.task_id, options.timeoutMs);
+  if (options.follow) {
+    const stop = new AbortController();
+    const reader = connectAppRedis(services.config.appRedisUrl);
+    try {
+      await Promise.race([followThread(services.stores.threads, reader, task.thread_id, task.task_id, options.write, { timeoutMs: options.timeoutMs, signal: stop.signal }), finished]);
+    } finally {
+      stop.abort();
+      reader.disconnect();
+    }
+  }
+  await finished;
+  return services.tasks.get(task.task_id);
 }

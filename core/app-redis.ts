@@ -9,5 +9,3 @@ export function connectAppRedis(url: string, options: { lazy?: boolean } = {}): 
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
 }
-
-export const KEY_PREFIX = 'sre:';

@@ -39,6 +39,20 @@ export class UnavailableError extends SreError {
   }
 }
 
+/**
+ * A dependency failure that surfaced as a library error (Temporal gRPC, ioredis): the same
+ * problem as an UnavailableError, so front doors answer 503 / exit 4, not "internal error".
+ */
+export function asUnavailable(err: unknown): UnavailableError | undefined {
+  if (err instanceof UnavailableError) return err;
+  if (!(err instanceof Error)) return undefined;
+  const grpcUnavailable = err.name === 'ServiceError' || (err as { code?: unknown }).code === 14;
+  if (grpcUnavailable || /MaxRetriesPerRequest|Connection is closed|ECONNREFUSED|connect ETIMEDOUT|Stream isn't writeable/.test(err.message)) {
+    return new UnavailableError(`a service the agent depends on is unavailable: ${err.message.split('\n')[0]}`);
+  }
+  return undefined;
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

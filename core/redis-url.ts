@@ -20,6 +20,8 @@ export function parseRedisUrl(text: string): RedisEndpoint {
     throw new Error(`expected redis:// or rediss://, got ${url.protocol}//`);
   }
   if (!url.hostname) throw new Error('the Redis URL has no host');
+  // Options in a query string (e.g. ?password=) would escape masking: credentials belong in user:password@.
+  if (url.search || url.hash) throw new Error('the Redis URL must not have a query string or fragment; put credentials as redis://user:password@host:port/db');
   const port = url.port ? Number(url.port) : 6379;
   const dbText = url.pathname.replace(/^\//, '');
   if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new Error(`database must be a number 0-99, got '${dbText}'`);

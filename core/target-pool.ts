@@ -37,7 +37,9 @@ export class TargetPool {
       return await fn(redis);
     } catch (err) {
       // A broken connection must not be handed to the next tool: drop it, the retry reconnects.
-      if ((err instanceof TargetUnavailableError || !redis || redis.closed) && this.entries.get(key) === entry) {
+      // A single slow command is not a broken connection: the other tools on it carry on.
+      const broken = !redis || redis.closed || (err instanceof TargetUnavailableError && !/Command timed out/.test(err.message));
+      if (broken && this.entries.get(key) === entry) {
         this.entries.delete(key);
         void entry.redis.then((r) => r.close()).catch(() => undefined);
       }

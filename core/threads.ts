@@ -50,13 +50,21 @@ export const THREAD_EVENTS = (id: string) => `sre:thread:${id}:events`;
 const INDEX = 'sre:threads';
 const STREAM_MAXLEN = 5000;
 
-/** Appends a message unless one with the same dedupe key was already appended. */
+/** Appends a message unless one with the same dedupe key was already appended (or the thread is gone). */
 const APPEND_ONCE = `
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
   redis.call('RPUSH', KEYS[1], ARGV[2])
   return 1
 end
 return 0`;
+
+/** Updates a thread's meta and index position, only while the thread exists. */
+const TOUCH_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('ZADD', KEYS[2], ARGV[1], KEYS[3])
+return 1`;
 
 export class ThreadStore {
   constructor(private readonly redis: Redis) {}
@@ -80,15 +88,12 @@ export class ThreadStore {
   }
 
   private async touch(id: string, fields: Record<string, string> = {}): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(META(id), { ...fields, updatedAt: new Date().toISOString() })
-      .zadd(INDEX, Date.now(), id)
-      .exec();
+    const pairs = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
+    await this.redis.eval(TOUCH_IF_EXISTS, 3, META(id), INDEX, id, String(Date.now()), ...pairs);
   }
 
   async appendMessage(threadId: string, message: ThreadMessage): Promise<boolean> {
-    const added = (await this.redis.eval(APPEND_ONCE, 2, MESSAGES(threadId), MESSAGE_KEYS(threadId), `${message.taskId}:${message.role}`, JSON.stringify(message))) as number;
+    const added = (await this.redis.eval(APPEND_ONCE, 3, MESSAGES(threadId), MESSAGE_KEYS(threadId), META(threadId), `${message.taskId}:${message.role}`, JSON.stringify(message))) as number;
     await this.touch(threadId, { lastTaskId: message.taskId });
     return added === 1;
   }

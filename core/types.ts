@@ -3,9 +3,9 @@
  * This file holds types and pure constants only: it crosses into the workflow bundle.
  */
 
-export type AgentKind = 'chat' | 'triage' | 'knowledge';
-export type AgentChoice = AgentKind | 'auto';
-export const AGENT_CHOICES: readonly AgentChoice[] = ['auto', 'chat', 'triage', 'knowledge'];
+export const AGENT_CHOICES = ['auto', 'chat', 'triage', 'knowledge'] as const;
+export type AgentChoice = (typeof AGENT_CHOICES)[number];
+export type AgentKind = Exclude<AgentChoice, 'auto'>;
 
 /** How a task was answered: by a model, or by the rules engine with no model. */
 export type AnswerMode = 'model' | 'offline';
@@ -108,17 +108,8 @@ export interface ToolCallRecord {
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-export type TopicCategory =
-  | 'memory'
-  | 'performance'
-  | 'connections'
-  | 'persistence'
-  | 'replication'
-  | 'configuration'
-  | 'security'
-  | 'cluster'
-  | 'keyspace'
-  | 'availability';
+export const TOPIC_CATEGORIES = ['memory', 'performance', 'connections', 'persistence', 'replication', 'configuration', 'security', 'cluster', 'keyspace', 'availability'] as const;
+export type TopicCategory = (typeof TOPIC_CATEGORIES)[number];
 
 export interface Evidence {
   /** The tool that produced the value, e.g. redis_info. */

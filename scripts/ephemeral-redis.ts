@@ -78,6 +78,11 @@ export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): 
     } catch {
       probe.disconnect();
       if (child.exitCode !== null || Date.now() > deadline) {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL'); // never leave a half-started server behind
+        } catch {
+          // already gone
+        }
         const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-10).join('\n') : '';
         throw new Error(`redis-server on port ${port} did not start${log ? `:\n${log}` : ''}`);
       }

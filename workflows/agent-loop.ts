@@ -24,6 +24,23 @@ export interface LoopResult {
   capped: boolean;
 }
 
+/** Every model turn carries the whole conversation through history; past this, old tool outputs go. */
+const CONVERSATION_BUDGET_BYTES = 200_000;
+const ELIDED = JSON.stringify({ elided: 'older tool output dropped to keep the conversation small; call the tool again if you still need it' });
+
+/** Replaces the oldest tool outputs until the conversation fits the budget (deterministic: safe in workflows). */
+export function fitConversation(messages: ChatMessage[], budget = CONVERSATION_BUDGET_BYTES): ChatMessage[] {
+  let size = JSON.stringify(messages).length;
+  const out = [...messages];
+  for (let i = 0; i < out.length && size > budget; i++) {
+    const m = out[i];
+    if (m.role !== 'tool' || m.content === ELIDED) continue;
+    size -= m.content.length - ELIDED.length;
+    out[i] = { ...m, content: ELIDED };
+  }
+  return out;
+}
+
 export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
   const { ctx } = options;
   const messages = [...options.messages];
@@ -32,7 +49,7 @@ export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
   let toolCalls = 0;
   const budget = options.maxToolCalls ?? Number.POSITIVE_INFINITY;
   for (let turn = 0; turn < options.maxTurns; turn++) {
-    const reply = await model.modelTurn({ tier: options.tier, messages, tools: toolNames });
+    const reply = await model.modelTurn({ tier: options.tier, messages: fitConversation(messages), tools: toolNames });
     usage = addUsage(usage, reply.usage);
     ctx.status.addUsage(reply.usage);
     messages.push(reply.message);
@@ -45,7 +62,7 @@ export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
     if (toolCalls >= budget) break;
   }
   messages.push({ role: 'user', content: 'You have reached the limit of tool calls. Answer now with what you found, and say what remains unverified.' });
-  const final = await model.modelTurn({ tier: options.tier, messages, tools: [] });
+  const final = await model.modelTurn({ tier: options.tier, messages: fitConversation(messages), tools: [] });
   usage = addUsage(usage, final.usage);
   ctx.status.addUsage(final.usage);
   return { answer: final.message.content ?? '', usage, toolCalls, capped: true };

@@ -10,8 +10,12 @@ import { StatusTracker } from './status';
  * offline, the diagnostic playbook and the rules engine, answering from the relevant findings.
  */
 export async function chatWorkflow(input: AgentInput): Promise<AgentOutcome> {
-  const { task, setup, route } = input;
   const status = new StatusTracker();
+  return status.run(() => answerChat(input, status));
+}
+
+async function answerChat(input: AgentInput, status: StatusTracker): Promise<AgentOutcome> {
+  const { task, setup, route } = input;
   Object.assign(status.state, { agent: 'chat', mode: route.mode });
   const tools = await bookkeeping.describeTools({ agent: 'chat', withInstance: Boolean(task.instanceId) });
   const ctx = { task, tools, status };

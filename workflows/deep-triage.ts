@@ -1,6 +1,6 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, isCancellation } from '@temporalio/workflow';
 import { SA_AGENT, SA_INSTANCE } from '../core/search-attributes';
-import { NO_USAGE, type AgentInput, type AgentOutcome, type TopicPlan, type TopicResult } from '../core/types';
+import { NO_USAGE, type AgentInput, type AgentOutcome, type ProgressEvent, type TopicPlan, type TopicResult } from '../core/types';
 import { collectBaseline } from './baseline';
 import { bookkeeping, model } from './proxies';
 import { researchTopicWorkflow } from './research-topic';
@@ -13,14 +13,23 @@ import { failureMessage } from './tool-calls';
  * still completes. Offline, the rule report grouped by topic is the result.
  */
 export async function deepTriageWorkflow(input: AgentInput): Promise<AgentOutcome> {
-  const { task, setup, route } = input;
   const status = new StatusTracker();
+  return status.run(() => triage(input, status));
+}
+
+async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOutcome> {
+  const { task, setup, route } = input;
   Object.assign(status.state, { agent: 'triage', mode: route.mode });
   const tools = await bookkeeping.describeTools({ agent: 'triage', withInstance: Boolean(task.instanceId) });
   const target = setup.instanceLabel ?? 'this Redis';
+  // Progress events are for live viewers: losing one (app Redis down) must not fail the triage.
+  const announce = (event: ProgressEvent) =>
+    bookkeeping.reportProgress({ threadId: task.threadId, event }).catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+    });
   const progress = (phase: typeof status.state.phase, detail?: string) => {
     status.phase(phase, detail);
-    return bookkeeping.reportProgress({ threadId: task.threadId, event: { type: 'phase', taskId: task.taskId, phase, detail } });
+    return announce({ type: 'phase', taskId: task.taskId, phase, detail });
   };
 
   await progress('collecting-baseline', 'running every health check');
@@ -49,7 +58,7 @@ export async function deepTriageWorkflow(input: AgentInput): Promise<AgentOutcom
   const setTopic = (topic: TopicPlan, state: 'running' | 'done' | 'failed') => {
     status.state.topics = status.state.topics.map((t) => (t.id === topic.id ? { ...t, state } : t));
     status.describe();
-    return bookkeeping.reportProgress({ threadId: task.threadId, event: { type: 'topic', taskId: task.taskId, topicId: topic.id, title: topic.title, state } });
+    return announce({ type: 'topic', taskId: task.taskId, topicId: topic.id, title: topic.title, state });
   };
   const results = await Promise.all(
     topics.map(async (topic, i): Promise<TopicResult> => {
@@ -57,7 +66,8 @@ export async function deepTriageWorkflow(input: AgentInput): Promise<AgentOutcom
       let result: TopicResult;
       try {
         result = await executeChild(researchTopicWorkflow, {
-          args: [{ task, setup, topic, digest }],
+          // Research needs the limits and the label, not the conversation so far.
+          args: [{ task, setup: { ...setup, history: [] }, topic, digest }],
           workflowId: `${task.taskId}-topic-${i + 1}`,
           staticSummary: `research topic: ${topic.title}`,
           typedSearchAttributes: [

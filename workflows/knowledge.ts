@@ -25,8 +25,12 @@ function offlineAnswer(question: string, found: SearchHits | undefined, error?: 
 
 /** The knowledge agent: answers general questions from the runbooks; no live access. */
 export async function knowledgeWorkflow(input: AgentInput): Promise<AgentOutcome> {
-  const { task, setup, route } = input;
   const status = new StatusTracker();
+  return status.run(() => answerFromKnowledge(input, status));
+}
+
+async function answerFromKnowledge(input: AgentInput, status: StatusTracker): Promise<AgentOutcome> {
+  const { task, setup, route } = input;
   Object.assign(status.state, { agent: 'knowledge', mode: route.mode });
   const tools = await bookkeeping.describeTools({ agent: 'knowledge', withInstance: false });
   const ctx = { task: { ...task, instanceId: undefined }, tools, status };

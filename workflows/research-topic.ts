@@ -14,8 +14,12 @@ export interface ResearchInput {
 
 /** One research topic of a deep triage: its own tool loop (mini model) within a tool-call budget. */
 export async function researchTopicWorkflow(input: ResearchInput): Promise<TopicResult> {
-  const { task, setup, topic, digest } = input;
   const status = new StatusTracker();
+  return status.run(() => research(input, status));
+}
+
+async function research(input: ResearchInput, status: StatusTracker): Promise<TopicResult> {
+  const { task, setup, topic, digest } = input;
   Object.assign(status.state, { agent: 'triage', mode: 'model' });
   status.phase('researching', topic.title);
   const tools = await bookkeeping.describeTools({ agent: 'triage', withInstance: Boolean(task.instanceId) });

@@ -20,6 +20,16 @@ export class StatusTracker {
     this.describe(detail);
   }
 
+  /** Runs an agent's body; a failure is written to the status (and SreStatus) before it propagates. */
+  async run<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      this.phase('failed', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
   addUsage(usage: TokenUsage): void {
     this.state.usage = addUsage(this.state.usage, usage);
   }

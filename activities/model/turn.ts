@@ -12,6 +12,8 @@ export interface ModelTurnInput {
   /** Ask for a JSON object (planner). */
   json?: boolean;
   maxTokens?: number;
+  /** A shorter deadline than the client's, e.g. for routing, which must fall back quickly. */
+  timeoutMs?: number;
 }
 
 export interface ModelTurnResult {
@@ -19,6 +21,16 @@ export interface ModelTurnResult {
   usage: TokenUsage;
   finishReason: string;
   model: string;
+}
+
+/** The endpoint without any credentials a base URL may carry: error messages reach history and threads. */
+function endpointOf(baseURL: string): string {
+  try {
+    const url = new URL(baseURL);
+    return `${url.origin}${url.pathname.replace(/\/$/, '')}`;
+  } catch {
+    return '<model endpoint>';
+  }
 }
 
 /** One Chat Completions call, returned in the workflow's message format. */
@@ -38,12 +50,12 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
         : {}),
       ...(input.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
-    });
+    }, input.timeoutMs ? { timeout: input.timeoutMs } : undefined);
   } catch (err) {
-    throw toModelFailure(err, client.baseURL);
+    throw toModelFailure(err, endpointOf(client.baseURL));
   }
   const choice = completion.choices?.[0];
-  if (!choice?.message) throw toModelFailure(new Error('the response had no choices'), client.baseURL);
+  if (!choice?.message) throw toModelFailure(new Error('the response had no choices'), endpointOf(client.baseURL));
   const toolCalls = (choice.message.tool_calls ?? [])
     .filter((c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall => c.type === 'function')
     .map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments ?? '' } }));

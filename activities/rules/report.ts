@@ -116,5 +116,10 @@ export function renderChatAnswer(digest: BaselineDigest, question: string, targe
 }
 
 export function renderOffline(agent: AgentKind, digest: BaselineDigest, question: string, target: string): Report {
+  if (Object.keys(digest.facts).length === 0 && digest.toolErrors.length === 0 && digest.findings.length === 0) {
+    // Nothing was collected (no instance attached): say so rather than call it healthy.
+    const summary = 'No live diagnostics ran: this task has no Redis instance attached. Register one (sre-agent instance create) and ask again with it, or ask the knowledge agent a general question.';
+    return { title: `Answer: ${question.slice(0, 80)}`, mode: 'offline', summary, findings: [], markdown: `${OFFLINE_LABEL}\n\n${summary}` };
+  }
   return agent === 'triage' ? renderTriageReport(digest, target) : renderChatAnswer(digest, question, target);
 }

@@ -48,6 +48,10 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     });
   };
   try {
+    // Writes only when the operator opted in; a history recorded elsewhere cannot sneak one in.
+    if (tool.access === 'write' && !deps.config.allowWrites) {
+      throw ApplicationFailure.nonRetryable(`${tool.name} changes the target and writes are not allowed (SRE_ALLOW_WRITES=false)`, 'WriteNotAllowed');
+    }
     let args: unknown;
     try {
       args = parseOrThrow(tool.schema, input.args ?? {});

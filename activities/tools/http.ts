@@ -45,3 +45,17 @@ export async function getJson<T>(
     throw new BackendRequestError(`${backend} returned a non-JSON body: ${text.slice(0, 120)}`, response.status);
   }
 }
+
+/** An API path under a backend's base URL (which may itself have a path prefix), with query parameters. */
+export function backendUrl(base: string, path: string, params: Record<string, string> = {}): string {
+  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+const SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
+
+/** "30s", "5m", "1h", "2d", "1w" → seconds (the tools' zod schemas admit only these forms). */
+export function durationSeconds(text: string): number {
+  return Number(text.slice(0, -1)) * SECONDS[text.slice(-1) as keyof typeof SECONDS];
+}

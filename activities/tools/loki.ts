@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { redact } from '../../core/logger';
 import { defineTool } from './define';
-import { getJson } from './http';
+import { backendUrl, durationSeconds, getJson } from './http';
 
 /** Loki HTTP API tools (/loki/api/v1/*). Offered only when LOKI_URL is configured. */
 
 interface LokiResponse<T> {
   status: string;
   data: T;
-}
-
-function lokiUrl(base: string, path: string, params: Record<string, string>): string {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return url.toString();
 }
 
 function headers(tenant?: string): Record<string, string> {
@@ -41,12 +35,12 @@ export const lokiQueryRange = defineTool({
   available,
   handler: async ({ query, since, limit }, ctx): Promise<LokiLines> => {
     const loki = ctx.deps.config.loki!;
-    const seconds = Number(since.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[since.slice(-1) as 's']!;
+    const seconds = durationSeconds(since);
     const endNs = BigInt(Date.now()) * 1_000_000n;
     const startNs = endNs - BigInt(seconds) * 1_000_000_000n;
     const body = await getJson<LokiResponse<{ resultType: string; result: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> }>>(
       'Loki',
-      lokiUrl(loki.url, 'loki/api/v1/query_range', { query, start: startNs.toString(), end: endNs.toString(), limit: String(limit), direction: 'backward' }),
+      backendUrl(loki.url, 'loki/api/v1/query_range', { query, start: startNs.toString(), end: endNs.toString(), limit: String(limit), direction: 'backward' }),
       { headers: headers(loki.tenant) },
     );
     const lines = body.data.result
@@ -76,7 +70,7 @@ export const lokiLabels = defineTool({
   available,
   handler: async (_args, ctx) => {
     const loki = ctx.deps.config.loki!;
-    const body = await getJson<LokiResponse<string[]>>('Loki', lokiUrl(loki.url, 'loki/api/v1/labels', {}), { headers: headers(loki.tenant) });
+    const body = await getJson<LokiResponse<string[]>>('Loki', backendUrl(loki.url, 'loki/api/v1/labels', {}), { headers: headers(loki.tenant) });
     return { labels: (body.data ?? []).slice(0, 200) };
   },
   summarize: (data: { labels: string[] }) => `${data.labels.length} label(s)`,
@@ -92,7 +86,7 @@ export const lokiLabelValues = defineTool({
   available,
   handler: async ({ label }, ctx) => {
     const loki = ctx.deps.config.loki!;
-    const body = await getJson<LokiResponse<string[]>>('Loki', lokiUrl(loki.url, `loki/api/v1/label/${encodeURIComponent(label)}/values`, {}), { headers: headers(loki.tenant) });
+    const body = await getJson<LokiResponse<string[]>>('Loki', backendUrl(loki.url, `loki/api/v1/label/${encodeURIComponent(label)}/values`, {}), { headers: headers(loki.tenant) });
     return { label, values: (body.data ?? []).slice(0, 200) };
   },
   summarize: (data: { values: string[] }) => `${data.values.length} value(s)`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, noArgs } from './define';
-import { getJson } from './http';
+import { backendUrl, durationSeconds, getJson } from './http';
 
 /** Prometheus HTTP API tools (/api/v1/*). */
 
@@ -18,9 +18,7 @@ interface PromSeries {
 }
 
 async function prom<T>(baseUrl: string, path: string, params: Record<string, string>): Promise<T> {
-  const url = new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const body = await getJson<PromResponse<T>>('Prometheus', url.toString());
+  const body = await getJson<PromResponse<T>>('Prometheus', backendUrl(baseUrl, path, params));
   if (body.status !== 'success') throw new Error(`Prometheus error (${body.errorType}): ${body.error}`);
   return body.data;
 }
@@ -74,13 +72,12 @@ export const prometheusQueryRange = defineTool({
   needsInstance: false,
   access: 'read',
   handler: async ({ query, range, step }, ctx) => {
-    const seconds = (d: string) => Number(d.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[d.slice(-1) as 's']!;
     const end = Date.now() / 1000;
     const data = await prom<{ result: PromSeries[] }>(ctx.deps.config.prometheusUrl, 'api/v1/query_range', {
       query,
-      start: String(end - seconds(range)),
+      start: String(end - durationSeconds(range)),
       end: String(end),
-      step: String(seconds(step)),
+      step: String(durationSeconds(step)),
     });
     const series = data.result.map((s) => {
       const values = (s.values ?? []).map(([t, v]) => [Math.round(t), Number(v)] as [number, number]);

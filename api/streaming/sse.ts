@@ -14,6 +14,11 @@ export function sseHandler(services: Services, metrics: ApiMetrics, options: { h
   return async (req, res) => {
     const request = streamRequest(req.params.id as string, req.query, req.get('last-event-id'));
     const { thread, reader } = await ThreadEventReader.open(services, request);
+    // The client may have left while the reader opened: 'close' already fired, so nothing would free it.
+    if (res.closed || req.destroyed) {
+      reader.close();
+      return;
+    }
     const streamClosed = metrics.streamOpened('sse');
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -8,6 +8,7 @@ import type { Thread } from '../../core/threads';
 import type { ApiMetrics } from '../api-metrics';
 import { UNAUTHORIZED_MESSAGE, isAuthorized } from '../auth';
 import { HttpError, toHttpError } from '../errors';
+import { foreignLocalRequest } from '../local-origin';
 import { API_PREFIX } from '../route-spec';
 import { streamRequest } from './stream-request';
 import { ThreadEventReader } from './thread-events';
@@ -42,6 +43,8 @@ async function open(req: IncomingMessage, services: Services): Promise<{ thread:
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = PATH.exec(url.pathname);
   if (!match) throw new HttpError(404, 'not_found', `no WebSocket endpoint at ${url.pathname}; connect to ${API_PREFIX}/ws/tasks/<thread_id>`);
+  const foreign = foreignLocalRequest(req.headers, services.config.api.host);
+  if (foreign) throw new HttpError(403, 'forbidden', foreign);
   if (!isAuthorized(req.headers, services.config.api.apiKey)) throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE);
   return ThreadEventReader.open(services, streamRequest(decodeThreadId(match[1]), Object.fromEntries(url.searchParams)));
 }

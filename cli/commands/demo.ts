@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import Redis from 'ioredis';
-import { connectAppRedis } from '../../core/app-redis';
 import { loadConfig, type Config } from '../../core/config';
 import { openServices } from '../../core/service';
 import { addScrapeTarget } from '../../scripts/stack/prometheus-config';
@@ -10,7 +9,7 @@ import { runningPid, startDetached, stopPid, waitFor, which } from '../../script
 import { stackUp } from '../../scripts/stack/stack';
 import { runWithWorker } from '../local-worker';
 import { action } from '../output';
-import { followThread } from '../progress';
+import { awaitTask } from '../progress';
 
 /**
  * The main job: bring the stack up, start a demo Redis with real problems injected (writes
@@ -73,15 +72,7 @@ export function registerDemo(program: Command): void {
           say(`== registered instance ${instance.name} (${instance.id}); mode: ${config.model ? `model ${config.model.main}` : 'offline (rules engine; set SRE_MODEL and OPENAI_API_KEY/OPENAI_BASE_URL for a model)'}`);
           const submitted = await services.tasks.submit({ message: opts.question, instance_id: instance.id, agent: 'triage' }, { source: 'cli' });
           say(`== deep triage ${submitted.task_id} (live progress below)`);
-          const view = await runWithWorker(services, say, submitted.task_id, async () => {
-            const reader = connectAppRedis(config.appRedisUrl);
-            try {
-              await followThread(services.stores.threads, reader, submitted.thread_id, submitted.task_id, say);
-            } finally {
-              reader.disconnect();
-            }
-            return services.tasks.wait(submitted.task_id);
-          });
+          const view = await runWithWorker(services, say, submitted.task_id, () => awaitTask(services, submitted, { follow: true, timeoutMs: 30 * 60_000, write: say }));
           process.stdout.write(`\n${view.result?.answer ?? `Task ${view.status}: ${view.error ?? ''}`}\n\n`);
           process.stdout.write(`task: ${view.task_id}  thread: ${view.thread_id}  status: ${view.status}  tool calls: ${view.result?.toolCalls ?? 0}\n`);
           process.stdout.write(`Temporal UI (history of this investigation): ${view.workflow_url}\n`);

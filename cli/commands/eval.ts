@@ -5,7 +5,7 @@ import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 import { openServices } from '../../core/service';
-import type { AgentChoice } from '../../core/types';
+import { AGENT_CHOICES, type AgentChoice } from '../../core/types';
 import { captureScenario } from '../../scripts/eval/capture';
 import { formatResult, runEval } from '../../scripts/eval/runner';
 import { stackUp } from '../../scripts/stack/stack';
@@ -40,7 +40,7 @@ export function registerEval(program: Command): void {
       action(async (paths: string[], opts: EvalCliOptions) => {
         const config = loadConfig();
         const say = (line: string) => process.stderr.write(`${line}\n`);
-        if (opts.agent && !['auto', 'chat', 'triage', 'knowledge'].includes(opts.agent)) throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
+        if (opts.agent && !(AGENT_CHOICES as readonly string[]).includes(opts.agent)) throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
         const dirs = paths.length ? paths : [path.join(projectRoot(), 'test', 'scenarios')];
         await stackUp(config, () => undefined);
         // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.

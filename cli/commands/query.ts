@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { connectAppRedis } from '../../core/app-redis';
 import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
-import { taskCreateSchema } from '../../core/service/schemas';
+import { followUpSchema, taskCreateSchema } from '../../core/service/schemas';
 import { parseOrThrow } from '../../core/validation';
 import { openServices } from '../../core/service';
 import { runWithWorker } from '../local-worker';
 import { action, printJson } from '../output';
-import { followThread } from '../progress';
+import { awaitTask } from '../progress';
 
 interface QueryOptions {
   instance?: string;
@@ -40,27 +39,22 @@ export function registerQuery(program: Command): void {
         const timeoutSeconds = Number(opts.timeout);
         if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new ValidationError(`--timeout: expected a whole number of seconds, got '${opts.timeout}'`);
         if (opts.instance && opts.redisUrl) throw new ValidationError('give either --instance or --redis-url, not both');
-        parseOrThrow(taskCreateSchema, { message: words.join(' '), agent: opts.agent, ...(opts.instance ? { instance_id: opts.instance } : {}), ...(opts.thread ? { thread_id: opts.thread } : {}) });
+        if (opts.thread && (opts.instance || opts.redisUrl)) throw new ValidationError('--thread continues a conversation on its own instance: leave out --instance and --redis-url');
+        if (opts.thread) parseOrThrow(followUpSchema, { message: words.join(' '), agent: opts.agent });
+        // --redis-url becomes an instance id once registered; until then a placeholder stands for it.
+        else parseOrThrow(taskCreateSchema, { message: words.join(' '), agent: opts.agent, instance_id: opts.instance ?? (opts.redisUrl ? 'inst_fromredisurl' : undefined) });
         const services = await openServices(config);
         const say = (line: string) => process.stderr.write(`${line}\n`);
         try {
           const instanceId = opts.redisUrl ? (await services.stores.instances.ensureForUrl(opts.redisUrl)).id : opts.instance;
           const request = { message: words.join(' '), instance_id: instanceId, agent: opts.agent };
           const submitted = opts.thread
-            ? await services.tasks.followUp(opts.thread, { message: request.message, agent: request.agent }, { source: 'cli' })
+            ? await services.tasks.followUp(opts.thread, { message: request.message, agent: request.agent }, { source: 'cli', forceOffline: opts.offline })
             : await services.tasks.submit(request, { source: 'cli', forceOffline: opts.offline });
           say(`task ${submitted.task_id} on thread ${submitted.thread_id}`);
-          const view = await runWithWorker(services, say, submitted.task_id, async () => {
-            if (opts.follow) {
-              const reader = connectAppRedis(config.appRedisUrl);
-              try {
-                await followThread(services.stores.threads, reader, submitted.thread_id, submitted.task_id, say, { timeoutMs: timeoutSeconds * 1000 });
-              } finally {
-                reader.disconnect();
-              }
-            }
-            return services.tasks.wait(submitted.task_id, timeoutSeconds * 1000);
-          });
+          const view = await runWithWorker(services, say, submitted.task_id, () =>
+            awaitTask(services, submitted, { follow: Boolean(opts.follow), timeoutMs: timeoutSeconds * 1000, write: say }),
+          );
           if (opts.json) printJson(view);
           else {
             process.stdout.write(`${view.result?.answer ?? `Task ${view.status}${view.error ? `: ${view.error}` : ''}`}\n\n`);

@@ -22,12 +22,13 @@ export interface Services {
 export async function openServices(config: Config, existing: { temporal?: { client: Client; connection?: Connection }; stores?: AppStores } = {}): Promise<Services> {
   const temporal = existing.temporal ?? (await connectTemporal(config));
   const stores = existing.stores ?? openStores(config);
+  const tasks = new TaskService(config, temporal.client, stores);
   return {
     config,
     temporal: temporal.client,
     stores,
-    tasks: new TaskService(config, temporal.client, stores),
-    threads: new ThreadService(stores),
+    tasks,
+    threads: new ThreadService(stores, tasks),
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
     close: async () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { KNOWLEDGE_CATEGORIES } from '../../knowledge/categories';
 import type { KnowledgeService } from '../../knowledge/create-knowledge-base';
-import { builtInRunbooksDir } from '../../knowledge/documents/discover';
+import { builtInRunbooksDir, DOCUMENT_EXTENSIONS, isInside } from '../../knowledge/documents/discover';
 import type { IngestSummary } from '../../knowledge/ingest/ingest';
 import type { KnowledgeHit } from '../../knowledge/knowledge-base';
 import { ValidationError } from '../errors';
@@ -11,7 +11,6 @@ import { parseOrThrow } from '../validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
 
-const DOCUMENT_EXTENSIONS = ['.md', '.markdown', '.txt'];
 
 const searchFields = {
   q: z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters'),
@@ -31,16 +30,11 @@ const ingestPath = z
   .trim()
   .min(1, 'must not be empty')
   .max(4096, 'at most 4096 characters')
-  .refine((p) => !path.extname(p) || DOCUMENT_EXTENSIONS.includes(path.extname(p).toLowerCase()), `a folder or a ${DOCUMENT_EXTENSIONS.join(', ')} file`);
+  .refine((p) => !path.extname(p) || DOCUMENT_EXTENSIONS.has(path.extname(p).toLowerCase()), `a folder or a ${[...DOCUMENT_EXTENSIONS].join(', ')} file`);
 
 export const knowledgeIngestSchema = z
   .object({ paths: z.array(ingestPath).min(1, 'give at least one path, or leave paths out for the built-in runbooks').max(100, 'at most 100 paths').optional() })
   .strict();
-
-const isInside = (child: string, root: string) => {
-  const relative = path.relative(root, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-};
 
 /**
  * A remote caller may only index real folders and document files inside the configured roots
@@ -59,8 +53,8 @@ function checkIngestPaths(paths: string[], roots: string[]): string[] {
     }
     if (!realRoots.some((root) => isInside(real, root))) throw fail(`${p} is outside the folders this server may index (SRE_KNOWLEDGE_DIRS: ${roots.join(', ')})`);
     const stat = fs.statSync(real);
-    if (!stat.isDirectory() && !(stat.isFile() && DOCUMENT_EXTENSIONS.includes(path.extname(real).toLowerCase()))) {
-      throw fail(`${p} is neither a folder nor a ${DOCUMENT_EXTENSIONS.join(', ')} file`);
+    if (!stat.isDirectory() && !(stat.isFile() && DOCUMENT_EXTENSIONS.has(path.extname(real).toLowerCase()))) {
+      throw fail(`${p} is neither a folder nor a ${[...DOCUMENT_EXTENSIONS].join(', ')} file`);
     }
     return real;
   });

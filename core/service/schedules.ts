@@ -5,9 +5,9 @@ import type { Config } from '../config';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
-import type { TaskInput } from '../types';
+import { AGENT_CHOICES, type TaskInput } from '../types';
 import { parseOrThrow } from '../validation';
-import { instanceIdSchema } from './schemas';
+import { instanceIdSchema, instanceRequired, needsInstance } from './schemas';
 
 /**
  * Recurring checks as Temporal schedules: each schedule's action starts taskWorkflow, so the
@@ -22,7 +22,7 @@ const interval = z
   .strict();
 const cron = z.string().trim().regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression such as "0 3 * * *"');
 
-const agent = z.enum(['auto', 'chat', 'triage', 'knowledge']);
+const agent = z.enum(AGENT_CHOICES);
 const overlap = z.enum(['skip', 'buffer_one', 'allow_all']);
 
 const fields = {
@@ -39,7 +39,8 @@ const fields = {
 export const scheduleCreateSchema = z
   .object(fields)
   .strict()
-  .refine((s) => Boolean(s.interval) !== Boolean(s.cron), { message: 'give exactly one of interval or cron', path: ['interval'] });
+  .refine((s) => Boolean(s.interval) !== Boolean(s.cron), { message: 'give exactly one of interval or cron', path: ['interval'] })
+  .refine(needsInstance, instanceRequired);
 
 export const scheduleUpdateSchema = z
   .object({
@@ -213,6 +214,7 @@ export class ScheduleService {
       ...(changes.interval ? { interval: changes.interval, cron: undefined } : {}),
       ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
     };
+    if (!needsInstance(memo)) throw new ValidationError(`instance_id: ${instanceRequired.message}`, [{ field: 'instance_id', reason: instanceRequired.message }]);
     await writingSpec(memo, () => this.handle(id).update((previous) => ({
       ...previous,
       spec: spec(memo),

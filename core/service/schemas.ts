@@ -14,22 +14,36 @@ export const contextSchema = z
   .record(z.string().max(64).regex(/^[\w.-]+$/, 'context keys are letters, digits, _ . -'), z.string().max(1000))
   .refine((c) => Object.keys(c).length <= 20, 'at most 20 context entries');
 
+/**
+ * A deep triage diagnoses a live Redis: without an instance it would report on nothing. (Chat may
+ * go without one: it still has metrics, logs, runbooks and external MCP tools.)
+ */
+export function needsInstance(body: { agent?: string; instance_id?: string | null }): boolean {
+  return body.agent !== 'triage' || Boolean(body.instance_id);
+}
+
+export const instanceRequired = {
+  message: 'the triage agent needs an instance to diagnose; give instance_id, or ask the chat or knowledge agent',
+  path: ['instance_id'],
+};
+
 export const taskCreateSchema = z
   .object({
     message: z.string().trim().min(1, 'must not be empty').max(8000, 'at most 8000 characters'),
     thread_id: threadIdSchema.optional(),
     instance_id: instanceIdSchema.optional(),
-    agent: z.enum(AGENT_CHOICES as [string, ...string[]]).default('auto'),
+    agent: z.enum(AGENT_CHOICES).default('auto'),
     context: contextSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(needsInstance, instanceRequired);
 
 export type TaskCreate = z.input<typeof taskCreateSchema>;
 
 export const followUpSchema = z
   .object({
     message: z.string().trim().min(1, 'must not be empty').max(8000, 'at most 8000 characters'),
-    agent: z.enum(AGENT_CHOICES as [string, ...string[]]).default('auto'),
+    agent: z.enum(AGENT_CHOICES).default('auto'),
     context: contextSchema.optional(),
   })
   .strict();

@@ -2,7 +2,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AppStores } from '../app-context';
 import type { Config } from '../config';
-import { NotFoundError } from '../errors';
+import { NotFoundError, asUnavailable, errorMessage } from '../errors';
 import { newId } from '../ids';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
 import type { TaskRecord } from '../task-records';
@@ -85,7 +85,7 @@ export class TaskService {
   }
 
   /** A follow-up question on an existing thread, carrying its instance and prior context. */
-  async followUp(threadId: string, request: unknown, options: { source: TaskSource } = { source: 'api' }): Promise<SubmittedTask> {
+  async followUp(threadId: string, request: unknown, options: { source: TaskSource; forceOffline?: boolean } = { source: 'api' }): Promise<SubmittedTask> {
     parseOrThrow(threadIdSchema, threadId, 'id');
     const body = parseOrThrow(followUpSchema, request);
     const meta = await this.stores.threads.meta(threadId);
@@ -95,6 +95,17 @@ export class TaskService {
   /** Starts the workflow for a prepared task input (schedules reuse this shape). */
   async start(task: TaskInput): Promise<void> {
     await this.stores.tasks.create({ taskId: task.taskId, threadId: task.threadId, message: task.message, requestedAgent: task.agent, instanceId: task.instanceId, source: task.source, createdAt: new Date().toISOString() });
+    try {
+      await this.startWorkflow(task);
+    } catch (err) {
+      // No phantom "queued" task: the record says why it never ran.
+      const unavailable = asUnavailable(err);
+      await this.stores.tasks.finish(task.taskId, { status: 'failed', error: `could not start: ${errorMessage(err)}` }).catch(() => undefined);
+      throw unavailable ?? err;
+    }
+  }
+
+  private async startWorkflow(task: TaskInput): Promise<void> {
     await this.temporal.workflow.start('taskWorkflow', {
       taskQueue: this.config.temporal.taskQueue,
       workflowId: task.taskId,
@@ -173,16 +184,26 @@ export class TaskService {
 
   /** Waits for the task to finish (or the timeout) and returns its view. */
   async wait(taskId: string, timeoutMs = 10 * 60_000): Promise<TaskView> {
-    const handle = this.temporal.workflow.getHandle(taskId);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      handle.result().catch(() => undefined),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.whenFinished(taskId, timeoutMs);
     return this.get(taskId);
+  }
+
+  /** Resolves when the task's workflow closes or the timeout passes; the long poll is then cancelled. */
+  async whenFinished(taskId: string, timeoutMs: number): Promise<void> {
+    const handle = this.temporal.workflow.getHandle(taskId);
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.temporal.withAbortSignal(abort.signal, () => handle.result()).catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
   }
 
   async cancel(taskId: string): Promise<TaskView> {

@@ -1,4 +1,5 @@
 import type { AppStores } from '../app-context';
+import type { TaskService } from './tasks';
 import type { Thread, ThreadMeta, StreamEntry } from '../threads';
 import { parseOrThrow } from '../validation';
 import { z } from 'zod';
@@ -18,7 +19,10 @@ export const threadListSchema = z
 export const streamIdSchema = z.string().regex(/^(\d{1,20}-\d{1,20}|0|\$)$/, 'a stream event id like 1700000000000-0');
 
 export class ThreadService {
-  constructor(private readonly stores: AppStores) {}
+  constructor(
+    private readonly stores: AppStores,
+    private readonly tasks: TaskService,
+  ) {}
 
   list(query: unknown = {}): Promise<ThreadMeta[]> {
     const q = parseOrThrow(threadListSchema, query);
@@ -29,8 +33,15 @@ export class ThreadService {
     return this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'));
   }
 
+  /** Deletes a thread and its tasks; tasks still running are cancelled first so none writes it back. */
   async delete(id: string): Promise<void> {
-    await this.stores.threads.delete(parseOrThrow(threadIdSchema, id, 'id'));
+    parseOrThrow(threadIdSchema, id, 'id');
+    await this.stores.threads.meta(id);
+    for (const taskId of await this.stores.tasks.idsForThread(id)) {
+      const view = await this.tasks.get(taskId).catch(() => undefined);
+      if (view && (view.status === 'queued' || view.status === 'running')) await this.tasks.cancel(taskId).catch(() => undefined);
+    }
+    await this.stores.threads.delete(id);
     await this.stores.tasks.deleteForThread(id);
   }
 

@@ -6,7 +6,7 @@ import { parseDocument, type SourceDocument } from './source-document';
 
 /** Finds and parses the documents under the ingest roots (folders or single files). */
 
-const DOCUMENT_EXTENSIONS = new Set(['.md', '.markdown', '.txt']);
+export const DOCUMENT_EXTENSIONS = new Set(['.md', '.markdown', '.txt']);
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
 export function builtInRunbooksDir(): string {
@@ -19,9 +19,13 @@ export function builtInRunbooksDir(): string {
  */
 export function sourceLabel(root: string): string {
   const absolute = path.resolve(root);
-  const relative = path.relative(projectRoot(), absolute);
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  return inside ? relative.split(path.sep).join('/') : absolute;
+  return isInside(absolute, projectRoot()) && absolute !== projectRoot() ? path.relative(projectRoot(), absolute).split(path.sep).join('/') : absolute;
+}
+
+/** Whether a path is the folder itself or anything below it. */
+export function isInside(child: string, folder: string): boolean {
+  const relative = path.relative(folder, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 function walk(dir: string): string[] {

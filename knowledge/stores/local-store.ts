@@ -6,7 +6,7 @@ import { Bm25Index } from '../search/bm25';
 import { reciprocalRankFusion } from '../search/rrf';
 import { weightedTerms } from '../text/field-terms';
 import { tokenize } from '../text/tokenizer';
-import { writeFileAtomic } from './atomic-file';
+import { withFileLock, writeFileAtomic } from './atomic-file';
 import type { IndexedChunk, KnowledgeStore, ScoredChunk, StoreChanges, StoreQuery } from './store';
 
 /**
@@ -87,14 +87,17 @@ export class LocalStore implements KnowledgeStore {
   }
 
   write(changes: StoreChanges): Promise<void> {
-    const run = this.writes.then(async () => {
-      const byId = new Map((await this.load()).chunks.map((c) => [c.id, c]));
-      for (const id of changes.remove) byId.delete(id);
-      for (const chunk of changes.upsert) byId.set(chunk.id, chunk);
-      const chunks = [...byId.values()].sort((a, b) => a.docId.localeCompare(b.docId) || a.ordinal - b.ordinal);
-      await writeFileAtomic(this.file, chunks.map((c) => JSON.stringify(c)).join('\n') + '\n');
-      this.loaded = this.index(await this.stamp(), chunks);
-    });
+    const run = this.writes.then(() =>
+      withFileLock(this.file, async () => {
+        // Read under the lock: another process may have written since our last load.
+        const byId = new Map((await this.load()).chunks.map((c) => [c.id, c]));
+        for (const id of changes.remove) byId.delete(id);
+        for (const chunk of changes.upsert) byId.set(chunk.id, chunk);
+        const chunks = [...byId.values()].sort((a, b) => a.docId.localeCompare(b.docId) || a.ordinal - b.ordinal);
+        await writeFileAtomic(this.file, chunks.map((c) => JSON.stringify(c)).join('\n') + '\n');
+        this.loaded = this.index(await this.stamp(), chunks);
+      }),
+    );
     this.writes = run.catch(() => undefined);
     return run;
   }

@@ -26,7 +26,8 @@ export const generalChatTool = defineAgentTool({
   description: 'Quick question to the Redis SRE agent, optionally about a registered instance (then it runs live diagnostics). Waits for the answer (wait_seconds, default 120) and returns it with the task and thread ids.',
   schema: z.object({ query, instance_id: instanceIdSchema.optional().describe('a registered instance to look at, if any'), wait_seconds: waitSeconds(120, 'the answer') }).strict(),
   annotations: { title: 'Ask the Redis SRE agent', ...investigation },
-  handler: ({ query: message, instance_id, wait_seconds }, ctx) => runTask(ctx, { message, instance_id, agent: 'chat' }, wait_seconds),
+  // Without an instance there is nothing live to check: the router sends it to the knowledge agent.
+  handler: ({ query: message, instance_id, wait_seconds }, ctx) => runTask(ctx, { message, instance_id, agent: instance_id ? 'chat' : 'auto' }, wait_seconds),
 });
 
 export const databaseChatTool = defineAgentTool({

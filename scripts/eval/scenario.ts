@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors';
+import { AGENT_CHOICES } from '../../core/types';
 
 /** The scenario file format of ../shared/SCENARIOS.md, validated with messages that name the field. */
 
@@ -32,7 +33,7 @@ export const scenarioSchema = z
     target: z.enum(['master', 'replica']).default('master'),
     setup: z.array(step).default([]),
     query: z.string().min(1, 'the question to ask is required'),
-    agent: z.enum(['auto', 'chat', 'triage', 'knowledge']).default('auto'),
+    agent: z.enum(AGENT_CHOICES).default('auto'),
     must_mention: z.array(item).default([]),
     must_not_mention: z.array(item).default([]),
   })

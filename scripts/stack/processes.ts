@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { probeTcp } from '../../core/net';
 import * as path from 'node:path';
 
 /** Detached service processes tracked by PID files, so `down` stops only what `up` started. */
@@ -14,13 +15,32 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The pid in a PID file, if that process is still the one we started: the file also records the
+ * executable, so a pid reused by an unrelated process after a crash is never signalled.
+ */
 export function readPid(pidFile: string): number | undefined {
+  let pid: number;
+  let executable: string | undefined;
   try {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [first, second] = fs.readFileSync(pidFile, 'utf8').split('\n');
+    pid = Number(first.trim());
+    executable = second?.trim() || undefined;
   } catch {
     return undefined;
   }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (executable) {
+    const cmdline = (() => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return undefined;
+      }
+    })();
+    if (cmdline !== undefined && !cmdline.includes(path.basename(executable))) return undefined;
+  }
+  return pid;
 }
 
 export function runningPid(pidFile: string): number | undefined {
@@ -36,7 +56,7 @@ export function startDetached(command: string, args: string[], options: { pidFil
   fs.closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   child.unref();
-  fs.writeFileSync(options.pidFile, `${child.pid}\n`);
+  fs.writeFileSync(options.pidFile, `${child.pid}\n${command}\n`);
   return child.pid;
 }
 
@@ -59,17 +79,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+export async function portOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return (await probeTcp(host, port, timeoutMs)).reachable;
 }
 
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logFile?: string): Promise<void> {

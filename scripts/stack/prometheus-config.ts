@@ -84,7 +84,3 @@ export function addScrapeTarget(dataDir: string, name: string, redisAddress: str
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${name.replace(/[^\w-]/g, '_')}.json`), JSON.stringify([{ targets: [`redis://${redisAddress}`], labels: { sre_instance: name } }], null, 2));
 }
-
-export function removeScrapeTarget(dataDir: string, name: string): void {
-  fs.rmSync(path.join(prometheusDir(dataDir), 'targets', `${name.replace(/[^\w-]/g, '_')}.json`), { force: true });
-}

@@ -79,7 +79,7 @@ describe('REST bad requests', () => {
     { name: 'malformed instance id', method: 'GET', path: '/api/v1/instances/inst_..%2F..%2Fetc', status: 400, field: 'id' },
     { name: 'URL test with a wrong type', method: 'POST', path: '/api/v1/instances/test-url', body: { connection_url: 5 }, status: 400, field: 'connection_url' },
     { name: 'schedule with a bad cron', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(1), cron: 'every day' }, status: 400, field: 'cron' },
-    { name: 'schedule with an impossible cron', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(2), cron: '99 99 * * *' }, status: 400, field: 'cron' },
+    { name: 'schedule with an impossible cron', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(2), cron: '99 99 * * *', agent: 'chat' }, status: 400, field: 'cron' },
     { name: 'schedule with both interval and cron', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(3), interval, cron: '0 3 * * *' }, status: 400, field: 'interval', message: /exactly one of interval or cron/ },
     { name: 'schedule with neither interval nor cron', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(4) }, status: 400, field: 'interval' },
     { name: 'schedule with a zero interval', method: 'POST', path: '/api/v1/schedules', body: { name: scheduleName(5), interval: { every: 0, unit: 'hours' } }, status: 400, field: 'interval.every' },

@@ -25,7 +25,7 @@ describe('REST schedules', () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(created.body).toMatchObject({ id: expect.stringMatching(/^sched_/), name, agent: 'triage', instance_id: instance.body.id, enabled: false, interval: { every: 12, unit: 'hours' } });
-    expect((await api.call('POST', '/api/v1/schedules', { name: name.toUpperCase(), cron: '0 3 * * *' })).status).toBe(409);
+    expect((await api.call('POST', '/api/v1/schedules', { name: name.toUpperCase(), cron: '0 3 * * *', instance_id: instance.body.id })).status).toBe(409);
 
     expect((await api.call('GET', `/api/v1/schedules/${id}`)).body).toMatchObject({ id, name });
     expect((await api.call('GET', '/api/v1/schedules')).body.schedules.map((s: { id: string }) => s.id)).toContain(id);

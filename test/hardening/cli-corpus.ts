@@ -51,7 +51,7 @@ const name = `bad-${RUN}-cli`;
 const url = 'redis://127.0.0.1:1';
 /** Each question names its case, so a task or thread it should not have left behind says where it came from. */
 const query = (label: string, ...options: string[]) => ['query', `bad-input probe: ${label}`, ...options];
-const schedule = (...options: string[]) => ['schedule', 'create', '--paused', ...options];
+const schedule = (...options: string[]) => ['schedule', 'create', '--paused', '--agent', 'chat', ...options];
 
 export function cliCorpus(): CliCase[] {
   const cases: Array<Omit<CliCase, 'name'>> = [];

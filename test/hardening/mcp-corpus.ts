@@ -49,7 +49,7 @@ const BASES: Record<string, ToolBase> = {
   redis_sre_get_task_status: { args: { task_id: T.task } },
   redis_sre_get_thread: { args: { thread_id: T.thread } },
   redis_sre_list_schedules: { args: {} },
-  redis_sre_create_schedule: { args: { name: `bad-${RUN}-mcp`, interval: { every: 1, unit: 'hours' }, enabled: false }, without: { cron: ['interval'] }, conflicts: { name: T.scheduleName } },
+  redis_sre_create_schedule: { args: { name: `bad-${RUN}-mcp`, agent: 'chat', interval: { every: 1, unit: 'hours' }, enabled: false }, without: { cron: ['interval'] }, conflicts: { name: T.scheduleName } },
   redis_sre_trigger_schedule: { args: { schedule_id: T.schedule } },
 };
 

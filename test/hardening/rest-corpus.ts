@@ -64,7 +64,8 @@ interface RouteBase {
   probe?: boolean;
 }
 
-const SCHEDULE_BODY = { name: `bad-${RUN}-rest`, interval: { every: 1, unit: 'hours' }, enabled: false };
+// A chat schedule needs no instance, so every case isolates the one field it changes.
+const SCHEDULE_BODY = { name: `bad-${RUN}-rest`, agent: 'chat', interval: { every: 1, unit: 'hours' }, enabled: false };
 
 /** A valid request per route: each case changes one thing in it. Ids of existing objects are placeholders. */
 const BASES: Record<string, RouteBase> = {

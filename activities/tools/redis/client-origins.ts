@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import { redact } from '../../../core/logger';
 import { parseRedisUrl } from '../../../core/redis-url';
@@ -18,15 +18,10 @@ function localAddresses(): Set<string> {
 }
 
 /** /proc/net/tcp{,6} rows → map "localPort:remotePort" → socket inode. */
-function socketInodes(): Map<string, string> {
+async function socketInodes(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = await fsp.readFile(file, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       if (cols.length < 10) continue;
@@ -38,33 +33,30 @@ function socketInodes(): Map<string, string> {
   return out;
 }
 
-/** socket inode → pid, by walking /proc/<pid>/fd. */
-function inodeOwners(wanted: Set<string>): Map<string, number> {
+/**
+ * socket inode → pid, by walking /proc/<pid>/fd. Asynchronous and time-bounded: on a busy host
+ * the walk must not stall the worker's event loop (other activities heartbeat on it).
+ */
+async function inodeOwners(wanted: Set<string>, budgetMs = 3_000): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (wanted.size === 0) return out;
-  for (const entry of fs.readdirSync('/proc')) {
+  const deadline = Date.now() + budgetMs;
+  for (const entry of await fsp.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let fds: string[] = [];
-    try {
-      fds = fs.readdirSync(`/proc/${entry}/fd`);
-    } catch {
-      continue;
-    }
+    if (out.size === wanted.size || Date.now() > deadline) break;
+    const fds = await fsp.readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
     for (const fd of fds) {
-      try {
-        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${entry}/fd/${fd}`));
-        if (match && wanted.has(match[1])) out.set(match[1], Number(entry));
-      } catch {
-        // process exited or fd closed while we looked
-      }
+      const link = await fsp.readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
+      const match = /^socket:\[(\d+)\]$/.exec(link);
+      if (match && wanted.has(match[1])) out.set(match[1], Number(entry));
     }
   }
   return out;
 }
 
-function commandLine(pid: number): string {
+async function commandLine(pid: number): Promise<string> {
   try {
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const argv = (await fsp.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
     // Arguments after -a / --pass / --password are credentials.
     const masked = argv.map((a, i) => (/^(-a|--pass|--password|--requirepass)$/.test(argv[i - 1] ?? '') ? '***' : a));
     const text = redact(masked.join(' '));
@@ -102,18 +94,18 @@ export const redisClientOrigins = defineTool({
     const clients = parseClientList(String(await onTarget(ctx, (redis) => redis.call('CLIENT', 'LIST')))).filter(
       (c) => c.name !== 'sre-agent' && local.has(c.host),
     );
-    const inodes = socketInodes();
+    const inodes = await socketInodes();
     const byClient = new Map<string, string>();
     for (const c of clients) {
       const inode = inodes.get(`${c.addr.slice(c.addr.lastIndexOf(':') + 1)}:${target.port}`);
       if (inode && inode !== '0') byClient.set(c.id, inode);
     }
-    const owners = inodeOwners(new Set(byClient.values()));
+    const owners = await inodeOwners(new Set(byClient.values()));
     const groups = new Map<number, ClientOrigin>();
     for (const c of clients) {
       const pid = owners.get(byClient.get(c.id) ?? '');
       if (pid === undefined) continue;
-      const g = groups.get(pid) ?? { pid, command: commandLine(pid), connections: 0, clientIds: [], commands: [], maxIdleSeconds: 0, blocked: 0 };
+      const g = groups.get(pid) ?? { pid, command: await commandLine(pid), connections: 0, clientIds: [], commands: [], maxIdleSeconds: 0, blocked: 0 };
       g.connections++;
       if (g.clientIds.length < 10) g.clientIds.push(c.id);
       if (!g.commands.includes(c.cmd)) g.commands.push(c.cmd);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ValidationError } from '../../../core/errors';
 import { redisTool } from './tool';
+import { pairsToObject } from './parse';
 import { onTarget, redactConfig } from './target';
 
 /**
@@ -10,13 +12,26 @@ import { onTarget, redactConfig } from './target';
 
 function mask(command: string, reply: unknown): unknown {
   const upper = command.toUpperCase();
-  if (upper === 'CONFIG' && Array.isArray(reply)) {
-    const pairs: Record<string, string> = {};
-    for (let i = 0; i + 1 < reply.length; i += 2) pairs[String(reply[i])] = String(reply[i + 1]);
-    return redactConfig(pairs);
-  }
+  if (upper === 'CONFIG' && Array.isArray(reply)) return redactConfig(pairsToObject(reply) as Record<string, string>);
   if (upper === 'ACL') return JSON.parse(JSON.stringify(reply ?? null).replace(/#[0-9a-f]{64}/g, '#<password hash>'));
   return reply;
+}
+
+/**
+ * Allow-listed commands that can still be expensive: refused with the tool to use instead, so a
+ * read-only call cannot stall a production server.
+ */
+function refuseExpensive(command: string, args: string[]): void {
+  const upper = command.toUpperCase();
+  const words = args.map((a) => a.toUpperCase());
+  const refuse = (why: string) => {
+    throw new ValidationError(`redis_command: ${why}`);
+  };
+  if (upper === 'SCAN') refuse('use redis_sample_keys, redis_big_keys or redis_hot_keys to walk the keyspace (they bound their time)');
+  if (upper === 'MEMORY' && words[0] === 'USAGE' && words.includes('SAMPLES') && words[words.indexOf('SAMPLES') + 1] === '0') refuse('MEMORY USAGE … SAMPLES 0 walks the whole value; leave SAMPLES at its default');
+  if (upper === 'XINFO' && words[0] === 'STREAM' && words.includes('FULL') && !words.includes('COUNT')) refuse('XINFO STREAM … FULL needs COUNT (at most 100)');
+  const count = words.indexOf('COUNT');
+  if (count >= 0 && Number(words[count + 1]) > 1000) refuse('COUNT above 1000 is refused: ask for less');
 }
 
 export const redisCommand = redisTool({
@@ -29,6 +44,9 @@ export const redisCommand = redisTool({
       args: z.array(z.string().max(512)).max(20).default([]),
     })
     .strict(),
-    handler: async ({ command, args }, ctx) => onTarget(ctx, async (redis) => ({ command: [command.toUpperCase(), ...args].join(' '), reply: mask(command, await redis.call(command, ...args)) })),
+  handler: async ({ command, args }, ctx) => {
+    refuseExpensive(command, args);
+    return onTarget(ctx, async (redis) => ({ command: [command.toUpperCase(), ...args].join(' '), reply: mask(command, await redis.call(command, ...args)) }));
+  },
   summarize: (data: { command: string }) => data.command,
 });

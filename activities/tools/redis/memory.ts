@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { noArgs } from '../define';
 import { redisTool } from './tool';
-import { BIG_KEY_THRESHOLDS, keyFacts, printableKey, scanKeyspace, type KeyFacts } from './keys';
+import { BIG_KEY_THRESHOLDS, LENGTH_COMMAND, keyFacts, printableKey, scanKeyspace, type KeyFacts } from './keys';
 import { numeric, pairsToObject } from './parse';
 import { onTarget, readConfig, readInfoFields } from './target';
 
@@ -68,7 +68,7 @@ export const redisBigKeys = redisTool({
         const types = await Promise.all(keys.map((k) => redis.call('TYPE', k)));
         const sizes = await Promise.all(
           keys.map((k, i) => {
-            const command = { string: 'STRLEN', list: 'LLEN', hash: 'HLEN', set: 'SCARD', zset: 'ZCARD', stream: 'XLEN' }[String(types[i])];
+            const command = LENGTH_COMMAND[String(types[i])];
             return command ? redis.call(command, k) : Promise.resolve(0);
           }),
         );

@@ -1,6 +1,6 @@
 import type { TargetRedis } from '../../../core/target-redis';
 import type { ToolContext } from '../define';
-import { flattenInfo, parseInfo, type InfoSections } from './parse';
+import { flattenInfo, pairsToObject, parseInfo, type InfoSections } from './parse';
 
 /** Runs fn against the task's target Redis over the worker's shared read-only connection. */
 export async function onTarget<T>(ctx: ToolContext, fn: (redis: TargetRedis) => Promise<T>): Promise<T> {
@@ -17,10 +17,7 @@ export async function readInfoFields(redis: TargetRedis, section = 'everything')
 
 /** CONFIG GET for several parameters at once, as a map. */
 export async function readConfig(redis: TargetRedis, ...params: string[]): Promise<Record<string, string>> {
-  const reply = (await redis.call('CONFIG', 'GET', ...params)) as string[];
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) out[reply[i]] = reply[i + 1];
-  return out;
+  return pairsToObject(await redis.call('CONFIG', 'GET', ...params)) as Record<string, string>;
 }
 
 /** Values that must never leave the tool: replaced with whether they are set. */
