@@ -113,7 +113,7 @@ export class InstanceStore {
     const base = name ?? `${endpoint.host}:${endpoint.port}${endpoint.db ? `/${endpoint.db}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.create({ name: attempt === 0 ? base : `${base} (${attempt + 1})`, connection_url: url, environment: 'development', usage: 'cache' });
+        return await this.create({ name: attempt === 0 ? base : `${base}-${attempt + 1}`, connection_url: url, environment: 'development', usage: 'cache' });
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= 20) throw err;
       }
