@@ -1,6 +1,6 @@
 import type { Services } from '../core/service';
 import { hasPollers } from '../core/service/workers';
-import { createWorker } from '../workers/worker';
+import { startWorker } from '../workers/worker';
 
 /**
  * Makes sure a submitted task gets a worker: when no worker picks it up, an in-process worker
@@ -23,13 +23,10 @@ export async function runWithWorker<T>(services: Services, say: (line: string) =
   const pollers = await hasPollers(services.temporal, config.temporal.namespace, config.temporal.taskQueue);
   if (pollers && (await pickedUp(services, taskId, 5_000))) return fn();
   say(`no worker is serving task queue '${config.temporal.taskQueue}'; running one in this process (start 'sre-agent worker' to keep one up)`);
-  const handle = await createWorker(config, { logLevel: 'ERROR' });
-  const running = handle.worker.run();
+  const worker = await startWorker(config, { logLevel: 'ERROR' });
   try {
     return await fn();
   } finally {
-    handle.worker.shutdown();
-    await running.catch(() => undefined);
-    await handle.close();
+    await worker.stop();
   }
 }

@@ -78,6 +78,24 @@ export async function createWorker(
   };
 }
 
+/** A worker polling in the background of this process until stop() drains it and closes its connections. */
+export interface RunningWorker extends WorkerHandle {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, options: Parameters<typeof createWorker>[1] = {}): Promise<RunningWorker> {
+  const handle = await createWorker(config, options);
+  const running = handle.worker.run();
+  return {
+    ...handle,
+    stop: async () => {
+      handle.worker.shutdown();
+      await running.catch(() => undefined);
+      await handle.close();
+    },
+  };
+}
+
 /** Runs until SIGINT/SIGTERM, then drains in-flight activities and exits. */
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('worker', config.logLevel);

@@ -9,7 +9,7 @@ import { AGENT_CHOICES, type AgentChoice } from '../../core/types';
 import { captureScenario } from '../../scripts/eval/capture';
 import { formatResult, runEval } from '../../scripts/eval/runner';
 import { stackUp } from '../../scripts/stack/stack';
-import { createWorker } from '../../workers/worker';
+import { startWorker } from '../../workers/worker';
 import { action } from '../output';
 
 interface EvalCliOptions {
@@ -46,8 +46,7 @@ export function registerEval(program: Command): void {
         // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.
         const evalConfig = { ...config, temporal: { ...config.temporal, taskQueue: `eval-${process.pid}-${Date.now()}` } };
         const services = await openServices(evalConfig);
-        const worker = await createWorker(evalConfig, { logLevel: 'ERROR' });
-        const running = worker.worker.run();
+        const worker = await startWorker(evalConfig, { logLevel: 'ERROR' });
         try {
           say(`running scenarios from ${dirs.join(', ')} (${opts.offline || !config.model ? 'offline: rules engine' : `model ${config.model.main}`})`);
           const report = await runEval(services, dirs, {
@@ -66,9 +65,7 @@ export function registerEval(program: Command): void {
           say(`results written to ${opts.out}`);
           if (report.failed > 0) process.exitCode = 1;
         } finally {
-          worker.worker.shutdown();
-          await running.catch(() => undefined);
-          await worker.close();
+          await worker.stop();
           await services.close();
         }
       }),

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { projectRoot } from '../../core/paths';
 import { openServices, type Services } from '../../core/service';
 import type { TaskView } from '../../core/service/tasks';
-import { createWorker, type WorkerHandle } from '../../workers/worker';
+import { startWorker, type RunningWorker } from '../../workers/worker';
 import { buildWorkerDeps } from '../../workers/deps';
 import { ScriptedModel, type Script } from '../scripted-model';
 import type { IsolatedStack } from '../stack/isolated';
@@ -34,12 +34,10 @@ export function agentEnv(stack: IsolatedStack, model?: { baseURL: string }): Rec
 export async function startBenchAgent(env: Record<string, string>, options: { inProcessWorker: boolean }): Promise<BenchAgent & { workerProcess?: ChildProcess }> {
   const config = loadConfig(env);
   const services = await openServices(config);
-  let worker: WorkerHandle | undefined;
-  let running: Promise<void> | undefined;
+  let worker: RunningWorker | undefined;
   let workerProcess: ChildProcess | undefined;
   if (options.inProcessWorker) {
-    worker = await createWorker(config, { deps: buildWorkerDeps(config, { stores: services.stores }), logLevel: 'ERROR' });
-    running = worker.worker.run();
+    worker = await startWorker(config, { deps: buildWorkerDeps(config, { stores: services.stores }), logLevel: 'ERROR' });
   } else {
     workerProcess = spawn(process.execPath, [path.join(projectRoot(), 'dist/cli/main.js'), 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   }
@@ -52,11 +50,7 @@ export async function startBenchAgent(env: Record<string, string>, options: { in
       return services.tasks.wait(submitted.task_id, 600_000);
     },
     async stop() {
-      if (worker) {
-        worker.worker.shutdown();
-        await running!.catch(() => undefined);
-        await worker.close();
-      }
+      await worker?.stop();
       workerProcess?.kill('SIGTERM');
       await services.close();
     },

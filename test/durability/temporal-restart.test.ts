@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { openServices, type Services } from '../../core/service';
 import { components } from '../../scripts/stack/stack';
 import { freePort, stopPid, waitFor } from '../../scripts/stack/processes';
-import { createWorker, type WorkerHandle } from '../../workers/worker';
+import { startWorker, type RunningWorker } from '../../workers/worker';
 import { buildWorkerDeps } from '../../workers/deps';
 import { modelEnv, testEnv } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
@@ -30,8 +30,7 @@ describe('Temporal dev server restarted in the middle of a task', () => {
   let model: ScriptedModel;
   let redis: EphemeralRedis;
   let services: Services;
-  let worker: WorkerHandle;
-  let running: Promise<void>;
+  let worker: RunningWorker;
   let dataDir: string;
 
   beforeAll(async () => {
@@ -43,13 +42,10 @@ describe('Temporal dev server restarted in the middle of a task', () => {
     await server.start();
     redis = await startRedis();
     services = await openServices(config);
-    worker = await createWorker(config, { workflowBundlePath: readStackEnv().workflowBundlePath, deps: buildWorkerDeps(config, { stores: services.stores }) });
-    running = worker.worker.run();
+    worker = await startWorker(config, { workflowBundlePath: readStackEnv().workflowBundlePath, deps: buildWorkerDeps(config, { stores: services.stores }) });
   });
   afterAll(async () => {
-    worker.worker.shutdown();
-    await running.catch(() => undefined);
-    await worker.close();
+    await worker.stop();
     await services.close();
     await server.stop();
     await model.stop();

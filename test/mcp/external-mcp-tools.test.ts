@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { loadConfig, type Config } from '../../core/config';
 import { openServices, type Services } from '../../core/service';
 import type { TaskView } from '../../core/service/tasks';
-import { createWorker, type WorkerHandle } from '../../workers/worker';
+import { startWorker, type RunningWorker } from '../../workers/worker';
 import { modelEnv, scheduledActivities, testEnv } from '../support/agent';
 import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
 import { readStackEnv } from '../support/stack-env';
@@ -29,8 +29,7 @@ describe('external MCP servers as tool providers', () => {
   let model: ScriptedModel;
   let config: Config;
   let services: Services;
-  let worker: WorkerHandle;
-  let running: Promise<void>;
+  let worker: RunningWorker;
 
   /** Answers with whatever the first tool result said; the first turn makes the given call. */
   const scriptToolThenEcho = (name: string, args: unknown) =>
@@ -69,14 +68,11 @@ describe('external MCP servers as tool providers', () => {
     model = new ScriptedModel(() => say('unused'));
     config = loadConfig(testEnv({ ...modelEnv(await model.start()), SRE_MCP_SERVERS_FILE: serversFile }));
     services = await openServices(config);
-    worker = await createWorker(config, { workflowBundlePath: readStackEnv().workflowBundlePath });
-    running = worker.worker.run();
+    worker = await startWorker(config, { workflowBundlePath: readStackEnv().workflowBundlePath });
   });
 
   afterAll(async () => {
-    worker?.worker.shutdown();
-    await running?.catch(() => undefined);
-    await worker?.close();
+    await worker?.stop();
     await services?.close();
     await model?.stop();
     jest.restoreAllMocks();

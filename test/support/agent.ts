@@ -3,7 +3,7 @@ import type { temporal } from '@temporalio/proto';
 import { loadConfig, type Config } from '../../core/config';
 import { openServices, type Services } from '../../core/service';
 import type { TaskView } from '../../core/service/tasks';
-import { createWorker, type WorkerHandle } from '../../workers/worker';
+import { startWorker, type WorkerHandle } from '../../workers/worker';
 import { buildWorkerDeps } from '../../workers/deps';
 import { readStackEnv } from './stack-env';
 
@@ -34,8 +34,7 @@ export async function startTestAgent(options: { modelBaseURL?: string; env?: Rec
   const stack = readStackEnv();
   const config = loadConfig(testEnv({ ...(options.modelBaseURL ? modelEnv(options.modelBaseURL) : {}), ...options.env }));
   const services = await openServices(config);
-  const worker = await createWorker(config, { workflowBundlePath: stack.workflowBundlePath, deps: buildWorkerDeps(config, { stores: services.stores }) });
-  const running = worker.worker.run();
+  const worker = await startWorker(config, { workflowBundlePath: stack.workflowBundlePath, deps: buildWorkerDeps(config, { stores: services.stores }) });
   return {
     config,
     services,
@@ -49,9 +48,7 @@ export async function startTestAgent(options: { modelBaseURL?: string; env?: Rec
       return history.events ?? [];
     },
     async stop() {
-      worker.worker.shutdown();
-      await running.catch(() => undefined);
-      await worker.close();
+      await worker.stop();
       await services.close();
     },
   };
