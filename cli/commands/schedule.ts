@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
-import { openServices } from '../../core/service';
 import type { ScheduleService } from '../../core/service/schedules';
 import { action, printJson, printTable } from '../output';
+import { withServices } from '../services';
 
 /** `sre-agent schedule …`: recurring checks, backed by Temporal schedules. */
 
@@ -47,14 +46,7 @@ function row(v: Awaited<ReturnType<ScheduleService['get']>>) {
   return { ...v, every: v.cron ? `cron ${v.cron}` : `${v.interval?.every} ${v.interval?.unit}`, next_run: v.next_runs[0] ?? '' };
 }
 
-async function withSchedules<T>(fn: (s: ScheduleService) => Promise<T>): Promise<T> {
-  const services = await openServices(loadConfig());
-  try {
-    return await fn(services.schedules);
-  } finally {
-    await services.close();
-  }
-}
+const withSchedules = <T>(fn: (s: ScheduleService) => Promise<T>): Promise<T> => withServices((services) => fn(services.schedules));
 
 function withFields(command: Command): Command {
   return command

@@ -1,18 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
-import { openServices, type Services } from '../../core/service';
+import { withServices } from '../services';
 import { action, printJson, printTable } from '../output';
 
 /** `sre-agent thread …` and `sre-agent task …`: reading conversations and tasks. */
-
-async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
-  const services = await openServices(loadConfig());
-  try {
-    return await fn(services);
-  } finally {
-    await services.close();
-  }
-}
 
 export function registerThread(program: Command): void {
   const thread = program.command('thread').description('conversations: messages, tool calls, reports');
