@@ -5,9 +5,21 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const ioLibraries = [
-  'ioredis', 'openai', 'express', 'ws', '@qdrant/*', '@modelcontextprotocol/*', 'yaml',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-  'commander', 'axios', 'node-fetch', 'undici',
+  'ioredis',
+  'openai',
+  'express',
+  'ws',
+  '@qdrant/*',
+  '@modelcontextprotocol/*',
+  'yaml',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  'commander',
+  'axios',
+  'node-fetch',
+  'undici',
 ];
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
@@ -30,14 +42,21 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: no Node APIs. Do I/O in an activity.' })),
-        patterns: [
-          { group: ['node:*'], message: 'Workflows must be deterministic: no Node APIs. Do I/O in an activity.' },
-          { group: ioLibraries, message: 'Workflows must not do I/O. Call an activity instead.' },
-          { group: ['../activities', '../activities/*', '../activities/**'], message: 'Import activities as types only (import type).', allowTypeImports: true },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: no Node APIs. Do I/O in an activity.' })),
+          patterns: [
+            { group: ['node:*'], message: 'Workflows must be deterministic: no Node APIs. Do I/O in an activity.' },
+            { group: ioLibraries, message: 'Workflows must not do I/O. Call an activity instead.' },
+            {
+              group: ['../activities', '../activities/*', '../activities/**'],
+              message: 'Import activities as types only (import type).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
   {

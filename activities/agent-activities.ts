@@ -35,7 +35,8 @@ export function createAgentActivities(deps: WorkerDeps) {
   const { threads, tasks, registry, config } = deps;
 
   const requireModel = () => {
-    if (!deps.model) throw ApplicationFailure.nonRetryable('no model is configured (set SRE_MODEL / OPENAI_API_KEY); this step needs one', 'ModelNotConfigured');
+    if (!deps.model)
+      throw ApplicationFailure.nonRetryable('no model is configured (set SRE_MODEL / OPENAI_API_KEY); this step needs one', 'ModelNotConfigured');
     return deps.model;
   };
 
@@ -44,7 +45,15 @@ export function createAgentActivities(deps: WorkerDeps) {
     async beginTask(task: TaskInput): Promise<TaskSetup> {
       if (!(await threads.exists(task.threadId))) await threads.create({ id: task.threadId, title: task.message, instanceId: task.instanceId });
       if (!(await tasks.find(task.taskId))) {
-        await tasks.create({ taskId: task.taskId, threadId: task.threadId, message: task.message, requestedAgent: task.agent, instanceId: task.instanceId, source: task.source, createdAt: new Date().toISOString() });
+        await tasks.create({
+          taskId: task.taskId,
+          threadId: task.threadId,
+          message: task.message,
+          requestedAgent: task.agent,
+          instanceId: task.instanceId,
+          source: task.source,
+          createdAt: new Date().toISOString(),
+        });
       }
       const earlier = (await threads.messages(task.threadId)).filter((m) => m.taskId !== task.taskId).slice(-HISTORY_MESSAGES);
       await threads.appendMessage(task.threadId, { role: 'user', content: task.message, taskId: task.taskId, at: new Date().toISOString() });
@@ -57,7 +66,9 @@ export function createAgentActivities(deps: WorkerDeps) {
         instanceLabel = `${connection.name} (${endpointLabel(connection.url)})`;
       }
       return {
-        history: earlier.map((m) => ({ role: m.role, content: m.content.length > HISTORY_CHARS ? `${m.content.slice(0, HISTORY_CHARS)}…` : m.content }) as ChatMessage),
+        history: earlier.map(
+          (m) => ({ role: m.role, content: m.content.length > HISTORY_CHARS ? `${m.content.slice(0, HISTORY_CHARS)}…` : m.content }) as ChatMessage,
+        ),
         instanceLabel,
         modelConfigured: Boolean(deps.model),
         limits: { maxToolIterations: config.limits.maxToolIterations, topicToolBudget: config.limits.topicToolBudget },
@@ -81,7 +92,9 @@ export function createAgentActivities(deps: WorkerDeps) {
     async modelTurn(input: { tier: ModelTier; messages: ChatMessage[]; tools: string[]; maxTokens?: number }): Promise<ModelTurnResult> {
       const model = requireModel();
       const specs = registry.offered(config, { withInstance: true }).filter((t) => input.tools.includes(t.name));
-      return withHeartbeat(() => callModel(model.client, model.settings, { tier: input.tier, messages: input.messages, tools: specs, maxTokens: input.maxTokens }));
+      return withHeartbeat(() =>
+        callModel(model.client, model.settings, { tier: input.tier, messages: input.messages, tools: specs, maxTokens: input.maxTokens }),
+      );
     },
 
     async evaluateBaseline(input: { outputs: BaselineInput }): Promise<{ digest: BaselineDigest; followUps: FollowUp[] }> {

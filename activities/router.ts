@@ -7,7 +7,8 @@ import { modelTurn } from './model/turn';
 
 /** Routing: explicit choice wins; no instance means knowledge; deep phrases mean triage; else chat. */
 
-const DEEP_PHRASES = /\b(deep[- ]?(triage|dive|research|investigation|analysis)|go deep|full (health[- ]?)?check|full (diagnos\w+|investigation|review)|comprehensive (check|review|diagnos\w+|health)|audit)\b/i;
+const DEEP_PHRASES =
+  /\b(deep[- ]?(triage|dive|research|investigation|analysis)|go deep|full (health[- ]?)?check|full (diagnos\w+|investigation|review)|comprehensive (check|review|diagnos\w+|health)|audit)\b/i;
 
 export interface RouteRequest {
   message: string;
@@ -26,7 +27,11 @@ export function routeByRules(req: RouteRequest): Omit<RouteDecision, 'mode'> {
 const modelRoute = z.object({ agent: z.enum(['chat', 'triage', 'knowledge']), reason: z.string().max(500).optional() });
 
 /** Nano model when configured; anything malformed falls back to the rules. */
-export async function route(req: RouteRequest, mode: AnswerMode, model?: { client: OpenAI; settings: ModelSettings }): Promise<RouteDecision & { usage?: import('../core/types').TokenUsage }> {
+export async function route(
+  req: RouteRequest,
+  mode: AnswerMode,
+  model?: { client: OpenAI; settings: ModelSettings },
+): Promise<RouteDecision & { usage?: import('../core/types').TokenUsage }> {
   const rules = routeByRules(req);
   if (rules.via === 'explicit' || !req.hasInstance || mode === 'offline' || !model) return { ...rules, mode };
   try {

@@ -1,7 +1,17 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ModelSettings } from '../core/config';
-import { NO_USAGE, TOPIC_CATEGORIES, type BaselineDigest, type ChatMessage, type Report, type TokenUsage, type TopicCategory, type TopicPlan, type TopicResult } from '../core/types';
+import {
+  NO_USAGE,
+  TOPIC_CATEGORIES,
+  type BaselineDigest,
+  type ChatMessage,
+  type Report,
+  type TokenUsage,
+  type TopicCategory,
+  type TopicPlan,
+  type TopicResult,
+} from '../core/types';
 import { addUsage } from '../core/usage';
 import { digestText } from '../core/digest-text';
 import { modelTurn } from './model/turn';
@@ -9,7 +19,6 @@ import { plannerSystemPrompt, synthesisSystemPrompt } from '../core/prompts';
 import { renderTriageReport, verdict } from './rules/report';
 
 /** Deep triage steps that need a model: planning topics and writing the final report. */
-
 
 const planSchema = z.object({
   topics: z
@@ -26,7 +35,12 @@ const planSchema = z.object({
     .max(6, 'plan 2 to 6 topics'),
 });
 
-const slug = (text: string, i: number) => `t${i + 1}-${text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 32)}`;
+const slug = (text: string, i: number) =>
+  `t${i + 1}-${text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 32)}`;
 
 /** Topics derived from the rule findings: used offline and when the model's plan is unusable. */
 export function topicsFromBaseline(digest: BaselineDigest): TopicPlan[] {
@@ -39,9 +53,24 @@ export function topicsFromBaseline(digest: BaselineDigest): TopicPlan[] {
     rationale: findings.map((f) => f.title).join('; '),
   }));
   for (const fallback of [
-    { title: 'Memory and eviction health', category: 'memory' as const, severity: 'info' as const, rationale: 'standard check: memory headroom, eviction, fragmentation' },
-    { title: 'Latency and slow commands', category: 'performance' as const, severity: 'info' as const, rationale: 'standard check: slow log, latency events, command cost' },
-    { title: 'Clients and connections', category: 'connections' as const, severity: 'info' as const, rationale: 'standard check: connection usage, idle and blocked clients' },
+    {
+      title: 'Memory and eviction health',
+      category: 'memory' as const,
+      severity: 'info' as const,
+      rationale: 'standard check: memory headroom, eviction, fragmentation',
+    },
+    {
+      title: 'Latency and slow commands',
+      category: 'performance' as const,
+      severity: 'info' as const,
+      rationale: 'standard check: slow log, latency events, command cost',
+    },
+    {
+      title: 'Clients and connections',
+      category: 'connections' as const,
+      severity: 'info' as const,
+      rationale: 'standard check: connection usage, idle and blocked clients',
+    },
   ]) {
     if (topics.length >= 2) break;
     if (!topics.some((t) => t.category === fallback.category)) topics.push(fallback);
@@ -94,7 +123,10 @@ export async function synthesizeReport(
     maxTokens: 4000,
     messages: [
       { role: 'system', content: synthesisSystemPrompt() },
-      { role: 'user', content: `Instance: ${input.target}\nQuestion: ${input.question}\n\nBaseline digest:\n${digestText(input.digest)}\n\nResearch notes:\n${notes}` },
+      {
+        role: 'user',
+        content: `Instance: ${input.target}\nQuestion: ${input.question}\n\nBaseline digest:\n${digestText(input.digest)}\n\nResearch notes:\n${notes}`,
+      },
     ],
   });
   const markdown = (turn.message.content ?? '').trim();
@@ -124,5 +156,9 @@ function appendFailedTopics(markdown: string, topics: TopicResult[]): string {
 export function fallbackReport(digest: BaselineDigest, topics: TopicResult[], target: string, why: string): Report {
   const base = renderTriageReport(digest, target);
   const notes = topics.map((t) => `### ${t.topic.title} (${t.state})\n${t.state === 'failed' ? `Research failed: ${t.error}` : t.notes}`).join('\n\n');
-  return { ...base, mode: 'model', markdown: `${base.markdown}\n\n## Research notes\n_The synthesis step failed (${why}); notes are shown as written._\n\n${notes}` };
+  return {
+    ...base,
+    mode: 'model',
+    markdown: `${base.markdown}\n\n## Research notes\n_The synthesis step failed (${why}); notes are shown as written._\n\n${notes}`,
+  };
 }

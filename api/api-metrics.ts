@@ -10,9 +10,15 @@ export class ApiMetrics {
   readonly registry = new MetricsRegistry();
   private readonly requests = this.registry.register(new Counter('sre_api_requests_total', 'HTTP requests by method, route pattern and status code.'));
   private readonly latency = this.registry.register(
-    new Histogram('sre_api_request_duration_seconds', 'HTTP request latency by method, route pattern and status code.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
+    new Histogram(
+      'sre_api_request_duration_seconds',
+      'HTTP request latency by method, route pattern and status code.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ),
   );
-  private readonly submitted = this.registry.register(new Counter('sre_api_tasks_submitted_total', 'Tasks started through the API: new tasks, follow-ups and schedule triggers.'));
+  private readonly submitted = this.registry.register(
+    new Counter('sre_api_tasks_submitted_total', 'Tasks started through the API: new tasks, follow-ups and schedule triggers.'),
+  );
   private readonly streams = this.registry.register(new Gauge('sre_api_open_streams', 'Progress streams open right now, by kind.'));
 
   taskSubmitted(via: TaskSubmission): void {

@@ -32,7 +32,13 @@ export interface ApiOptions {
 function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     if (req.is('application/json') === false) {
-      next(new HttpError(415, 'unsupported_media_type', `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`));
+      next(
+        new HttpError(
+          415,
+          'unsupported_media_type',
+          `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`,
+        ),
+      );
       return;
     }
     next();

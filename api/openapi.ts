@@ -39,7 +39,8 @@ function operation(route: RouteSpec): JsonSchema {
   // The route's own statuses last, so a route-specific description wins.
   for (const [status, description] of Object.entries(route.responses)) {
     const content = produces === 'application/json' ? { schema: { type: 'object' } } : { schema: { type: 'string' } };
-    responses[status] = Number(status) >= 400 ? errorResponse(description) : status === '204' ? { description } : { description, content: { [produces]: content } };
+    responses[status] =
+      Number(status) >= 400 ? errorResponse(description) : status === '204' ? { description } : { description, content: { [produces]: content } };
   }
   const params = parameters(route);
   return {

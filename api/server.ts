@@ -28,12 +28,22 @@ function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stre
   }
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({ error: { code: tooLarge ? 'request_too_large' : 'invalid_request', message: tooLarge ? 'request line or headers too large (over 16 KB)' : 'malformed HTTP request' } });
-  socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify({
+    error: {
+      code: tooLarge ? 'request_too_large' : 'invalid_request',
+      message: tooLarge ? 'request line or headers too large (over 16 KB)' : 'malformed HTTP request',
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Serves the app and the WebSocket streams for already opened services (tests use port 0). */
-export async function listenApi(services: Services, options: ApiOptions & { host: string; port: number; pingMs?: number; shutdownGraceMs?: number }): Promise<RunningApi> {
+export async function listenApi(
+  services: Services,
+  options: ApiOptions & { host: string; port: number; pingMs?: number; shutdownGraceMs?: number },
+): Promise<RunningApi> {
   const log = options.log ?? createLogger('api', services.config.logLevel);
   const metrics = options.metrics ?? new ApiMetrics();
   const shutdown = new AbortController();
@@ -42,7 +52,9 @@ export async function listenApi(services: Services, options: ApiOptions & { host
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new UnavailableError(`port ${options.port} on ${options.host} is in use; pick another with --port or SRE_API_PORT`) : err);
+      reject(
+        err.code === 'EADDRINUSE' ? new UnavailableError(`port ${options.port} on ${options.host} is in use; pick another with --port or SRE_API_PORT`) : err,
+      );
     server.once('error', failed);
     server.listen(options.port, options.host, () => {
       server.off('error', failed);
@@ -96,7 +108,9 @@ export async function startApi(config: Config): Promise<void> {
     await services.close();
     throw err;
   }
-  log.info(`REST API on ${api.url}/api/v1 (OpenAPI: ${api.url}/api/v1/openapi.json, metrics: ${api.url}/metrics)${config.api.apiKey ? '' : '; no SRE_API_KEY set: requests are not authenticated'}`);
+  log.info(
+    `REST API on ${api.url}/api/v1 (OpenAPI: ${api.url}/api/v1/openapi.json, metrics: ${api.url}/metrics)${config.api.apiKey ? '' : '; no SRE_API_KEY set: requests are not authenticated'}`,
+  );
   if (!(await hasPollers(services.temporal, config.temporal.namespace, config.temporal.taskQueue).catch(() => true))) {
     log.warn(`no worker polls the task queue '${config.temporal.taskQueue}': tasks will stay queued until one runs (sre-agent worker)`);
   }

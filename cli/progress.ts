@@ -64,7 +64,10 @@ export async function awaitTask(
     const stop = new AbortController();
     const reader = connectAppRedis(services.config.appRedisUrl);
     try {
-      await Promise.race([followThread(services.stores.threads, reader, task.thread_id, task.task_id, options.write, { timeoutMs: options.timeoutMs, signal: stop.signal }), finished]);
+      await Promise.race([
+        followThread(services.stores.threads, reader, task.thread_id, task.task_id, options.write, { timeoutMs: options.timeoutMs, signal: stop.signal }),
+        finished,
+      ]);
     } finally {
       stop.abort();
       reader.disconnect();

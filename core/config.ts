@@ -35,32 +35,37 @@ const bool = (fallback: boolean) =>
     .default(fallback);
 
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => {
+  z.string().refine(
+    (v) => {
       try {
         return protocols.includes(new URL(v).protocol);
       } catch {
         return false;
       }
-    }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    },
+    `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const optionalText = z
   .string()
   .transform((v) => (v.trim() === '' ? undefined : v.trim()))
   .optional();
 
-const hostPort = z
-  .string()
-  .regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
 const envSchema = z.object({
   SRE_DATA_DIR: z.string().min(1).optional(),
   SRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
   TEMPORAL_ADDRESS: hostPort.optional(),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'expected a namespace name').default('default'),
-  SRE_TASK_QUEUE: z.string().regex(/^[\w.:-]+$/, 'expected a task queue name').default('sre-agent'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[\w.-]+$/, 'expected a namespace name')
+    .default('default'),
+  SRE_TASK_QUEUE: z
+    .string()
+    .regex(/^[\w.:-]+$/, 'expected a task queue name')
+    .default('sre-agent'),
   TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
 
   SRE_TEMPORAL_PORT: port(7233),
@@ -75,7 +80,10 @@ const envSchema = z.object({
   LOKI_TENANT: optionalText,
   QDRANT_URL: url(['http:', 'https:']).optional(),
   QDRANT_API_KEY: optionalText,
-  QDRANT_COLLECTION: z.string().regex(/^[\w-]+$/, 'expected a collection name').default('sre_knowledge'),
+  QDRANT_COLLECTION: z
+    .string()
+    .regex(/^[\w-]+$/, 'expected a collection name')
+    .default('sre_knowledge'),
 
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
   OPENAI_API_KEY: optionalText,
@@ -93,7 +101,10 @@ const envSchema = z.object({
   SRE_API_HOST: z.string().min(1).default('127.0.0.1'),
   SRE_API_PORT: port(8080),
   SRE_API_KEY: optionalText,
-  SRE_API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 256kb or 1mb').default('256kb'),
+  SRE_API_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 256kb or 1mb')
+    .default('256kb'),
   SRE_KNOWLEDGE_DIRS: optionalText,
   SRE_MCP_PORT: port(8081),
   SRE_MCP_SERVERS_FILE: optionalText,
@@ -218,15 +229,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           timeoutMs: e.SRE_MODEL_TIMEOUT_MS,
         }
       : undefined,
-    embedding: e.SRE_EMBEDDING_MODEL
-      ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL }
-      : undefined,
+    embedding: e.SRE_EMBEDDING_MODEL ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL } : undefined,
     masterKey: { value: e.SRE_MASTER_KEY, file: e.SRE_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key') },
     allowWrites: e.SRE_ALLOW_WRITES,
     api: { host: e.SRE_API_HOST, port: e.SRE_API_PORT, apiKey: e.SRE_API_KEY, bodyLimit: e.SRE_API_BODY_LIMIT },
     mcp: { port: e.SRE_MCP_PORT, serversFile: e.SRE_MCP_SERVERS_FILE ?? env.SRE_CONFIG_FILE },
     knowledgeDirs: e.SRE_KNOWLEDGE_DIRS
-      ? e.SRE_KNOWLEDGE_DIRS.split(',').map((d) => path.resolve(d.trim())).filter(Boolean)
+      ? e.SRE_KNOWLEDGE_DIRS.split(',')
+          .map((d) => path.resolve(d.trim()))
+          .filter(Boolean)
       : [path.join(projectRoot(), 'knowledge', 'runbooks'), path.join(dataDir, 'docs')],
     limits: {
       maxToolIterations: e.SRE_MAX_TOOL_ITERATIONS,

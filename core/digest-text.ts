@@ -2,7 +2,11 @@ import type { BaselineDigest } from './types';
 
 /** The baseline digest as compact text for a model prompt. */
 export function digestText(digest: BaselineDigest): string {
-  const lines = [`Instance facts: ${Object.entries(digest.facts).map(([k, v]) => `${k}=${v}`).join(', ')}`];
+  const lines = [
+    `Instance facts: ${Object.entries(digest.facts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  ];
   if (digest.findings.length === 0) lines.push('Rule findings: none (all checks passed).');
   for (const f of digest.findings) {
     lines.push(`- [${f.severity}] ${f.title} (check ${f.checkId}${f.runbook ? `, runbook ${f.runbook}` : ''})`);

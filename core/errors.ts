@@ -1,6 +1,9 @@
 /** Typed errors that carry what a user needs to fix the problem. Front doors map them to status codes. */
 export class SreError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -8,13 +11,19 @@ export class SreError extends Error {
 
 /** Bad input from a user or caller: names the field and the reason. */
 export class ValidationError extends SreError {
-  constructor(message: string, readonly issues: Array<{ field: string; reason: string }> = []) {
+  constructor(
+    message: string,
+    readonly issues: Array<{ field: string; reason: string }> = [],
+  ) {
     super(message, 'invalid_request');
   }
 }
 
 export class NotFoundError extends SreError {
-  constructor(readonly kind: string, readonly id: string) {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
     super(`${kind} '${id}' not found`, 'not_found');
   }
 }

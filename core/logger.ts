@@ -5,10 +5,12 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 /** Removes passwords from URLs and obvious secret assignments in free text. */
 export function redact(text: string): string {
-  return text
-    // Greedy up to the last @ before the host, so a password containing @ is masked whole.
-    .replace(/\b(rediss?|https?):\/\/([^:/@\s]*):(\S+)@(?=[^@\s]*(\s|$))/gi, '$1://$2:***@')
-    .replace(/\b(requirepass|masterauth|password|api[_-]?key|authorization)(["'\s:=]+)(bearer\s+)?[^\s"',}]+/gi, '$1$2$3***');
+  return (
+    text
+      // Greedy up to the last @ before the host, so a password containing @ is masked whole.
+      .replace(/\b(rediss?|https?):\/\/([^:/@\s]*):(\S+)@(?=[^@\s]*(\s|$))/gi, '$1://$2:***@')
+      .replace(/\b(requirepass|masterauth|password|api[_-]?key|authorization)(["'\s:=]+)(bearer\s+)?[^\s"',}]+/gi, '$1$2$3***')
+  );
 }
 
 export interface Logger {

@@ -10,7 +10,11 @@ export function chatSystemPrompt(instanceLabel: string | undefined, context?: Re
   return [
     'You are an expert Redis site-reliability engineer answering an SRE about a live Redis instance.',
     instanceLabel ? `The instance under investigation: ${instanceLabel}.` : 'No Redis instance is attached to this conversation.',
-    context && Object.keys(context).length ? `Context from the user: ${Object.entries(context).map(([k, v]) => `${k}=${v}`).join(', ')}.` : '',
+    context && Object.keys(context).length
+      ? `Context from the user: ${Object.entries(context)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}.`
+      : '',
     'Investigate with the tools before concluding: gather evidence (INFO fields, slow log entries, client list, config values, metrics), then answer.',
     'Answer in markdown: first the diagnosis in one or two sentences, then the evidence (tool and value), then recommendations with exact commands, then risks of the fix.',
     'Say "no significant issues found" when the evidence shows a healthy instance; do not invent problems.',

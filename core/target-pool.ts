@@ -20,7 +20,9 @@ export class TargetPool {
   }
 
   private key(connection: InstanceConnection): string {
-    return createHash('sha256').update(`${connection.id}\0${connection.url}\0${connection.password ?? ''}`).digest('hex');
+    return createHash('sha256')
+      .update(`${connection.id}\0${connection.url}\0${connection.password ?? ''}`)
+      .digest('hex');
   }
 
   async use<T>(connection: InstanceConnection, fn: (redis: TargetRedis) => Promise<T>): Promise<T> {

@@ -59,7 +59,10 @@ export class TargetUnavailableError extends SreError {
 
 /** The target answered with an error that retrying will not fix (auth, BUSY, bad arguments). */
 export class TargetCommandError extends SreError {
-  constructor(message: string, readonly reply: string) {
+  constructor(
+    message: string,
+    readonly reply: string,
+  ) {
     super(message, 'target_error');
   }
 }
@@ -89,12 +92,17 @@ function describeFailure(err: unknown, where: string): Error {
     return new TargetUnavailableError(`Redis at ${where} refused the connection: ERR max number of clients reached (maxclients is exhausted)`);
   }
   if (/^LOADING/.test(message)) return new TargetUnavailableError(`Redis at ${where} is loading its dataset into memory`);
-  if (/^(NOAUTH|WRONGPASS)/.test(message)) return new TargetCommandError(`authentication to Redis at ${where} failed: ${message.split('.')[0]}; check the instance's password or ACL user`, message);
+  if (/^(NOAUTH|WRONGPASS)/.test(message))
+    return new TargetCommandError(`authentication to Redis at ${where} failed: ${message.split('.')[0]}; check the instance's password or ACL user`, message);
   if (/^NOPERM/.test(message)) return new TargetCommandError(`the ACL user lacks permission: ${message}`, message);
   if (/^BUSY/.test(message)) {
-    return new TargetCommandError(`Redis at ${where} replied BUSY: it is busy running a long Lua script or function and refuses every other command until it finishes or is stopped with SCRIPT KILL / FUNCTION KILL (SHUTDOWN NOSAVE if it already wrote)`, message);
+    return new TargetCommandError(
+      `Redis at ${where} replied BUSY: it is busy running a long Lua script or function and refuses every other command until it finishes or is stopped with SCRIPT KILL / FUNCTION KILL (SHUTDOWN NOSAVE if it already wrote)`,
+      message,
+    );
   }
-  if (/^MASTERDOWN/.test(message)) return new TargetCommandError(`Redis at ${where} replied MASTERDOWN: the link with its master is down and replica-serve-stale-data is off`, message);
+  if (/^MASTERDOWN/.test(message))
+    return new TargetCommandError(`Redis at ${where} replied MASTERDOWN: the link with its master is down and replica-serve-stale-data is off`, message);
   return new TargetCommandError(`Redis at ${where} replied: ${message}`, message);
 }
 

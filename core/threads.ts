@@ -93,7 +93,15 @@ export class ThreadStore {
   }
 
   async appendMessage(threadId: string, message: ThreadMessage): Promise<boolean> {
-    const added = (await this.redis.eval(APPEND_ONCE, 3, MESSAGES(threadId), MESSAGE_KEYS(threadId), META(threadId), `${message.taskId}:${message.role}`, JSON.stringify(message))) as number;
+    const added = (await this.redis.eval(
+      APPEND_ONCE,
+      3,
+      MESSAGES(threadId),
+      MESSAGE_KEYS(threadId),
+      META(threadId),
+      `${message.taskId}:${message.role}`,
+      JSON.stringify(message),
+    )) as number;
     await this.touch(threadId, { lastTaskId: message.taskId });
     return added === 1;
   }
@@ -113,17 +121,11 @@ export class ThreadStore {
 
   async get(id: string): Promise<Thread> {
     const meta = await this.meta(id);
-    const [messages, toolCalls, reports] = await Promise.all([
-      this.messages(id),
-      this.redis.hvals(TOOL_CALLS(id)),
-      this.redis.hvals(REPORTS(id)),
-    ]);
+    const [messages, toolCalls, reports] = await Promise.all([this.messages(id), this.redis.hvals(TOOL_CALLS(id)), this.redis.hvals(REPORTS(id))]);
     return {
       ...meta,
       messages,
-      toolCalls: toolCalls
-        .map((raw) => JSON.parse(raw) as ToolCallRecord & { taskId: string })
-        .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+      toolCalls: toolCalls.map((raw) => JSON.parse(raw) as ToolCallRecord & { taskId: string }).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
       reports: reports.map((raw) => JSON.parse(raw) as ThreadReport).sort((a, b) => a.at.localeCompare(b.at)),
     };
   }
@@ -145,11 +147,7 @@ export class ThreadStore {
 
   async delete(id: string): Promise<void> {
     await this.meta(id);
-    await this.redis
-      .multi()
-      .del(META(id), MESSAGES(id), MESSAGE_KEYS(id), TOOL_CALLS(id), REPORTS(id), THREAD_EVENTS(id))
-      .zrem(INDEX, id)
-      .exec();
+    await this.redis.multi().del(META(id), MESSAGES(id), MESSAGE_KEYS(id), TOOL_CALLS(id), REPORTS(id), THREAD_EVENTS(id)).zrem(INDEX, id).exec();
   }
 
   async publish(threadId: string, event: ProgressEvent): Promise<string> {

@@ -108,7 +108,18 @@ export interface ToolCallRecord {
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-export const TOPIC_CATEGORIES = ['memory', 'performance', 'connections', 'persistence', 'replication', 'configuration', 'security', 'cluster', 'keyspace', 'availability'] as const;
+export const TOPIC_CATEGORIES = [
+  'memory',
+  'performance',
+  'connections',
+  'persistence',
+  'replication',
+  'configuration',
+  'security',
+  'cluster',
+  'keyspace',
+  'availability',
+] as const;
 export type TopicCategory = (typeof TOPIC_CATEGORIES)[number];
 
 export interface Evidence {
@@ -193,16 +204,7 @@ export interface TaskResult {
 
 /** Phases the status query reports. */
 export type TaskPhase =
-  | 'queued'
-  | 'routing'
-  | 'investigating'
-  | 'collecting-baseline'
-  | 'planning'
-  | 'researching'
-  | 'synthesizing'
-  | 'answering'
-  | 'done'
-  | 'failed';
+  'queued' | 'routing' | 'investigating' | 'collecting-baseline' | 'planning' | 'researching' | 'synthesizing' | 'answering' | 'done' | 'failed';
 
 export interface WorkflowStatus {
   phase: TaskPhase;

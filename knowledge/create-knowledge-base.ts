@@ -34,7 +34,14 @@ function toHits(found: ScoredChunk[], limit: number): KnowledgeHit[] {
     const seen = perDocument.get(chunk.docId) ?? 0;
     if (seen >= MAX_HITS_PER_DOCUMENT) continue;
     perDocument.set(chunk.docId, seen + 1);
-    hits.push({ docId: chunk.docId, title: chunk.title, category: chunk.category, heading: chunk.headingPath.join(' > ') || 'Overview', snippet: snippet(chunk.text), score: Number(score.toFixed(4)) });
+    hits.push({
+      docId: chunk.docId,
+      title: chunk.title,
+      category: chunk.category,
+      heading: chunk.headingPath.join(' > ') || 'Overview',
+      snippet: snippet(chunk.text),
+      score: Number(score.toFixed(4)),
+    });
     if (hits.length === limit) break;
   }
   return hits;

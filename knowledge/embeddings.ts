@@ -25,7 +25,9 @@ function explain(err: unknown, settings: EmbeddingSettings): Error {
     return new UnavailableError(`embedding endpoint ${where} answered HTTP ${err.status}: ${err.message}`);
   }
   if (err instanceof OpenAI.APIError) {
-    return new ConfigError([`SRE_EMBEDDING_MODEL: ${where} rejected model '${settings.model}' (HTTP ${err.status}): ${err.message}; check the model name and OPENAI_API_KEY`]);
+    return new ConfigError([
+      `SRE_EMBEDDING_MODEL: ${where} rejected model '${settings.model}' (HTTP ${err.status}): ${err.message}; check the model name and OPENAI_API_KEY`,
+    ]);
   }
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 
 export interface ChatRequestBody {
   model: string;
-  messages: Array<{ role: string; content: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
+  messages: Array<{
+    role: string;
+    content: string | null;
+    tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+    tool_call_id?: string;
+  }>;
   tools?: Array<{ type: 'function'; function: { name: string; description: string; parameters: unknown } }>;
   response_format?: { type: string };
 }
@@ -20,7 +25,10 @@ export type ScriptedReply =
   | { kind: 'error'; status: number; message?: string };
 
 export const say = (content: string): ScriptedReply => ({ kind: 'text', content });
-export const callTools = (...calls: Array<{ name: string; arguments?: unknown }>): ScriptedReply => ({ kind: 'tools', calls: calls.map((c) => ({ name: c.name, arguments: c.arguments ?? {} })) });
+export const callTools = (...calls: Array<{ name: string; arguments?: unknown }>): ScriptedReply => ({
+  kind: 'tools',
+  calls: calls.map((c) => ({ name: c.name, arguments: c.arguments ?? {} })),
+});
 export const failWith = (status: number, message?: string): ScriptedReply => ({ kind: 'error', status, message });
 
 export interface RecordedRequest {
@@ -85,7 +93,12 @@ export class ScriptedModel {
     };
     if (path.endsWith('/embeddings')) {
       const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
-      send(200, { object: 'list', model: body.model, data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(String(text)) })), usage: { prompt_tokens: inputs.length * 8, total_tokens: inputs.length * 8 } });
+      send(200, {
+        object: 'list',
+        model: body.model,
+        data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(String(text)) })),
+        usage: { prompt_tokens: inputs.length * 8, total_tokens: inputs.length * 8 },
+      });
       return;
     }
     if (!path.endsWith('/chat/completions')) {
@@ -99,7 +112,13 @@ export class ScriptedModel {
       reply = failWith(500, `script error: ${(err as Error).message}`);
     }
     if (reply.kind === 'error') {
-      send(reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: reply.status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error', code: null } });
+      send(reply.status, {
+        error: {
+          message: reply.message ?? `scripted ${reply.status}`,
+          type: reply.status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error',
+          code: null,
+        },
+      });
       return;
     }
     const promptTokens = JSON.stringify(body.messages).length / 4;
@@ -110,7 +129,11 @@ export class ScriptedModel {
             role: 'assistant',
             content: null,
             refusal: null,
-            tool_calls: reply.calls.map((c, i) => ({ id: `call_${this.chatCount}_${i}`, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } })),
+            tool_calls: reply.calls.map((c, i) => ({
+              id: `call_${this.chatCount}_${i}`,
+              type: 'function',
+              function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+            })),
           };
     send(200, {
       id: `chatcmpl-${this.chatCount}`,

@@ -20,7 +20,9 @@ function installRuntime(level: LogLevel): void {
     const m = (meta ?? {}) as Record<string, unknown>;
     const error = m.error instanceof Error ? m.error.message : m.error;
     const where = [m.workflowType, m.activityType, m.workflowId].filter(Boolean).join(' ');
-    process.stderr.write(redact(`${new Date().toISOString()} ${lvl.padEnd(5)} [temporal] ${message}${where ? ` (${where})` : ''}${error ? `: ${String(error)}` : ''}`) + '\n');
+    process.stderr.write(
+      redact(`${new Date().toISOString()} ${lvl.padEnd(5)} [temporal] ${message}${where ? ` (${where})` : ''}${error ? `: ${String(error)}` : ''}`) + '\n',
+    );
   });
   try {
     Runtime.install({ logger });
@@ -37,7 +39,14 @@ export interface WorkerHandle {
 
 export async function createWorker(
   config: Config,
-  options: { workflowBundlePath?: string; taskQueue?: string; identity?: string; deps?: ReturnType<typeof buildWorkerDeps>; worker?: Partial<WorkerOptions>; logLevel?: LogLevel } = {},
+  options: {
+    workflowBundlePath?: string;
+    taskQueue?: string;
+    identity?: string;
+    deps?: ReturnType<typeof buildWorkerDeps>;
+    worker?: Partial<WorkerOptions>;
+    logLevel?: LogLevel;
+  } = {},
 ): Promise<WorkerHandle> {
   installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'));
   // External MCP servers need an async start, so they are connected here; callers passing their own deps bring their own tools.
@@ -106,7 +115,9 @@ export async function runWorker(config: Config): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log.info(`worker polling task queue '${config.temporal.taskQueue}' on ${config.temporal.address} (${config.model ? `model ${config.model.main}` : 'offline mode: rules engine'})`);
+  log.info(
+    `worker polling task queue '${config.temporal.taskQueue}' on ${config.temporal.address} (${config.model ? `model ${config.model.main}` : 'offline mode: rules engine'})`,
+  );
   try {
     await handle.worker.run();
   } finally {

@@ -13,7 +13,11 @@ export const TOOL_OPTIONS: Record<RetryClass, ActivityOptions> = {
   host: { ...HEARTBEAT, startToCloseTimeout: '20s', retry: { initialInterval: '500ms', maximumAttempts: 2 } },
   metrics: { ...HEARTBEAT, startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
   logs: { ...HEARTBEAT, startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
-  knowledge: { ...HEARTBEAT, startToCloseTimeout: '60s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 } },
+  knowledge: {
+    ...HEARTBEAT,
+    startToCloseTimeout: '60s',
+    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
+  },
   mcp: { ...HEARTBEAT, startToCloseTimeout: '60s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 } },
 };
 
@@ -21,7 +25,13 @@ export const TOOL_OPTIONS: Record<RetryClass, ActivityOptions> = {
 export const MODEL_OPTIONS: ActivityOptions = {
   ...HEARTBEAT,
   startToCloseTimeout: '5m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6, nonRetryableErrorTypes: ['ModelRequestRejected', 'ModelNotConfigured'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['ModelRequestRejected', 'ModelNotConfigured'],
+  },
 };
 
 /** Thread and task bookkeeping in the app Redis, routing, and the rules engine (local activities). */

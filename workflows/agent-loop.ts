@@ -56,7 +56,13 @@ export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
     const calls = reply.message.tool_calls ?? [];
     if (calls.length === 0) return { answer: reply.message.content ?? '', usage, toolCalls, capped: false };
     const allowed = calls.slice(0, Math.max(0, budget - toolCalls));
-    const refused = calls.slice(allowed.length).map((c): ChatMessage => ({ role: 'tool', tool_call_id: c.id, content: JSON.stringify({ error: 'tool-call budget exhausted; answer with what you have' }) }));
+    const refused = calls
+      .slice(allowed.length)
+      .map((c): ChatMessage => ({
+        role: 'tool',
+        tool_call_id: c.id,
+        content: JSON.stringify({ error: 'tool-call budget exhausted; answer with what you have' }),
+      }));
     toolCalls += allowed.length;
     messages.push(...(await runModelToolCalls(ctx, allowed)), ...refused);
     if (toolCalls >= budget) break;

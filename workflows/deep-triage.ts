@@ -70,10 +70,7 @@ async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOu
           args: [{ task, setup: { ...setup, history: [] }, topic, digest }],
           workflowId: `${task.taskId}-topic-${i + 1}`,
           staticSummary: `research topic: ${topic.title}`,
-          typedSearchAttributes: [
-            { key: SA_AGENT, value: 'triage' },
-            ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
-          ],
+          typedSearchAttributes: [{ key: SA_AGENT, value: 'triage' }, ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : [])],
         });
       } catch (err) {
         result = { topic, state: 'failed', notes: '', findings: [], toolCalls: 0, error: failureMessage(err), usage: NO_USAGE };

@@ -13,7 +13,11 @@ interface SearchHits {
 function offlineAnswer(question: string, found: SearchHits | undefined, error?: string): string {
   const lines = ['_Offline answer from the runbook knowledge base (no model configured)._', ''];
   if (!found || found.hits.length === 0) {
-    lines.push(error ? `The knowledge base could not be searched: ${error}` : `No runbook matches "${question}". Try other words, or attach an instance for a live diagnosis.`);
+    lines.push(
+      error
+        ? `The knowledge base could not be searched: ${error}`
+        : `No runbook matches "${question}". Try other words, or attach an instance for a live diagnosis.`,
+    );
     return lines.join('\n');
   }
   for (const hit of found.hits.slice(0, 3)) {
@@ -40,7 +44,13 @@ async function answerFromKnowledge(input: AgentInput, status: StatusTracker): Pr
     const outcome = await callTool(ctx, 'knowledge_search', { query: task.message, limit: 5 });
     const answer = offlineAnswer(task.message, outcome.ok ? (outcome.output.data as SearchHits) : undefined, outcome.ok ? undefined : outcome.error);
     status.phase('done');
-    return { answer, report: { title: `Knowledge: ${task.message.slice(0, 80)}`, mode: 'offline', summary: answer.split('\n')[2] ?? '', findings: [], markdown: answer }, usage: NO_USAGE, toolCalls: 1, mode: 'offline' };
+    return {
+      answer,
+      report: { title: `Knowledge: ${task.message.slice(0, 80)}`, mode: 'offline', summary: answer.split('\n')[2] ?? '', findings: [], markdown: answer },
+      usage: NO_USAGE,
+      toolCalls: 1,
+      mode: 'offline',
+    };
   }
 
   status.phase('investigating', 'model with knowledge tools');

@@ -10,9 +10,21 @@ import { BOOKKEEPING_OPTIONS, MODEL_OPTIONS, TOOL_OPTIONS } from './activity-opt
  * work that needs no server round trip per call. Tools and model calls stay regular activities,
  * each its own type in the history, with heartbeats and retries across workers.
  */
-export const bookkeeping = proxyLocalActivities<
-  Pick<AgentActivities, 'beginTask' | 'routeTask' | 'describeTools' | 'evaluateBaseline' | 'renderOfflineAnswer' | 'deriveTopics' | 'fallbackReport' | 'reportProgress' | 'finishTask'>
->(BOOKKEEPING_OPTIONS);
+export const bookkeeping =
+  proxyLocalActivities<
+    Pick<
+      AgentActivities,
+      | 'beginTask'
+      | 'routeTask'
+      | 'describeTools'
+      | 'evaluateBaseline'
+      | 'renderOfflineAnswer'
+      | 'deriveTopics'
+      | 'fallbackReport'
+      | 'reportProgress'
+      | 'finishTask'
+    >
+  >(BOOKKEEPING_OPTIONS);
 
 export const model = proxyActivities<Pick<AgentActivities, 'modelTurn' | 'planTopics' | 'synthesizeReport'>>(MODEL_OPTIONS);
 

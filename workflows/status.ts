@@ -45,7 +45,8 @@ export class StatusTracker {
     const lines = [`**Phase:** ${s.phase}${detail ? ` — ${detail}` : ''}`];
     if (s.agent) lines.push(`**Agent:** ${s.agent} (${s.mode ?? 'pending'})`);
     if (s.topics.length) lines.push(`**Topics:** ${s.topics.map((t) => `${t.title} [${t.state}]`).join(', ')}`);
-    if (s.toolCalls.length) lines.push(`**Tool calls:** ${s.toolCalls.length} (${s.toolCalls.filter((c) => !c.ok).length} failed); last: ${s.toolCalls.at(-1)!.tool}`);
+    if (s.toolCalls.length)
+      lines.push(`**Tool calls:** ${s.toolCalls.length} (${s.toolCalls.filter((c) => !c.ok).length} failed); last: ${s.toolCalls.at(-1)!.tool}`);
     if (s.usage.calls) lines.push(`**Model:** ${s.usage.calls} call(s), ${s.usage.totalTokens} tokens`);
     setCurrentDetails(lines.join('\n\n'));
   }

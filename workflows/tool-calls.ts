@@ -58,10 +58,16 @@ export async function runModelToolCalls(ctx: ToolCallContext, calls: ModelToolCa
       try {
         args = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
       } catch {
-        return { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: `arguments for ${call.function.name} were not valid JSON: ${call.function.arguments.slice(0, 200)}` }) };
+        return {
+          role: 'tool',
+          tool_call_id: call.id,
+          content: JSON.stringify({ error: `arguments for ${call.function.name} were not valid JSON: ${call.function.arguments.slice(0, 200)}` }),
+        };
       }
       const outcome = await callTool(ctx, call.function.name, args);
-      const content = outcome.ok ? JSON.stringify(outcome.output.truncated ? { data: outcome.output.data, truncated: outcome.output.truncated } : outcome.output.data) : JSON.stringify({ error: outcome.error });
+      const content = outcome.ok
+        ? JSON.stringify(outcome.output.truncated ? { data: outcome.output.data, truncated: outcome.output.truncated } : outcome.output.data)
+        : JSON.stringify({ error: outcome.error });
       return { role: 'tool', tool_call_id: call.id, content };
     }),
   );

@@ -8,7 +8,8 @@ import OpenAI from 'openai';
 export function toModelFailure(err: unknown, endpoint: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof OpenAI.APIConnectionTimeoutError) return ApplicationFailure.retryable(`model endpoint ${endpoint} timed out`, 'ModelTimeout');
-  if (err instanceof OpenAI.APIConnectionError) return ApplicationFailure.retryable(`model endpoint ${endpoint} is unreachable: ${err.message}`, 'ModelUnavailable');
+  if (err instanceof OpenAI.APIConnectionError)
+    return ApplicationFailure.retryable(`model endpoint ${endpoint} is unreachable: ${err.message}`, 'ModelUnavailable');
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
     const text = `model endpoint ${endpoint} answered HTTP ${status}: ${err.message}`;

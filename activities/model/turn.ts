@@ -38,19 +38,22 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
   const model = modelFor(settings, input.tier);
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    completion = await client.chat.completions.create({
-      model,
-      messages: input.messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
-      ...(input.tools.length
-        ? {
-            tools: input.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
-            tool_choice: 'auto' as const,
-            parallel_tool_calls: true,
-          }
-        : {}),
-      ...(input.json ? { response_format: { type: 'json_object' as const } } : {}),
-      ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
-    }, input.timeoutMs ? { timeout: input.timeoutMs } : undefined);
+    completion = await client.chat.completions.create(
+      {
+        model,
+        messages: input.messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+        ...(input.tools.length
+          ? {
+              tools: input.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
+              tool_choice: 'auto' as const,
+              parallel_tool_calls: true,
+            }
+          : {}),
+        ...(input.json ? { response_format: { type: 'json_object' as const } } : {}),
+        ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
+      },
+      input.timeoutMs ? { timeout: input.timeoutMs } : undefined,
+    );
   } catch (err) {
     throw toModelFailure(err, endpointOf(client.baseURL));
   }
@@ -60,7 +63,12 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
     .filter((c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall => c.type === 'function')
     .map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments ?? '' } }));
   const usage = completion.usage
-    ? { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens, totalTokens: completion.usage.total_tokens, calls: 1 }
+    ? {
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+        totalTokens: completion.usage.total_tokens,
+        calls: 1,
+      }
     : { ...NO_USAGE, calls: 1 };
   return {
     message: { role: 'assistant', content: choice.message.content ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },

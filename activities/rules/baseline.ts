@@ -12,7 +12,12 @@ export class Baseline {
 
   constructor(readonly input: BaselineInput) {
     const info = this.data<Record<string, Record<string, unknown>>>('redis_info') ?? {};
-    this.infoFields = Object.assign({}, ...Object.entries(info).filter(([section]) => !['commandstats', 'latencystats', 'keyspace', 'errorstats'].includes(section)).map(([, fields]) => fields));
+    this.infoFields = Object.assign(
+      {},
+      ...Object.entries(info)
+        .filter(([section]) => !['commandstats', 'latencystats', 'keyspace', 'errorstats'].includes(section))
+        .map(([, fields]) => fields),
+    );
   }
 
   /** A tool's structured output, or undefined when the tool failed or did not run. */

@@ -3,10 +3,7 @@ import type { Baseline } from './baseline';
 
 /** A health check: reads the baseline, returns findings, a pass, or why it could not run. */
 
-export type CheckOutcome =
-  | { status: 'pass' }
-  | { status: 'skip'; reason: string }
-  | { status: 'fail'; findings: Finding[] };
+export type CheckOutcome = { status: 'pass' } | { status: 'skip'; reason: string } | { status: 'fail'; findings: Finding[] };
 
 export interface FollowUp {
   tool: string;

@@ -80,7 +80,13 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
     lines.push('', '## Recommended actions, in order');
     actions.forEach((f, i) => lines.push(`${i + 1}. ${f.title}: ${f.recommendation}`));
   }
-  lines.push('', '## Risks', actions.length ? '- Apply configuration changes with CONFIG SET first and persist with CONFIG REWRITE only once verified; changes to maxmemory, eviction policy or persistence affect data retention.' : '- None identified beyond the informational notes above.');
+  lines.push(
+    '',
+    '## Risks',
+    actions.length
+      ? '- Apply configuration changes with CONFIG SET first and persist with CONFIG REWRITE only once verified; changes to maxmemory, eviction policy or persistence affect data retention.'
+      : '- None identified beyond the informational notes above.',
+  );
   lines.push('', `## Checks passed (${digest.passed.length})`, digest.passed.join(', ') || 'none');
   if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...digest.skipped.map((s) => `- ${s.checkId}: ${s.reason}`));
   if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
@@ -118,7 +124,8 @@ export function renderChatAnswer(digest: BaselineDigest, question: string, targe
 export function renderOffline(agent: AgentKind, digest: BaselineDigest, question: string, target: string): Report {
   if (Object.keys(digest.facts).length === 0 && digest.toolErrors.length === 0 && digest.findings.length === 0) {
     // Nothing was collected (no instance attached): say so rather than call it healthy.
-    const summary = 'No live diagnostics ran: this task has no Redis instance attached. Register one (sre-agent instance create) and ask again with it, or ask the knowledge agent a general question.';
+    const summary =
+      'No live diagnostics ran: this task has no Redis instance attached. Register one (sre-agent instance create) and ask again with it, or ask the knowledge agent a general question.';
     return { title: `Answer: ${question.slice(0, 80)}`, mode: 'offline', summary, findings: [], markdown: `${OFFLINE_LABEL}\n\n${summary}` };
   }
   return agent === 'triage' ? renderTriageReport(digest, target) : renderChatAnswer(digest, question, target);

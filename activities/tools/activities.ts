@@ -20,7 +20,6 @@ function activityAttempt(): number {
   }
 }
 
-
 /** Thread bookkeeping must never fail the tool itself. */
 async function quietly(deps: ToolDeps, what: string, fn: () => Promise<unknown>): Promise<void> {
   try {
@@ -43,8 +42,26 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
   const finish = async (ok: boolean, summary: string) => {
     const durationMs = Date.now() - startedAt.getTime();
     await quietly(deps, 'tool result', async () => {
-      await threads.recordToolCall(input.threadId, input.taskId, { callId: input.callId, tool: tool.name, args: input.args, ok, summary, startedAt: startedAt.toISOString(), durationMs, topic: input.topic });
-      await threads.publish(input.threadId, { type: 'tool_result', taskId: input.taskId, callId: input.callId, tool: tool.name, ok, summary, durationMs, topic: input.topic });
+      await threads.recordToolCall(input.threadId, input.taskId, {
+        callId: input.callId,
+        tool: tool.name,
+        args: input.args,
+        ok,
+        summary,
+        startedAt: startedAt.toISOString(),
+        durationMs,
+        topic: input.topic,
+      });
+      await threads.publish(input.threadId, {
+        type: 'tool_result',
+        taskId: input.taskId,
+        callId: input.callId,
+        tool: tool.name,
+        ok,
+        summary,
+        durationMs,
+        topic: input.topic,
+      });
     });
   };
   try {

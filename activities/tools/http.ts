@@ -9,7 +9,10 @@ export class BackendUnavailableError extends SreError {
 }
 
 export class BackendRequestError extends SreError {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message, 'backend_request');
   }
 }

@@ -9,7 +9,8 @@ import { defineTool, type ToolContext } from './define';
 const MAX_DOCUMENT_CHARS = 6_000;
 
 function knowledgeBase(ctx: ToolContext): KnowledgeBase {
-  if (!ctx.deps.knowledge) throw new ValidationError('the knowledge base is not available in this worker (ToolDeps.knowledge is not set); start the worker with buildWorkerDeps');
+  if (!ctx.deps.knowledge)
+    throw new ValidationError('the knowledge base is not available in this worker (ToolDeps.knowledge is not set); start the worker with buildWorkerDeps');
   return ctx.deps.knowledge;
 }
 
@@ -31,7 +32,9 @@ export const knowledgeSearch = defineTool({
   maxOutputBytes: 12_000,
   handler: async ({ query, limit, category }, ctx): Promise<{ hits: KnowledgeHit[] }> => {
     const hits = await knowledgeBase(ctx).search(query, { limit, category });
-    return { hits: hits.map(({ docId, title, category: hitCategory, heading, snippet, score }) => ({ docId, title, category: hitCategory, heading, snippet, score })) };
+    return {
+      hits: hits.map(({ docId, title, category: hitCategory, heading, snippet, score }) => ({ docId, title, category: hitCategory, heading, snippet, score })),
+    };
   },
   summarize: (data: { hits: KnowledgeHit[] }) =>
     data.hits.length ? `${data.hits.length} section(s), best: ${data.hits[0].docId} (${data.hits[0].heading})` : 'no matching runbook',

@@ -45,7 +45,9 @@ export const lokiQueryRange = defineTool({
     );
     const lines = body.data.result
       .flatMap((s) => {
-        const labels = Object.entries(s.stream).map(([k, v]) => `${k}="${v}"`).join(',');
+        const labels = Object.entries(s.stream)
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',');
         return s.values.map(([ns, line]) => ({ ns, labels, line }));
       })
       .sort((a, b) => (BigInt(b.ns) > BigInt(a.ns) ? 1 : -1))
@@ -79,14 +81,23 @@ export const lokiLabels = defineTool({
 export const lokiLabelValues = defineTool({
   name: 'loki_label_values',
   description: 'Values of one Loki label (e.g. app, instance, job).',
-  schema: z.object({ label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name').max(100) }).strict(),
+  schema: z
+    .object({
+      label: z
+        .string()
+        .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name')
+        .max(100),
+    })
+    .strict(),
   retryClass: 'logs',
   needsInstance: false,
   access: 'read',
   available,
   handler: async ({ label }, ctx) => {
     const loki = ctx.deps.config.loki!;
-    const body = await getJson<LokiResponse<string[]>>('Loki', backendUrl(loki.url, `loki/api/v1/label/${encodeURIComponent(label)}/values`, {}), { headers: headers(loki.tenant) });
+    const body = await getJson<LokiResponse<string[]>>('Loki', backendUrl(loki.url, `loki/api/v1/label/${encodeURIComponent(label)}/values`, {}), {
+      headers: headers(loki.tenant),
+    });
     return { label, values: (body.data ?? []).slice(0, 200) };
   },
   summarize: (data: { values: string[] }) => `${data.values.length} value(s)`,

@@ -53,12 +53,21 @@ export const prometheusQuery = defineTool({
   needsInstance: false,
   access: 'read',
   handler: async ({ query, time }, ctx) => {
-    const data = await prom<{ resultType: string; result: PromSeries[] | [number, string] }>(ctx.deps.config.prometheusUrl, 'api/v1/query', time ? { query, time } : { query });
+    const data = await prom<{ resultType: string; result: PromSeries[] | [number, string] }>(
+      ctx.deps.config.prometheusUrl,
+      'api/v1/query',
+      time ? { query, time } : { query },
+    );
     if (!Array.isArray(data.result) || (data.result.length && !Array.isArray(data.result[0]) && typeof data.result[0] !== 'object')) {
       return { resultType: data.resultType, value: data.result };
     }
     const series = (data.result as PromSeries[]).map((s) => ({ series: seriesLabel(s.metric), value: s.value ? Number(s.value[1]) : undefined }));
-    return { resultType: data.resultType, seriesCount: series.length, series: series.slice(0, MAX_SERIES), truncated: series.length > MAX_SERIES ? `${series.length - MAX_SERIES} more series omitted` : undefined };
+    return {
+      resultType: data.resultType,
+      seriesCount: series.length,
+      series: series.slice(0, MAX_SERIES),
+      truncated: series.length > MAX_SERIES ? `${series.length - MAX_SERIES} more series omitted` : undefined,
+    };
   },
   summarize: (data: { seriesCount?: number }) => `${data.seriesCount ?? 0} series`,
 });
@@ -119,12 +128,22 @@ export const prometheusAlerts = defineTool({
   needsInstance: false,
   access: 'read',
   handler: async (_args, ctx) => {
-    const data = await prom<{ alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string; value: string }> }>(
-      ctx.deps.config.prometheusUrl,
-      'api/v1/alerts',
-      {},
-    );
-    return { count: data.alerts.length, alerts: data.alerts.slice(0, 30).map((a) => ({ name: a.labels.alertname, state: a.state, since: a.activeAt, labels: a.labels, summary: a.annotations.summary ?? a.annotations.description, value: a.value })) };
+    const data = await prom<{
+      alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string; value: string }>;
+    }>(ctx.deps.config.prometheusUrl, 'api/v1/alerts', {});
+    return {
+      count: data.alerts.length,
+      alerts: data.alerts
+        .slice(0, 30)
+        .map((a) => ({
+          name: a.labels.alertname,
+          state: a.state,
+          since: a.activeAt,
+          labels: a.labels,
+          summary: a.annotations.summary ?? a.annotations.description,
+          value: a.value,
+        })),
+    };
   },
   summarize: (data: { count: number }) => `${data.count} alert(s)`,
 });

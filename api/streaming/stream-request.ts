@@ -7,7 +7,7 @@ import { parseOrThrow } from '../../core/validation';
 export const streamQuerySchema = z
   .object({
     last_event_id: streamIdSchema.optional(),
-    until: z.enum(['done'], 'the only value is done: end the stream after the thread\'s newest task is done').optional(),
+    until: z.enum(['done'], "the only value is done: end the stream after the thread's newest task is done").optional(),
   })
   .strict();
 

@@ -34,7 +34,12 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   const { status, body } = toHttpError(err);
   if (status >= 500) log.error(`WebSocket handshake failed: ${errorMessage(err)}`);
   const payload = JSON.stringify(body);
-  const headers = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(payload)}`, 'Connection: close'];
+  const headers = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(payload)}`,
+    'Connection: close',
+  ];
   if (status === 401) headers.push('WWW-Authenticate: Bearer realm="sre-agent"');
   socket.end(`${headers.join('\r\n')}\r\n\r\n${payload}`);
 }

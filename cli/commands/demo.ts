@@ -24,10 +24,23 @@ async function startDemoRedis(config: Config, port: number, say: (line: string) 
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'redis.log');
-  startDetached(which('redis-server') ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', '--logfile', logFile], { pidFile, logFile: path.join(dir, 'stdout.log') });
+  startDetached(
+    which('redis-server') ?? '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', '--logfile', logFile],
+    { pidFile, logFile: path.join(dir, 'stdout.log') },
+  );
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
-  await waitFor('demo redis', async () => client.connect().then(() => true, () => false), 10_000, logFile);
+  await waitFor(
+    'demo redis',
+    async () =>
+      client.connect().then(
+        () => true,
+        () => false,
+      ),
+    10_000,
+    logFile,
+  );
   try {
     say('demo-cache: loading 200,000 keys and running KEYS * the way a careless cron job would');
     for (let batch = 0; batch < 20; batch++) {
@@ -69,10 +82,14 @@ export function registerDemo(program: Command): void {
         const services = await openServices(config);
         try {
           const instance = await services.stores.instances.ensureForUrl(url, 'demo-cache');
-          say(`== registered instance ${instance.name} (${instance.id}); mode: ${config.model ? `model ${config.model.main}` : 'offline (rules engine; set SRE_MODEL and OPENAI_API_KEY/OPENAI_BASE_URL for a model)'}`);
+          say(
+            `== registered instance ${instance.name} (${instance.id}); mode: ${config.model ? `model ${config.model.main}` : 'offline (rules engine; set SRE_MODEL and OPENAI_API_KEY/OPENAI_BASE_URL for a model)'}`,
+          );
           const submitted = await services.tasks.submit({ message: opts.question, instance_id: instance.id, agent: 'triage' }, { source: 'cli' });
           say(`== deep triage ${submitted.task_id} (live progress below)`);
-          const view = await runWithWorker(services, say, submitted.task_id, () => awaitTask(services, submitted, { follow: true, timeoutMs: 30 * 60_000, write: say }));
+          const view = await runWithWorker(services, say, submitted.task_id, () =>
+            awaitTask(services, submitted, { follow: true, timeoutMs: 30 * 60_000, write: say }),
+          );
           process.stdout.write(`\n${view.result?.answer ?? `Task ${view.status}: ${view.error ?? ''}`}\n\n`);
           process.stdout.write(`task: ${view.task_id}  thread: ${view.thread_id}  status: ${view.status}  tool calls: ${view.result?.toolCalls ?? 0}\n`);
           process.stdout.write(`Temporal UI (history of this investigation): ${view.workflow_url}\n`);

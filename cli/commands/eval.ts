@@ -29,18 +29,19 @@ export function registerEval(program: Command): void {
     .description('run incident scenarios (../shared/SCENARIOS.md format) through the real path and check the answers')
     .argument('[paths...]', 'scenario files or directories', [])
     .option('--offline', 'force the rules engine even when a model is configured')
-    .option('--agent <agent>', 'override every scenario\'s agent: auto | chat | triage | knowledge')
+    .option('--agent <agent>', "override every scenario's agent: auto | chat | triage | knowledge")
     .option('--only <id...>', 'run only these scenario ids')
     .option('--keep', 'leave the Redis servers of each scenario running, for debugging')
     .option('--out <file>', 'JSON results file', 'eval-results.json')
     .option('--concurrency <n>', 'scenarios run at once', '2')
     .option('--timeout <seconds>', 'per-scenario task timeout', '300')
-    .option('--capture <dir>', 'also save each scenario\'s raw outputs and baseline as rules-engine fixtures')
+    .option('--capture <dir>', "also save each scenario's raw outputs and baseline as rules-engine fixtures")
     .action(
       action(async (paths: string[], opts: EvalCliOptions) => {
         const config = loadConfig();
         const say = (line: string) => process.stderr.write(`${line}\n`);
-        if (opts.agent && !(AGENT_CHOICES as readonly string[]).includes(opts.agent)) throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
+        if (opts.agent && !(AGENT_CHOICES as readonly string[]).includes(opts.agent))
+          throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
         const dirs = paths.length ? paths : [path.join(projectRoot(), 'test', 'scenarios')];
         await stackUp(config, () => undefined);
         // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.
@@ -58,7 +59,10 @@ export function registerEval(program: Command): void {
             taskTimeoutMs: Number(opts.timeout) * 1000,
             onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
             capture: opts.capture ? async (s, world, instanceId) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!)) : undefined,
-            onKept: (s, world) => say(`kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`),
+            onKept: (s, world) =>
+              say(
+                `kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`,
+              ),
           });
           fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));
           process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);

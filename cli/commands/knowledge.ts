@@ -15,7 +15,9 @@ function knowledgeBase(config: Config) {
 
 function printMisses(backend: string, report: EvalReport): void {
   for (const miss of report.misses) {
-    process.stdout.write(`[${backend}] miss: "${miss.query}"\n    expected ${miss.expected.join(' or ')}, got ${miss.got.join(', ') || '(nothing)'}${miss.rank ? ` (first expected at rank ${miss.rank})` : ''}\n`);
+    process.stdout.write(
+      `[${backend}] miss: "${miss.query}"\n    expected ${miss.expected.join(' or ')}, got ${miss.got.join(', ') || '(nothing)'}${miss.rank ? ` (first expected at rank ${miss.rank})` : ''}\n`,
+    );
   }
 }
 
@@ -53,7 +55,11 @@ export function registerKnowledge(program: Command): void {
         }
         const hits = await knowledgeBase(loadConfig()).search(words.join(' '), { limit, category: opts.category });
         if (opts.json) printJson({ hits });
-        else printTable(hits.map((h) => ({ ...h })), ['docId', 'heading', 'score', 'title']);
+        else
+          printTable(
+            hits.map((h) => ({ ...h })),
+            ['docId', 'heading', 'score', 'title'],
+          );
       }),
     );
 
@@ -66,7 +72,10 @@ export function registerKnowledge(program: Command): void {
         const doc = await knowledgeBase(loadConfig()).getDocument(id);
         if (!doc) throw new NotFoundError('runbook', id);
         if (opts.json) printJson(doc);
-        else process.stdout.write(`# ${doc.title}\n(${doc.id}; ${doc.category}${doc.severity ? `, ${doc.severity}` : ''}; tags: ${doc.tags.join(', ')})\n\n${doc.body}\n`);
+        else
+          process.stdout.write(
+            `# ${doc.title}\n(${doc.id}; ${doc.category}${doc.severity ? `, ${doc.severity}` : ''}; tags: ${doc.tags.join(', ')})\n\n${doc.body}\n`,
+          );
       }),
     );
 
@@ -86,7 +95,13 @@ export function registerKnowledge(program: Command): void {
         else {
           for (const report of reports) printMisses(report.backend, report);
           printTable(
-            reports.map((r) => ({ backend: r.backend, queries: r.queries, 'recall@3': r.recallAt3.toFixed(3), mrr: r.mrr.toFixed(3), misses: r.misses.length })),
+            reports.map((r) => ({
+              backend: r.backend,
+              queries: r.queries,
+              'recall@3': r.recallAt3.toFixed(3),
+              mrr: r.mrr.toFixed(3),
+              misses: r.misses.length,
+            })),
             ['backend', 'queries', 'recall@3', 'mrr', 'misses'],
           );
         }

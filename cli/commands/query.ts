@@ -37,12 +37,19 @@ export function registerQuery(program: Command): void {
         const config = loadConfig();
         // Everything is checked before anything is registered or started: bad input leaves no trace.
         const timeoutSeconds = Number(opts.timeout);
-        if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new ValidationError(`--timeout: expected a whole number of seconds, got '${opts.timeout}'`);
+        if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+          throw new ValidationError(`--timeout: expected a whole number of seconds, got '${opts.timeout}'`);
         if (opts.instance && opts.redisUrl) throw new ValidationError('give either --instance or --redis-url, not both');
-        if (opts.thread && (opts.instance || opts.redisUrl)) throw new ValidationError('--thread continues a conversation on its own instance: leave out --instance and --redis-url');
+        if (opts.thread && (opts.instance || opts.redisUrl))
+          throw new ValidationError('--thread continues a conversation on its own instance: leave out --instance and --redis-url');
         if (opts.thread) parseOrThrow(followUpSchema, { message: words.join(' '), agent: opts.agent });
         // --redis-url becomes an instance id once registered; until then a placeholder stands for it.
-        else parseOrThrow(taskCreateSchema, { message: words.join(' '), agent: opts.agent, instance_id: opts.instance ?? (opts.redisUrl ? 'inst_fromredisurl' : undefined) });
+        else
+          parseOrThrow(taskCreateSchema, {
+            message: words.join(' '),
+            agent: opts.agent,
+            instance_id: opts.instance ?? (opts.redisUrl ? 'inst_fromredisurl' : undefined),
+          });
         const services = await openServices(config);
         const say = (line: string) => process.stderr.write(`${line}\n`);
         try {
@@ -58,7 +65,9 @@ export function registerQuery(program: Command): void {
           if (opts.json) printJson(view);
           else {
             process.stdout.write(`${view.result?.answer ?? `Task ${view.status}${view.error ? `: ${view.error}` : ''}`}\n\n`);
-            process.stdout.write(`task: ${view.task_id}  thread: ${view.thread_id}  status: ${view.status}  agent: ${view.agent ?? '-'} (${view.mode ?? '-'})  tool calls: ${view.result?.toolCalls ?? view.tool_calls.length}\n`);
+            process.stdout.write(
+              `task: ${view.task_id}  thread: ${view.thread_id}  status: ${view.status}  agent: ${view.agent ?? '-'} (${view.mode ?? '-'})  tool calls: ${view.result?.toolCalls ?? view.tool_calls.length}\n`,
+            );
             process.stdout.write(`Temporal UI: ${view.workflow_url}\n`);
           }
           if (view.status !== 'done') process.exitCode = 1;

@@ -81,7 +81,9 @@ export function registerSchedule(program: Command): void {
     .argument('<id>')
     .option('--json', 'JSON output')
     .action(action(async (id: string, opts: { json?: boolean }) => show(await withSchedules((s) => s.get(id)), opts.json)));
-  withFields(schedule.command('update').argument('<id>')).action(action(async (id: string, opts: ScheduleOptions) => show(await withSchedules((s) => s.update(id, request(opts, false))), opts.json)));
+  withFields(schedule.command('update').argument('<id>')).action(
+    action(async (id: string, opts: ScheduleOptions) => show(await withSchedules((s) => s.update(id, request(opts, false))), opts.json)),
+  );
   for (const verb of ['pause', 'resume'] as const) {
     schedule
       .command(verb)

@@ -13,7 +13,10 @@ export function registerStack(program: Command): void {
     .action(
       action(async () => {
         const status = await stackUp(loadConfig(), say);
-        printTable(status.map((s) => ({ ...s, healthy: s.healthy ? 'yes' : 'NO' })), ['name', 'healthy', 'address', 'pid']);
+        printTable(
+          status.map((s) => ({ ...s, healthy: s.healthy ? 'yes' : 'NO' })),
+          ['name', 'healthy', 'address', 'pid'],
+        );
       }),
     );
   stack
@@ -28,7 +31,11 @@ export function registerStack(program: Command): void {
       action(async (opts: { json?: boolean }) => {
         const status = await stackStatus(loadConfig());
         if (opts.json) printJson(status);
-        else printTable(status.map((s) => ({ ...s, healthy: s.healthy ? 'yes' : 'NO', managed: s.managed ? 'yes' : 'no' })), ['name', 'healthy', 'address', 'pid', 'managed']);
+        else
+          printTable(
+            status.map((s) => ({ ...s, healthy: s.healthy ? 'yes' : 'NO', managed: s.managed ? 'yes' : 'no' })),
+            ['name', 'healthy', 'address', 'pid', 'managed'],
+          );
         if (status.some((s) => !s.healthy)) process.exitCode = 1;
       }),
     );

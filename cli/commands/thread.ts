@@ -43,7 +43,16 @@ export function registerThread(program: Command): void {
       action(async (id: string, opts: { json?: boolean }) => {
         const view = await withServices((s) => s.tasks.get(id));
         if (opts.json) return printJson(view);
-        printTable([{ ...view, tool_calls: view.tool_calls.length, tokens: view.usage?.totalTokens ?? 0 }] as never[], ['task_id', 'status', 'phase', 'agent', 'mode', 'tool_calls', 'tokens', 'created_at']);
+        printTable([{ ...view, tool_calls: view.tool_calls.length, tokens: view.usage?.totalTokens ?? 0 }] as never[], [
+          'task_id',
+          'status',
+          'phase',
+          'agent',
+          'mode',
+          'tool_calls',
+          'tokens',
+          'created_at',
+        ]);
         if (view.result?.answer) process.stdout.write(`\n${view.result.answer}\n`);
         if (view.error) process.stdout.write(`\nerror: ${view.error}\n`);
         process.stdout.write(`\nTemporal UI: ${view.workflow_url}\n`);

@@ -19,7 +19,10 @@ const redisUrl = z
   });
 
 const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const selector = z.string().max(512, 'at most 512 characters').regex(/^[^\n\r]*$/, 'must be one line');
+const selector = z
+  .string()
+  .max(512, 'at most 512 characters')
+  .regex(/^[^\n\r]*$/, 'must be one line');
 
 const fields = {
   name: label(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only'),

@@ -3,14 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { maskRedisUrl, parseRedisUrl } from '../redis-url';
 import type { MasterKey, SealedSecret } from '../secrets/envelope';
-import {
-  instanceCreateSchema,
-  instanceUpdateSchema,
-  type InstanceConnection,
-  type InstanceCreate,
-  type InstanceUpdate,
-  type InstanceView,
-} from './model';
+import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, type InstanceCreate, type InstanceUpdate, type InstanceView } from './model';
 import { parseOrThrow } from '../validation';
 
 /**
@@ -32,7 +25,6 @@ const KEY = (id: string) => `sre:instance:${id}`;
 const INDEX = 'sre:instances';
 const BY_FINGERPRINT = 'sre:instances:by-fp';
 const BY_NAME = 'sre:instances:by-name';
-
 
 export class InstanceStore {
   constructor(
@@ -88,12 +80,7 @@ export class InstanceStore {
     };
     const claimed = await this.redis.hsetnx(BY_NAME, stored.name.toLowerCase(), stored.id);
     if (!claimed) throw new ConflictError(`an instance named '${stored.name}' already exists`);
-    await this.redis
-      .multi()
-      .set(KEY(stored.id), JSON.stringify(stored))
-      .sadd(INDEX, stored.id)
-      .hset(BY_FINGERPRINT, stored.fp, stored.id)
-      .exec();
+    await this.redis.multi().set(KEY(stored.id), JSON.stringify(stored)).sadd(INDEX, stored.id).hset(BY_FINGERPRINT, stored.fp, stored.id).exec();
     return this.toView(stored);
   }
 
@@ -168,13 +155,7 @@ export class InstanceStore {
 
   async delete(id: string): Promise<void> {
     const stored = await this.readOrThrow(id);
-    await this.redis
-      .multi()
-      .del(KEY(id))
-      .srem(INDEX, id)
-      .hdel(BY_FINGERPRINT, stored.fp)
-      .hdel(BY_NAME, stored.name.toLowerCase())
-      .exec();
+    await this.redis.multi().del(KEY(id)).srem(INDEX, id).hdel(BY_FINGERPRINT, stored.fp).hdel(BY_NAME, stored.name.toLowerCase()).exec();
   }
 
   /** Decrypts connection details. Only activities call this, right before connecting. */

@@ -68,7 +68,9 @@ export class MasterKey {
 
   decrypt(secret: SealedSecret): string {
     if (secret.kid !== this.id) {
-      throw new SecretError(`secret was encrypted under master key ${secret.kid}, but the configured key is ${this.id}; set the original SRE_MASTER_KEY or rotate keys with 'sre-agent instance rotate-key'`);
+      throw new SecretError(
+        `secret was encrypted under master key ${secret.kid}, but the configured key is ${this.id}; set the original SRE_MASTER_KEY or rotate keys with 'sre-agent instance rotate-key'`,
+      );
     }
     try {
       return open(open(this.key, secret.wk), secret.ct).toString('utf8');

@@ -11,9 +11,7 @@ export function loadMasterKey(config: Config): MasterKey {
   if (config.masterKey.value) return MasterKey.parse(config.masterKey.value, 'SRE_MASTER_KEY');
   const file = config.masterKey.file;
   if (!fs.existsSync(file)) {
-    throw new SecretError(
-      `no master key: set SRE_MASTER_KEY (32 bytes, base64: openssl rand -base64 32) or run 'sre-agent stack up', which creates ${file}`,
-    );
+    throw new SecretError(`no master key: set SRE_MASTER_KEY (32 bytes, base64: openssl rand -base64 32) or run 'sre-agent stack up', which creates ${file}`);
   }
   return MasterKey.parse(fs.readFileSync(file, 'utf8'), `master key file ${file}`);
 }

@@ -19,7 +19,10 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function openServices(config: Config, existing: { temporal?: { client: Client; connection?: Connection }; stores?: AppStores } = {}): Promise<Services> {
+export async function openServices(
+  config: Config,
+  existing: { temporal?: { client: Client; connection?: Connection }; stores?: AppStores } = {},
+): Promise<Services> {
   const temporal = existing.temporal ?? (await connectTemporal(config));
   const stores = existing.stores ?? openStores(config);
   const tasks = new TaskService(config, temporal.client, stores);

@@ -19,7 +19,9 @@ export interface ConnectionTest {
 }
 
 export const instanceTestUrlSchema = z.object({ connection_url: z.string().min(1).max(2048), password: z.string().max(512).optional() }).strict();
-export const instanceListSchema = z.object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() }).strict();
+export const instanceListSchema = z
+  .object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() })
+  .strict();
 
 async function probe(connection: { id: string; name: string; url: string; password?: string }): Promise<ConnectionTest> {
   const endpoint = endpointLabel(connection.url);

@@ -11,7 +11,6 @@ import { parseOrThrow } from '../validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
 
-
 const searchFields = {
   q: z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters'),
   limit: z.number().int().min(1).max(10).default(5),
@@ -33,7 +32,9 @@ const ingestPath = z
   .refine((p) => !path.extname(p) || DOCUMENT_EXTENSIONS.has(path.extname(p).toLowerCase()), `a folder or a ${[...DOCUMENT_EXTENSIONS].join(', ')} file`);
 
 export const knowledgeIngestSchema = z
-  .object({ paths: z.array(ingestPath).min(1, 'give at least one path, or leave paths out for the built-in runbooks').max(100, 'at most 100 paths').optional() })
+  .object({
+    paths: z.array(ingestPath).min(1, 'give at least one path, or leave paths out for the built-in runbooks').max(100, 'at most 100 paths').optional(),
+  })
   .strict();
 
 /**
@@ -51,7 +52,8 @@ function checkIngestPaths(paths: string[], roots: string[]): string[] {
     } catch {
       throw fail(`no such file or folder: ${p}`);
     }
-    if (!realRoots.some((root) => isInside(real, root))) throw fail(`${p} is outside the folders this server may index (SRE_KNOWLEDGE_DIRS: ${roots.join(', ')})`);
+    if (!realRoots.some((root) => isInside(real, root)))
+      throw fail(`${p} is outside the folders this server may index (SRE_KNOWLEDGE_DIRS: ${roots.join(', ')})`);
     const stat = fs.statSync(real);
     if (!stat.isDirectory() && !(stat.isFile() && DOCUMENT_EXTENSIONS.has(path.extname(real).toLowerCase()))) {
       throw fail(`${p} is neither a folder nor a ${[...DOCUMENT_EXTENSIONS].join(', ')} file`);

@@ -1,4 +1,11 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptions,
+  type ScheduleUpdateOptions,
+} from '@temporalio/client';
 import { z } from 'zod';
 import type { AppStores } from '../app-context';
 import type { Config } from '../config';
@@ -17,10 +24,11 @@ import { instanceIdSchema, instanceRequired, needsInstance } from './schemas';
 const UNITS = { minutes: 'm', hours: 'h', days: 'd', weeks: 'd' } as const;
 const OVERLAP = { skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, allow_all: ScheduleOverlapPolicy.ALLOW_ALL } as const;
 
-const interval = z
-  .object({ every: z.number().int().min(1, 'at least 1').max(10_000), unit: z.enum(['minutes', 'hours', 'days', 'weeks']) })
-  .strict();
-const cron = z.string().trim().regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression such as "0 3 * * *"');
+const interval = z.object({ every: z.number().int().min(1, 'at least 1').max(10_000), unit: z.enum(['minutes', 'hours', 'days', 'weeks']) }).strict();
+const cron = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4}\S+$/, 'a 5-field cron expression such as "0 3 * * *"');
 
 const agent = z.enum(AGENT_CHOICES);
 const overlap = z.enum(['skip', 'buffer_one', 'allow_all']);
@@ -94,7 +102,14 @@ function spec(memo: ScheduleMemo): ScheduleOptions['spec'] {
 
 function action(config: Config, id: string, memo: ScheduleMemo): ScheduleOptions['action'] {
   // taskId/threadId are left empty: each run takes its workflow id as task id and opens a thread.
-  const task: TaskInput = { taskId: '', threadId: '', message: memo.message, instanceId: memo.instance_id, agent: memo.agent as TaskInput['agent'], source: 'schedule' };
+  const task: TaskInput = {
+    taskId: '',
+    threadId: '',
+    message: memo.message,
+    instanceId: memo.instance_id,
+    agent: memo.agent as TaskInput['agent'],
+    source: 'schedule',
+  };
   return {
     type: 'startWorkflow',
     workflowType: 'taskWorkflow',
@@ -155,7 +170,9 @@ export class ScheduleService {
       enabled: !description.state.paused,
       note: description.state.note || undefined,
       next_runs: description.info.nextActionTimes.slice(0, 5).map((d) => d.toISOString()),
-      recent_runs: description.info.recentActions.slice(-10).map((a) => ({ task_id: (a.action as { workflow?: { workflowId?: string } }).workflow?.workflowId ?? '', scheduled_at: a.scheduledAt.toISOString() })),
+      recent_runs: description.info.recentActions
+        .slice(-10)
+        .map((a) => ({ task_id: (a.action as { workflow?: { workflowId?: string } }).workflow?.workflowId ?? '', scheduled_at: a.scheduledAt.toISOString() })),
       running: description.info.runningActions.map((a) => a.workflow.workflowId),
     };
   }
@@ -166,7 +183,8 @@ export class ScheduleService {
 
   private async checkNameFree(name: string, exceptId?: string): Promise<void> {
     const existing = await this.list();
-    if (existing.some((s) => s.id !== exceptId && s.name.toLowerCase() === name.toLowerCase())) throw new ConflictError(`a schedule named '${name}' already exists`);
+    if (existing.some((s) => s.id !== exceptId && s.name.toLowerCase() === name.toLowerCase()))
+      throw new ConflictError(`a schedule named '${name}' already exists`);
   }
 
   async create(body: unknown): Promise<ScheduleView> {
@@ -174,15 +192,26 @@ export class ScheduleService {
     await this.checkInstance(input.instance_id);
     await this.checkNameFree(input.name);
     const id = newId('sched');
-    const memo: ScheduleMemo = { name: input.name, instance_id: input.instance_id, message: input.message, agent: input.agent, interval: input.interval, cron: input.cron, overlap: input.overlap, created_at: new Date().toISOString() };
-    await writingSpec(memo, () => this.temporal.schedule.create({
-      scheduleId: id,
-      spec: spec(memo),
-      action: action(this.config, id, memo),
-      policies: { overlap: OVERLAP[memo.overlap], catchupWindow: '1 minute' },
-      state: { paused: !input.enabled, note: input.enabled ? undefined : 'created paused' },
-      memo: memo as unknown as Record<string, unknown>,
-    }));
+    const memo: ScheduleMemo = {
+      name: input.name,
+      instance_id: input.instance_id,
+      message: input.message,
+      agent: input.agent,
+      interval: input.interval,
+      cron: input.cron,
+      overlap: input.overlap,
+      created_at: new Date().toISOString(),
+    };
+    await writingSpec(memo, () =>
+      this.temporal.schedule.create({
+        scheduleId: id,
+        spec: spec(memo),
+        action: action(this.config, id, memo),
+        policies: { overlap: OVERLAP[memo.overlap], catchupWindow: '1 minute' },
+        state: { paused: !input.enabled, note: input.enabled ? undefined : 'created paused' },
+        memo: memo as unknown as Record<string, unknown>,
+      }),
+    );
     return this.get(id);
   }
 
@@ -214,13 +243,19 @@ export class ScheduleService {
       ...(changes.interval ? { interval: changes.interval, cron: undefined } : {}),
       ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
     };
-    if (!needsInstance(memo)) throw new ValidationError(`instance_id: ${instanceRequired.message}`, [{ field: 'instance_id', reason: instanceRequired.message }]);
-    await writingSpec(memo, () => this.handle(id).update((previous) => ({
-      ...previous,
-      spec: spec(memo),
-      action: action(this.config, id, memo),
-      policies: { ...previous.policies, overlap: OVERLAP[memo.overlap] },
-    }) as ScheduleUpdateOptions));
+    if (!needsInstance(memo))
+      throw new ValidationError(`instance_id: ${instanceRequired.message}`, [{ field: 'instance_id', reason: instanceRequired.message }]);
+    await writingSpec(memo, () =>
+      this.handle(id).update(
+        (previous) =>
+          ({
+            ...previous,
+            spec: spec(memo),
+            action: action(this.config, id, memo),
+            policies: { ...previous.policies, overlap: OVERLAP[memo.overlap] },
+          }) as ScheduleUpdateOptions,
+      ),
+    );
     return this.get(id);
   }
 

@@ -11,7 +11,13 @@ export const threadIdSchema = id('thread', 'a thread');
 export const instanceIdSchema = id('inst', 'an instance');
 
 export const contextSchema = z
-  .record(z.string().max(64).regex(/^[\w.-]+$/, 'context keys are letters, digits, _ . -'), z.string().max(1000))
+  .record(
+    z
+      .string()
+      .max(64)
+      .regex(/^[\w.-]+$/, 'context keys are letters, digits, _ . -'),
+    z.string().max(1000),
+  )
   .refine((c) => Object.keys(c).length <= 20, 'at most 20 context entries');
 
 /**

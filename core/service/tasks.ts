@@ -94,7 +94,15 @@ export class TaskService {
 
   /** Starts the workflow for a prepared task input (schedules reuse this shape). */
   async start(task: TaskInput): Promise<void> {
-    await this.stores.tasks.create({ taskId: task.taskId, threadId: task.threadId, message: task.message, requestedAgent: task.agent, instanceId: task.instanceId, source: task.source, createdAt: new Date().toISOString() });
+    await this.stores.tasks.create({
+      taskId: task.taskId,
+      threadId: task.threadId,
+      message: task.message,
+      requestedAgent: task.agent,
+      instanceId: task.instanceId,
+      source: task.source,
+      createdAt: new Date().toISOString(),
+    });
     try {
       await this.startWorkflow(task);
     } catch (err) {
@@ -150,7 +158,7 @@ export class TaskService {
       source: 'schedule',
       createdAt: description!.startTime.toISOString(),
     };
-    let status: TaskStatus = base.status ?? (description ? STATUS_BY_TEMPORAL[description.status.name] ?? 'running' : 'queued');
+    let status: TaskStatus = base.status ?? (description ? (STATUS_BY_TEMPORAL[description.status.name] ?? 'running') : 'queued');
     let live: WorkflowStatus | undefined;
     if (description?.status.name === 'RUNNING') {
       live = await this.liveStatus(taskId);
@@ -160,7 +168,9 @@ export class TaskService {
       }
       status = live && live.phase !== 'queued' ? 'running' : 'queued';
     }
-    const calls = base.threadId ? (await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [] : [];
+    const calls = base.threadId
+      ? ((await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [])
+      : [];
     return {
       task_id: taskId,
       thread_id: base.threadId,
@@ -214,13 +224,14 @@ export class TaskService {
 
   async list(query: unknown = {}): Promise<TaskView[]> {
     const filter = parseOrThrow(taskListSchema, query);
-    const records = await this.stores.tasks.list({ limit: filter.status || filter.agent || filter.instance_id ? 500 : filter.limit, threadId: filter.thread_id });
+    const records = await this.stores.tasks.list({
+      limit: filter.status || filter.agent || filter.instance_id ? 500 : filter.limit,
+      threadId: filter.thread_id,
+    });
     const views: TaskView[] = [];
     for (const record of records) {
       if (filter.instance_id && record.instanceId !== filter.instance_id) continue;
-      const view = record.status
-        ? this.recordView(record)
-        : await this.get(record.taskId).catch(() => this.recordView(record));
+      const view = record.status ? this.recordView(record) : await this.get(record.taskId).catch(() => this.recordView(record));
       if (filter.status && view.status !== filter.status) continue;
       if (filter.agent && view.agent !== filter.agent) continue;
       views.push(view);

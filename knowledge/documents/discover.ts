@@ -58,7 +58,8 @@ export function discoverDocuments(roots: string[]): DiscoveredDocuments {
       const relativePath = isFile ? path.basename(file) : path.relative(absolute, file).split(path.sep).join('/');
       const document = parseDocument(fs.readFileSync(file, 'utf8'), relativePath, source);
       const previous = seen.get(document.id);
-      if (previous) throw new ValidationError(`two documents have the id '${document.id}': ${previous} and ${file}; give one of them another id in its front matter`);
+      if (previous)
+        throw new ValidationError(`two documents have the id '${document.id}': ${previous} and ${file}; give one of them another id in its front matter`);
       seen.set(document.id, file);
       documents.push(document);
     }

@@ -19,7 +19,10 @@ const frontMatterSchema = z
   .object({
     id: slug.optional(),
     title: z.string().min(1).optional(),
-    category: z.string().regex(/^[a-z][a-z-]*$/, 'expected a lowercase word such as memory').optional(),
+    category: z
+      .string()
+      .regex(/^[a-z][a-z-]*$/, 'expected a lowercase word such as memory')
+      .optional(),
     severity: z.enum(['critical', 'warning', 'info']).optional(),
     tags: z.union([z.array(z.union([z.string(), z.number()])), z.string()]).optional(),
   })

@@ -32,7 +32,12 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeou
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = Date.now() - (await fs.stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await fs.stat(lock).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       if (age > STALE_LOCK_MS) await fs.rm(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`${file} is locked by another process (${lock}); remove the lock if no ingest is running`);
       else await new Promise((resolve) => setTimeout(resolve, 50));

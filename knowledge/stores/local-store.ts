@@ -64,7 +64,10 @@ export class LocalStore implements KnowledgeStore {
         try {
           return JSON.parse(line) as IndexedChunk;
         } catch {
-          throw new SreError(`knowledge index ${this.file} is damaged at line ${i + 1}: delete it and run \`sre-agent knowledge ingest\` to rebuild it`, 'knowledge_index');
+          throw new SreError(
+            `knowledge index ${this.file} is damaged at line ${i + 1}: delete it and run \`sre-agent knowledge ingest\` to rebuild it`,
+            'knowledge_index',
+          );
         }
       });
   }

@@ -59,7 +59,18 @@ function toPayload(chunk: IndexedChunk): ChunkPayload {
 }
 
 function fromPayload(p: ChunkPayload): KnowledgeChunk {
-  return { id: p.chunk_id, docId: p.doc_id, title: p.title, category: p.category, severity: p.severity, tags: p.tags, headingPath: p.heading_path, text: p.text, ordinal: p.ordinal, source: p.source };
+  return {
+    id: p.chunk_id,
+    docId: p.doc_id,
+    title: p.title,
+    category: p.category,
+    severity: p.severity,
+    tags: p.tags,
+    headingPath: p.heading_path,
+    text: p.text,
+    ordinal: p.ordinal,
+    source: p.source,
+  };
 }
 
 /** The client defaults to port 6333 when the URL has none; honour the URL as written instead. */
@@ -121,7 +132,9 @@ export class QdrantStore implements KnowledgeStore {
       }),
     );
     for (const field of KEYWORD_FIELDS) {
-      await this.call(`indexing payload field '${field}'`, () => this.client.createPayloadIndex(this.name, { field_name: field, field_schema: 'keyword', wait: true }));
+      await this.call(`indexing payload field '${field}'`, () =>
+        this.client.createPayloadIndex(this.name, { field_name: field, field_schema: 'keyword', wait: true }),
+      );
     }
   }
 
@@ -130,7 +143,9 @@ export class QdrantStore implements KnowledgeStore {
     const vectors = (info.config.params.vectors ?? {}) as Record<string, { size?: number } | undefined>;
     const fix = `set QDRANT_COLLECTION to a new name (or delete collection '${this.name}') and run \`sre-agent knowledge ingest\``;
     if (!info.config.params.sparse_vectors?.[SPARSE_VECTOR]) {
-      throw new ConfigError([`QDRANT_COLLECTION: collection '${this.name}' has no sparse vector '${SPARSE_VECTOR}', so it was not created by this agent; ${fix}`]);
+      throw new ConfigError([
+        `QDRANT_COLLECTION: collection '${this.name}' has no sparse vector '${SPARSE_VECTOR}', so it was not created by this agent; ${fix}`,
+      ]);
     }
     if (size !== undefined && vectors[DENSE_VECTOR]?.size !== size) {
       const found = vectors[DENSE_VECTOR]?.size;
@@ -202,7 +217,12 @@ export class QdrantStore implements KnowledgeStore {
     await this.collection();
     const page = await this.call('reading a document', () =>
       this.client.scroll(this.name, {
-        filter: { must: [{ key: 'doc_id', match: { value: id } }, { key: 'ordinal', match: { value: 0 } }] },
+        filter: {
+          must: [
+            { key: 'doc_id', match: { value: id } },
+            { key: 'ordinal', match: { value: 0 } },
+          ],
+        },
         with_payload: true,
         with_vector: false,
         limit: 1,

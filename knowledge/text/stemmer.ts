@@ -24,8 +24,15 @@ export function stem(word: string): string {
   if (word.length <= 3 || /[^a-z]/.test(word)) return word;
   let s = plural(word);
   const derived =
-    strip(s, 'ing', 3) ?? strip(s, 'ed', 3) ?? strip(s, 'ion', 4) ?? strip(s, 'ability', 4) ?? strip(s, 'able', 4) ??
-    strip(s, 'ence', 4) ?? strip(s, 'ance', 4) ?? strip(s, 'ly', 4) ?? strip(s, 'er', 4);
+    strip(s, 'ing', 3) ??
+    strip(s, 'ed', 3) ??
+    strip(s, 'ion', 4) ??
+    strip(s, 'ability', 4) ??
+    strip(s, 'able', 4) ??
+    strip(s, 'ence', 4) ??
+    strip(s, 'ance', 4) ??
+    strip(s, 'ly', 4) ??
+    strip(s, 'er', 4);
   if (derived) {
     s = derived;
     // stopped -> stopp -> stop; l, s and z stay doubled (filled -> fill, missed -> miss)

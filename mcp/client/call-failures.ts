@@ -21,5 +21,8 @@ export function mcpCallFailure(server: string, tool: string, timeoutMs: number, 
 
 /** The tool ran and reported a failure itself (isError): the model reads it and adapts. */
 export function mcpToolReportedError(server: string, tool: string, text: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(redact(`${tool} on MCP server '${server}' reported an error: ${text || '(no message)'}`).slice(0, 2_000), 'McpToolError');
+  return ApplicationFailure.nonRetryable(
+    redact(`${tool} on MCP server '${server}' reported an error: ${text || '(no message)'}`).slice(0, 2_000),
+    'McpToolError',
+  );
 }

@@ -84,7 +84,8 @@ export class McpServerConnection {
 
   private transport(): Transport {
     const { transport } = this.spec;
-    if (transport.kind === 'stdio') return new ObservedStdioTransport({ command: transport.command, args: transport.args, env: transport.env, cwd: transport.cwd });
+    if (transport.kind === 'stdio')
+      return new ObservedStdioTransport({ command: transport.command, args: transport.args, env: transport.env, cwd: transport.cwd });
     return new StreamableHTTPClientTransport(new URL(transport.url), { requestInit: { headers: transport.headers } });
   }
 

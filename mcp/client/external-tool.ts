@@ -60,6 +60,10 @@ export function externalTool(connection: McpServerConnection, tool: Tool): ToolD
       if (result.isError) throw mcpToolReportedError(server, tool.name, text);
       return { text, ...(result.structuredContent ? { structured: result.structuredContent } : {}) };
     },
-    summarize: (data: ExternalToolData) => data.text.split('\n').find((line) => line.trim())?.slice(0, 120) ?? 'ok (no text)',
+    summarize: (data: ExternalToolData) =>
+      data.text
+        .split('\n')
+        .find((line) => line.trim())
+        ?.slice(0, 120) ?? 'ok (no text)',
   });
 }

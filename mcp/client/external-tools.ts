@@ -21,7 +21,9 @@ async function toolsOf(connection: McpServerConnection, log: Logger): Promise<To
   try {
     const tools = (await connection.start()).map((tool) => externalTool(connection, tool));
     const writes = tools.filter((t) => t.access === 'write').map((t) => t.name);
-    log.info(`MCP server '${server}' connected: ${tools.length} tools${writes.length ? ` (write tools, offered only with SRE_ALLOW_WRITES: ${writes.join(', ')})` : ''}`);
+    log.info(
+      `MCP server '${server}' connected: ${tools.length} tools${writes.length ? ` (write tools, offered only with SRE_ALLOW_WRITES: ${writes.join(', ')})` : ''}`,
+    );
     return tools;
   } catch (err) {
     log.error(`MCP server '${server}' failed to start: ${errorMessage(err)}; the worker runs without its tools`);

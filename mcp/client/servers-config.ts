@@ -21,11 +21,19 @@ const common = {
   timeout_seconds: z.number().int().min(1).max(MAX_CALL_TIMEOUT_SECONDS, `at most ${MAX_CALL_TIMEOUT_SECONDS}`).default(30),
 };
 const stdioServer = z
-  .object({ command: z.string().min(1), args: z.array(scalar).default([]), env: z.record(z.string(), scalar).default({}), cwd: z.string().optional(), ...common })
+  .object({
+    command: z.string().min(1),
+    args: z.array(scalar).default([]),
+    env: z.record(z.string(), scalar).default({}),
+    cwd: z.string().optional(),
+    ...common,
+  })
   .strict();
 const httpServer = z.object({ url: z.string().min(1), headers: z.record(z.string(), scalar).default({}), ...common }).strict();
 const serverName = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'server names are 1-40 letters, digits, _ . -');
-const section = z.record(serverName, z.union([stdioServer, httpServer], { error: 'expected either {command, args, env} (stdio) or {url, headers} (HTTP)' })).default({});
+const section = z
+  .record(serverName, z.union([stdioServer, httpServer], { error: 'expected either {command, args, env} (stdio) or {url, headers} (HTTP)' }))
+  .default({});
 
 export type McpTransportSpec =
   | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string }
@@ -71,7 +79,9 @@ function substitute<T>(value: T, env: NodeJS.ProcessEnv, missing: Set<string>): 
 export function loadMcpServers(file: string, env: NodeJS.ProcessEnv = process.env): McpServersConfig {
   const result = section.safeParse(readSection(file));
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `SRE_MCP_SERVERS_FILE: ${file}: mcp_servers.${issue.path.map(String).join('.')}: ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => `SRE_MCP_SERVERS_FILE: ${file}: mcp_servers.${issue.path.map(String).join('.')}: ${issue.message}`),
+    );
   }
   const config: McpServersConfig = { servers: [], skipped: [] };
   for (const [name, raw] of Object.entries(result.data)) {
@@ -81,7 +91,10 @@ export function loadMcpServers(file: string, env: NodeJS.ProcessEnv = process.en
       config.skipped.push({ server: name, reason: `environment variable${missing.size > 1 ? 's' : ''} ${[...missing].join(', ')} not set` });
       continue;
     }
-    const transport: McpTransportSpec = 'command' in entry ? { kind: 'stdio', command: entry.command, args: entry.args, env: entry.env, cwd: entry.cwd } : { kind: 'http', url: entry.url, headers: entry.headers };
+    const transport: McpTransportSpec =
+      'command' in entry
+        ? { kind: 'stdio', command: entry.command, args: entry.args, env: entry.env, cwd: entry.cwd }
+        : { kind: 'http', url: entry.url, headers: entry.headers };
     config.servers.push({ name, transport, access: entry.tools, timeoutMs: entry.timeout_seconds * 1000 });
   }
   return config;

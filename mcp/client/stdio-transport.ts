@@ -31,7 +31,10 @@ export class ObservedStdioTransport extends StdioClientTransport {
 
   /** Why the process is gone, e.g. "process exited with code 1; stderr: Error: missing API token". */
   failure(): string | undefined {
-    const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = this.stderrTail
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     const said = [...lines].reverse().find((line) => ERROR_LINE.test(line)) ?? lines.at(-1);
     const parts = [this.exit, said && `stderr: ${said.slice(0, 300)}`].filter(Boolean);
     return parts.length ? redact(parts.join('; ')) : undefined;

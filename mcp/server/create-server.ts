@@ -34,7 +34,12 @@ export function shareServices(services: Services, log: Logger): AgentMcpShared {
 }
 
 function listing(tool: AgentTool): Tool {
-  return { name: tool.name, description: tool.description, inputSchema: argumentsJsonSchema(tool.schema) as Tool['inputSchema'], annotations: tool.annotations };
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: argumentsJsonSchema(tool.schema) as Tool['inputSchema'],
+    annotations: tool.annotations,
+  };
 }
 
 /**
@@ -58,7 +63,9 @@ export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] 
       knowledge: shared.knowledge,
       progress: async (message, done, total) => {
         if (_meta?.progressToken === undefined) return;
-        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: _meta.progressToken, progress: done, total, message } }).catch(() => undefined);
+        await extra
+          .sendNotification({ method: 'notifications/progress', params: { progressToken: _meta.progressToken, progress: done, total, message } })
+          .catch(() => undefined);
       },
     };
     try {

@@ -20,7 +20,8 @@ export const listInstancesTool = defineAgentTool({
 
 export const createInstanceTool = defineAgentTool({
   name: 'redis_sre_create_instance',
-  description: 'Registers a Redis instance so the agent can investigate it. The connection URL (and any password) is stored encrypted and never returned; the response shows the URL masked.',
+  description:
+    'Registers a Redis instance so the agent can investigate it. The connection URL (and any password) is stored encrypted and never returned; the response shows the URL masked.',
   schema: instanceCreateSchema,
   annotations: { title: 'Register a Redis instance', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (fields, ctx) => ({ data: { instance: await ctx.services.instances.create(fields) } }),

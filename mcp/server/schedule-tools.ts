@@ -14,7 +14,8 @@ export const listSchedulesTool = defineAgentTool({
 
 export const createScheduleTool = defineAgentTool({
   name: 'redis_sre_create_schedule',
-  description: 'Creates a recurring check as a Temporal schedule: give a name, exactly one of interval ({every, unit}) or cron, and optionally an instance, message and agent (default: a deep triage health check).',
+  description:
+    'Creates a recurring check as a Temporal schedule: give a name, exactly one of interval ({every, unit}) or cron, and optionally an instance, message and agent (default: a deep triage health check).',
   schema: scheduleCreateSchema,
   annotations: { title: 'Create a schedule', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (fields, ctx) => ({ data: { schedule: await ctx.services.schedules.create(fields) } }),

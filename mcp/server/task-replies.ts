@@ -9,7 +9,12 @@ const UNFINISHED = new Set(['queued', 'running']);
 type TaskFacts = Pick<TaskView, 'task_id' | 'thread_id' | 'status' | 'workflow_url'> & Partial<Pick<TaskView, 'phase' | 'agent' | 'mode' | 'error' | 'result'>>;
 
 function taskText(task: TaskFacts): string {
-  const facts = [`task_id: ${task.task_id}`, `thread_id: ${task.thread_id}`, `status: ${task.status}`, ...(task.agent ? [`agent: ${task.agent} (${task.mode})`] : [])].join(' · ');
+  const facts = [
+    `task_id: ${task.task_id}`,
+    `thread_id: ${task.thread_id}`,
+    `status: ${task.status}`,
+    ...(task.agent ? [`agent: ${task.agent} (${task.mode})`] : []),
+  ].join(' · ');
   const footer = `${facts}\nTemporal UI: ${task.workflow_url}`;
   if (task.status === 'done' && task.result) return `${task.result.answer}\n\n---\n${footer}`;
   if (!UNFINISHED.has(task.status)) return `The task ${task.status}${task.error ? `: ${task.error}` : ''}.\n${footer}`;
@@ -32,7 +37,11 @@ async function waitWithProgress(ctx: AgentToolContext, taskId: string, waitSecon
 }
 
 /** Submits through the service layer (source 'mcp'), then waits up to waitSeconds (0: answer at once with the ids). */
-export async function runTask(ctx: AgentToolContext, request: { message: string; instance_id?: string; agent: string }, waitSeconds: number): Promise<AgentToolReply> {
+export async function runTask(
+  ctx: AgentToolContext,
+  request: { message: string; instance_id?: string; agent: string },
+  waitSeconds: number,
+): Promise<AgentToolReply> {
   const submitted = await ctx.services.tasks.submit(request, { source: 'mcp' });
   if (waitSeconds <= 0) return taskReply({ ...submitted, workflow_url: ctx.services.tasks.workflowUrl(submitted.task_id) });
   return taskReply(await waitWithProgress(ctx, submitted.task_id, waitSeconds));

@@ -7,7 +7,10 @@ import { median, percentile, round } from './stats';
 /** N chat tasks submitted at once to one worker process, with the model at 50 ms per call. */
 
 export async function benchConcurrency(stack: IsolatedStack, tasks = 100) {
-  const { model, baseURL } = await startModel((req) => (toolResults(req).length ? say('ok') : callTools({ name: 'redis_info', arguments: { section: 'clients' } })), 50);
+  const { model, baseURL } = await startModel(
+    (req) => (toolResults(req).length ? say('ok') : callTools({ name: 'redis_info', arguments: { section: 'clients' } })),
+    50,
+  );
   const target = await startEphemeralRedis();
   const agent = await startBenchAgent(agentEnv(stack, { baseURL }), { inProcessWorker: false });
   try {

@@ -41,7 +41,17 @@ export async function benchContext(stack: IsolatedStack) {
       SLOWLOG: JSON.stringify(await redis.call('SLOWLOG', 'GET', 128)),
     }));
     const compact = async (tool: string, args: unknown) =>
-      JSON.stringify((await runTool(deps.registry.get(tool)!, deps, { callId: `bench-${tool}`, taskId: 'task_bench', threadId: 'thread_bench', instanceId: instance.id, args })).data);
+      JSON.stringify(
+        (
+          await runTool(deps.registry.get(tool)!, deps, {
+            callId: `bench-${tool}`,
+            taskId: 'task_bench',
+            threadId: 'thread_bench',
+            instanceId: instance.id,
+            args,
+          })
+        ).data,
+      );
     const compacted = {
       INFO: await compact('redis_info', { section: 'all' }),
       'CLIENT LIST': await compact('redis_client_list', {}),
@@ -50,18 +60,35 @@ export async function benchContext(stack: IsolatedStack) {
     const perTool = (Object.keys(raw) as Array<keyof typeof raw>).map((name) => {
       const r = size(raw[name]);
       const c = size(compacted[name]);
-      return { output: name, rawBytes: r.bytes, rawTokens: r.tokens, compactBytes: c.bytes, compactTokens: c.tokens, reduction: `${round(r.tokens / c.tokens, 1)}x` };
+      return {
+        output: name,
+        rawBytes: r.bytes,
+        rawTokens: r.tokens,
+        compactBytes: c.bytes,
+        compactTokens: c.tokens,
+        reduction: `${round(r.tokens / c.tokens, 1)}x`,
+      };
     });
 
     const baseline: BaselineInput = {};
     let baselineTokens = 0;
     for (const { tool, args } of CAPTURE_TOOLS) {
-      const output = await runTool(deps.registry.get(tool)!, deps, { callId: `bench-${tool}`, taskId: 'task_bench', threadId: 'thread_bench', instanceId: instance.id, args });
+      const output = await runTool(deps.registry.get(tool)!, deps, {
+        callId: `bench-${tool}`,
+        taskId: 'task_bench',
+        threadId: 'thread_bench',
+        instanceId: instance.id,
+        args,
+      });
       baseline[tool] = { ok: true, output };
       baselineTokens += encode(JSON.stringify(output.data)).length;
     }
     const digest = size(digestText(runChecks(baseline).digest));
-    return { perTool, baseline: { tools: CAPTURE_TOOLS.length, compactedToolOutputTokens: baselineTokens, digestBytes: digest.bytes, digestTokens: digest.tokens }, tokenizer: 'gpt-tokenizer (o200k_base)' };
+    return {
+      perTool,
+      baseline: { tools: CAPTURE_TOOLS.length, compactedToolOutputTokens: baselineTokens, digestBytes: digest.bytes, digestTokens: digest.tokens },
+      tokenizer: 'gpt-tokenizer (o200k_base)',
+    };
   } finally {
     for (const s of sockets) s.destroy();
     await deps.close();

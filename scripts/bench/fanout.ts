@@ -21,7 +21,11 @@ function script(topics: number) {
     const system = systemPrompt(req);
     if (!(topics === 1 && system.includes('"Topic 2"'))) await sleep(MODEL_LATENCY_MS);
     if (system.startsWith('You plan')) {
-      return say(JSON.stringify({ topics: CATEGORIES.slice(0, planned).map((category, i) => ({ title: `Topic ${i + 1}`, category, severity: 'info', rationale: 'bench' })) }));
+      return say(
+        JSON.stringify({
+          topics: CATEGORIES.slice(0, planned).map((category, i) => ({ title: `Topic ${i + 1}`, category, severity: 'info', rationale: 'bench' })),
+        }),
+      );
     }
     if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nbench');
     return toolResults(req).length ? say('notes') : callTools({ name: 'redis_info', arguments: { section: 'memory' } });

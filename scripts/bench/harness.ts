@@ -27,11 +27,16 @@ export function agentEnv(stack: IsolatedStack, model?: { baseURL: string }): Rec
     SRE_TASK_QUEUE: `bench-${randomBytes(4).toString('hex')}`,
     SRE_WORKER_CONCURRENCY: '200',
     SRE_LOG_LEVEL: 'error',
-    ...(model ? { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'bench', SRE_MODEL: 'bench-main', SRE_MODEL_MINI: 'bench-mini', SRE_MODEL_NANO: 'bench-nano' } : {}),
+    ...(model
+      ? { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: 'bench', SRE_MODEL: 'bench-main', SRE_MODEL_MINI: 'bench-mini', SRE_MODEL_NANO: 'bench-nano' }
+      : {}),
   };
 }
 
-export async function startBenchAgent(env: Record<string, string>, options: { inProcessWorker: boolean }): Promise<BenchAgent & { workerProcess?: ChildProcess }> {
+export async function startBenchAgent(
+  env: Record<string, string>,
+  options: { inProcessWorker: boolean },
+): Promise<BenchAgent & { workerProcess?: ChildProcess }> {
   const config = loadConfig(env);
   const services = await openServices(config);
   let worker: RunningWorker | undefined;

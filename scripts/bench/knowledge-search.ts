@@ -10,11 +10,24 @@ import { median, percentile, round } from './stats';
 /** Local knowledge search latency over a corpus of 1,000+ chunks. */
 
 const QUERIES = [
-  'writes fail with OOM command not allowed', 'how to pick a maxmemory policy for a cache', 'replica shows master_link_status down',
-  'KEYS command blocks the server', 'memory fragmentation ratio is high after deletes', 'clients rejected max number of clients reached',
-  'BGSAVE fails permission denied MISCONF', 'AOF rewrite keeps failing', 'BUSY script kill', 'consumer group lag on a stream',
-  'sentinel failover did not happen', 'cluster slots not covered CLUSTERDOWN', 'hot key on one shard', 'big hash HGETALL slow',
-  'pubsub subscriber output buffer', 'expire storm latency spikes', 'harden ACL default user nopass', 'capacity planning for growth',
+  'writes fail with OOM command not allowed',
+  'how to pick a maxmemory policy for a cache',
+  'replica shows master_link_status down',
+  'KEYS command blocks the server',
+  'memory fragmentation ratio is high after deletes',
+  'clients rejected max number of clients reached',
+  'BGSAVE fails permission denied MISCONF',
+  'AOF rewrite keeps failing',
+  'BUSY script kill',
+  'consumer group lag on a stream',
+  'sentinel failover did not happen',
+  'cluster slots not covered CLUSTERDOWN',
+  'hot key on one shard',
+  'big hash HGETALL slow',
+  'pubsub subscriber output buffer',
+  'expire storm latency spikes',
+  'harden ACL default user nopass',
+  'capacity planning for growth',
 ];
 
 export async function benchKnowledgeSearch(minChunks = 1000) {

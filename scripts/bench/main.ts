@@ -28,7 +28,13 @@ async function main(): Promise<void> {
   say('== starting a private stack for the benchmark');
   const stack = await startIsolatedStack('bench', say);
   const results: Record<string, unknown> = {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+    },
     at: new Date().toISOString(),
   };
   const rows: Array<[string, string, string]> = [['group', 'figure', 'value']];
@@ -44,22 +50,40 @@ async function main(): Promise<void> {
       say('== fan-out efficiency of deep triage (model at 1 s per call)');
       const r = await benchFanout(stack);
       results.fanout = r;
-      for (const run of r.runs) rows.push(['fan-out', `K=${run.topics} topics: median wall, ratio to K=1`, `${run.wallSeconds} s, ratio ${run.ratio}${run.topics === 6 ? ' (target <= 1.25)' : ''}`]);
+      for (const run of r.runs)
+        rows.push([
+          'fan-out',
+          `K=${run.topics} topics: median wall, ratio to K=1`,
+          `${run.wallSeconds} s, ratio ${run.ratio}${run.topics === 6 ? ' (target <= 1.25)' : ''}`,
+        ]);
     }
     if (want('concurrency')) {
       say('== 100 concurrent chat tasks on one worker (model at 50 ms)');
       const r = await benchConcurrency(stack);
       results.concurrency = r;
       rows.push(['concurrency', `completed / submitted`, `${r.completed} / ${r.tasks} in ${r.wallSeconds} s (${r.throughputPerSecond} tasks/s)`]);
-      rows.push(['concurrency', 'latency p50 / p95 (single task)', `${r.p50Ms} / ${r.p95Ms} ms (${r.singleTaskMs} ms), p95 = ${r.p95OverSingle}x single (target <= 3x)`]);
+      rows.push([
+        'concurrency',
+        'latency p50 / p95 (single task)',
+        `${r.p50Ms} / ${r.p95Ms} ms (${r.singleTaskMs} ms), p95 = ${r.p95OverSingle}x single (target <= 3x)`,
+      ]);
       rows.push(['concurrency', 'worker peak RSS', `${r.workerPeakRssMb} MB (target <= 500 MB)`]);
     }
     if (want('context')) {
       say('== context efficiency');
       const r = await benchContext(stack);
       results.context = r;
-      for (const t of r.perTool) rows.push(['context', `${t.output}: raw vs compacted tokens`, `${t.rawTokens} -> ${t.compactTokens} (${t.reduction}; ${t.rawBytes} -> ${t.compactBytes} bytes)`]);
-      rows.push(['context', `offline baseline digest (${r.baseline.tools} tools)`, `${r.baseline.compactedToolOutputTokens} tokens of tool output -> ${r.baseline.digestTokens} tokens of digest`]);
+      for (const t of r.perTool)
+        rows.push([
+          'context',
+          `${t.output}: raw vs compacted tokens`,
+          `${t.rawTokens} -> ${t.compactTokens} (${t.reduction}; ${t.rawBytes} -> ${t.compactBytes} bytes)`,
+        ]);
+      rows.push([
+        'context',
+        `offline baseline digest (${r.baseline.tools} tools)`,
+        `${r.baseline.compactedToolOutputTokens} tokens of tool output -> ${r.baseline.digestTokens} tokens of digest`,
+      ]);
     }
     if (want('knowledge')) {
       say('== knowledge search latency (local store)');

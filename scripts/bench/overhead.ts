@@ -16,7 +16,10 @@ const TASKS = 3;
 const ms = (t?: temporal.api.history.v1.IHistoryEvent['eventTime']) => Number(t?.seconds ?? 0) * 1000 + Number(t?.nanos ?? 0) / 1e6;
 
 export async function benchOverhead(stack: IsolatedStack) {
-  const { model, baseURL } = await startModel((req) => (toolResults(req).length < CALLS_PER_TASK ? callTools({ name: 'redis_info', arguments: { section: 'server' } }) : say('done')), 0);
+  const { model, baseURL } = await startModel(
+    (req) => (toolResults(req).length < CALLS_PER_TASK ? callTools({ name: 'redis_info', arguments: { section: 'server' } }) : say('done')),
+    0,
+  );
   const target = await startEphemeralRedis();
   const agent = await startBenchAgent({ ...agentEnv(stack, { baseURL }), SRE_MAX_TOOL_ITERATIONS: String(CALLS_PER_TASK + 1) }, { inProcessWorker: true });
   const samples: number[] = [];
@@ -49,5 +52,11 @@ export async function benchOverhead(stack: IsolatedStack) {
     await model.stop();
     await target.stop();
   }
-  return { toolCalls: samples.length, overheadMedianMs: round(median(samples)), overheadP95Ms: round(percentile(samples, 95)), handlerMedianMs: round(median(handler)), targetMedianMs: 15 };
+  return {
+    toolCalls: samples.length,
+    overheadMedianMs: round(median(samples)),
+    overheadP95Ms: round(percentile(samples, 95)),
+    handlerMedianMs: round(median(handler)),
+    targetMedianMs: 15,
+  };
 }

@@ -41,16 +41,25 @@ export async function captureScenario(deps: WorkerDeps, scenario: Scenario, worl
     CAPTURE_TOOLS.map(async ({ tool, args }) => {
       const definition = deps.registry.get(tool)!;
       try {
-        baseline[tool] = { ok: true, output: await runTool(definition, deps, { callId: `capture-${tool}`, taskId: 'task_capture', threadId: 'thread_capture', instanceId, args }) };
+        baseline[tool] = {
+          ok: true,
+          output: await runTool(definition, deps, { callId: `capture-${tool}`, taskId: 'task_capture', threadId: 'thread_capture', instanceId, args }),
+        };
       } catch (err) {
         baseline[tool] = { ok: false, error: (err as Error).message };
       }
     }),
   );
   // Ports and pids differ per run; keep fixtures stable and free of local paths.
-  const text = JSON.stringify({ id: scenario.id, title: scenario.title, capturedAt: new Date().toISOString(), raw, baseline } satisfies CapturedScenario, null, 2)
-    .split(String(world.target.port)).join('6379')
-    .split(world.master.dir).join('/var/lib/redis');
+  const text = JSON.stringify(
+    { id: scenario.id, title: scenario.title, capturedAt: new Date().toISOString(), raw, baseline } satisfies CapturedScenario,
+    null,
+    2,
+  )
+    .split(String(world.target.port))
+    .join('6379')
+    .split(world.master.dir)
+    .join('/var/lib/redis');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${scenario.id}.json`);
   fs.writeFileSync(file, text);

@@ -86,7 +86,12 @@ export async function createWorld(scenario: Scenario): Promise<ScenarioWorld> {
 
 function runShell(command: string, world: ScenarioWorld, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd: world.master.dir, env: { ...process.env, ...world.variables }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn('bash', ['-c', command], {
+      cwd: world.master.dir,
+      env: { ...process.env, ...world.variables },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const timer = setTimeout(() => {

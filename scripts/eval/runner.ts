@@ -56,14 +56,31 @@ async function runOne(services: Services, scenario: Scenario, file: string, opti
   try {
     world = await createWorld(scenario);
     await runSetup(scenario.setup, world);
-    const instance = await services.stores.instances.create({ name: `eval ${scenario.id} ${world.target.port} ${started}`, connection_url: world.target.url, environment: 'test', description: scenario.title });
+    const instance = await services.stores.instances.create({
+      name: `eval ${scenario.id} ${world.target.port} ${started}`,
+      connection_url: world.target.url,
+      environment: 'test',
+      description: scenario.title,
+    });
     instanceId = instance.id;
     if (options.capture) await options.capture(scenario, world, instance.id);
-    const submitted = await services.tasks.submit({ message: scenario.query, instance_id: instance.id, agent: options.agent ?? scenario.agent }, { source: 'eval', forceOffline: options.offline });
+    const submitted = await services.tasks.submit(
+      { message: scenario.query, instance_id: instance.id, agent: options.agent ?? scenario.agent },
+      { source: 'eval', forceOffline: options.offline },
+    );
     const view = await services.tasks.wait(submitted.task_id, options.taskTimeoutMs);
     const answer = view.result?.answer ?? '';
     const usage = view.result?.usage;
-    const common = { ...base, taskId: view.task_id, agent: view.agent, mode: view.mode, toolCalls: view.result?.toolCalls ?? view.tool_calls.length, tokens: usage?.totalTokens ?? 0, modelCalls: usage?.calls ?? 0, answer };
+    const common = {
+      ...base,
+      taskId: view.task_id,
+      agent: view.agent,
+      mode: view.mode,
+      toolCalls: view.result?.toolCalls ?? view.tool_calls.length,
+      tokens: usage?.totalTokens ?? 0,
+      modelCalls: usage?.calls ?? 0,
+      answer,
+    };
     if (view.status !== 'done') return { ...common, status: 'error', error: `task ${view.status}${view.error ? `: ${view.error}` : ''}`, seconds: seconds() };
     const check = checkAnswer(answer, scenario);
     return { ...common, status: check.passed ? 'pass' : 'fail', failed: check.failed, seconds: seconds() };
@@ -90,12 +107,34 @@ export async function runEval(services: Services, paths: string[], options: Eval
   const seen = new Set<string>();
   for (const entry of loaded) {
     if (!entry.ok) {
-      record({ id: entry.file.split('/').pop()!, title: '(invalid scenario file)', file: entry.file, status: 'invalid', failed: [], error: entry.error, toolCalls: 0, tokens: 0, modelCalls: 0, seconds: 0 });
+      record({
+        id: entry.file.split('/').pop()!,
+        title: '(invalid scenario file)',
+        file: entry.file,
+        status: 'invalid',
+        failed: [],
+        error: entry.error,
+        toolCalls: 0,
+        tokens: 0,
+        modelCalls: 0,
+        seconds: 0,
+      });
       continue;
     }
     if (options.only?.length && !options.only.includes(entry.scenario.id)) continue;
     if (seen.has(entry.scenario.id)) {
-      record({ id: entry.scenario.id, title: entry.scenario.title, file: entry.file, status: 'invalid', failed: [], error: `${entry.file}: id: '${entry.scenario.id}' is used by another scenario`, toolCalls: 0, tokens: 0, modelCalls: 0, seconds: 0 });
+      record({
+        id: entry.scenario.id,
+        title: entry.scenario.title,
+        file: entry.file,
+        status: 'invalid',
+        failed: [],
+        error: `${entry.file}: id: '${entry.scenario.id}' is used by another scenario`,
+        toolCalls: 0,
+        tokens: 0,
+        modelCalls: 0,
+        seconds: 0,
+      });
       continue;
     }
     seen.add(entry.scenario.id);

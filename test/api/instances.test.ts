@@ -34,9 +34,17 @@ describe('REST instances', () => {
     };
     const urlWithoutPassword = `redis://127.0.0.1:${target.port}`;
 
-    const created = record(await api.call('POST', '/api/v1/instances', { name: 'secured', connection_url: target.url, environment: 'staging', usage: 'session' }));
+    const created = record(
+      await api.call('POST', '/api/v1/instances', { name: 'secured', connection_url: target.url, environment: 'staging', usage: 'session' }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'secured', has_password: true, environment: 'staging', usage: 'session', connection_url: `redis://:***@127.0.0.1:${target.port}` });
+    expect(created.body).toMatchObject({
+      name: 'secured',
+      has_password: true,
+      environment: 'staging',
+      usage: 'session',
+      connection_url: `redis://:***@127.0.0.1:${target.port}`,
+    });
     const id = created.body.id;
 
     const separate = record(await api.call('POST', '/api/v1/instances', { name: 'password-field', connection_url: urlWithoutPassword, password: PASSWORD }));
@@ -75,7 +83,11 @@ describe('REST instances', () => {
     seen.push(JSON.stringify(task), record(await api.call('GET', `/api/v1/threads/${task.thread_id}`)).text);
     const stack = readStackEnv();
     for (const workflowId of [task.task_id, `${task.task_id}-triage`]) {
-      const history = execFileSync(stack.temporalBinary, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', api.agent.config.temporal.address], { encoding: 'utf8' });
+      const history = execFileSync(
+        stack.temporalBinary,
+        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', api.agent.config.temporal.address],
+        { encoding: 'utf8' },
+      );
       expect(history.length).toBeGreaterThan(500);
       expect(history).not.toContain(PASSWORD);
     }
@@ -114,6 +126,8 @@ describe('REST instances', () => {
       await server.close();
       await keyless.close();
     }
-    await expect(startApi({ ...config, api: { ...config.api, port: 0 } })).rejects.toThrow(/SRE_MASTER_KEY: instances are registered but their secrets cannot be read/);
+    await expect(startApi({ ...config, api: { ...config.api, port: 0 } })).rejects.toThrow(
+      /SRE_MASTER_KEY: instances are registered but their secrets cannot be read/,
+    );
   });
 });

@@ -8,7 +8,8 @@ describe('REST schedules', () => {
   let api: ApiUnderTest;
   let target: EphemeralRedis;
   const name = `nightly-${randomBytes(3).toString('hex')}`;
-  const temporal = (...args: string[]) => execFileSync(readStackEnv().temporalBinary, [...args, '--address', api.agent.config.temporal.address], { encoding: 'utf8' });
+  const temporal = (...args: string[]) =>
+    execFileSync(readStackEnv().temporalBinary, [...args, '--address', api.agent.config.temporal.address], { encoding: 'utf8' });
 
   beforeAll(async () => {
     api = await startApiUnderTest();
@@ -21,10 +22,23 @@ describe('REST schedules', () => {
 
   it('creates, changes, pauses, resumes, triggers and deletes a Temporal schedule', async () => {
     const instance = await api.call('POST', '/api/v1/instances', { name: 'scheduled-target', connection_url: target.url });
-    const created = await api.call('POST', '/api/v1/schedules', { name, instance_id: instance.body.id, interval: { every: 12, unit: 'hours' }, agent: 'triage', enabled: false });
+    const created = await api.call('POST', '/api/v1/schedules', {
+      name,
+      instance_id: instance.body.id,
+      interval: { every: 12, unit: 'hours' },
+      agent: 'triage',
+      enabled: false,
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^sched_/), name, agent: 'triage', instance_id: instance.body.id, enabled: false, interval: { every: 12, unit: 'hours' } });
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^sched_/),
+      name,
+      agent: 'triage',
+      instance_id: instance.body.id,
+      enabled: false,
+      interval: { every: 12, unit: 'hours' },
+    });
     expect((await api.call('POST', '/api/v1/schedules', { name: name.toUpperCase(), cron: '0 3 * * *', instance_id: instance.body.id })).status).toBe(409);
 
     expect((await api.call('GET', `/api/v1/schedules/${id}`)).body).toMatchObject({ id, name });

@@ -10,7 +10,10 @@ interface SseFrame {
 }
 
 /** Reads server-sent events until `stop` says so or the server ends the stream. */
-async function readSse(url: string, options: { headers?: Record<string, string>; stop?: (frames: SseFrame[]) => boolean; timeoutMs?: number } = {}): Promise<{ frames: SseFrame[]; ended: boolean; status: number; contentType: string | null }> {
+async function readSse(
+  url: string,
+  options: { headers?: Record<string, string>; stop?: (frames: SseFrame[]) => boolean; timeoutMs?: number } = {},
+): Promise<{ frames: SseFrame[]; ended: boolean; status: number; contentType: string | null }> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs ?? 60_000);
   const response = await fetch(url, { headers: options.headers, signal: abort.signal });
@@ -145,7 +148,9 @@ describe('progress streams', () => {
         const heartbeats = frames.filter((f) => f.comment === 'heartbeat').length;
         if (heartbeats === 1 && !followUpId) {
           followUpId = 'pending';
-          void api.call('POST', `/api/v1/threads/${posted.body.thread_id}/messages`, { message: 'and for a session store?' }).then((r) => (followUpId = r.body.task_id));
+          void api
+            .call('POST', `/api/v1/threads/${posted.body.thread_id}/messages`, { message: 'and for a session store?' })
+            .then((r) => (followUpId = r.body.task_id));
         }
         return frames.some((f) => f.event === 'task_done' && f.data.taskId === followUpId);
       },
@@ -172,7 +177,10 @@ describe('progress streams', () => {
         ws.on('error', () => undefined);
       });
     expect(await refused('/api/v1/ws/tasks/thread_doesNotExist1')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
-    expect(await refused('/api/v1/ws/tasks/thread_x;FLUSHALL')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', issues: [{ field: 'id' }] } } });
+    expect(await refused('/api/v1/ws/tasks/thread_x;FLUSHALL')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', issues: [{ field: 'id' }] } },
+    });
     expect(await refused('/api/v1/ws/elsewhere')).toMatchObject({ status: 404 });
   });
 });

@@ -71,9 +71,17 @@ describe('REST system routes, auth and knowledge', () => {
     expect(post.requestBody.content['application/json'].schema.properties.agent.enum).toEqual(taskCreateSchema.shape.agent.unwrap().options);
     expect(post.responses['202']).toBeDefined();
     expect(post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
-    expect(doc.body.paths['/api/v1/schedules'].post.requestBody.content['application/json'].schema.properties.overlap.enum).toEqual(scheduleCreateSchema.shape.overlap.unwrap().options);
+    expect(doc.body.paths['/api/v1/schedules'].post.requestBody.content['application/json'].schema.properties.overlap.enum).toEqual(
+      scheduleCreateSchema.shape.overlap.unwrap().options,
+    );
     expect(doc.body.paths['/api/v1/tasks/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
-    expect(doc.body.paths['/api/v1/tasks'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'agent', 'instance_id', 'thread_id', 'limit']);
+    expect(doc.body.paths['/api/v1/tasks'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'status',
+      'agent',
+      'instance_id',
+      'thread_id',
+      'limit',
+    ]);
     expect(doc.body.paths['/api/v1/threads/{id}/stream'].get.responses['200'].content['text/event-stream']).toBeDefined();
     expect(doc.body.paths['/api/v1/ws/tasks/{thread_id}']).toBeDefined();
     expect(doc.body.paths['/api/v1/health'].get.security).toEqual([]);
@@ -92,7 +100,10 @@ describe('REST system routes, auth and knowledge', () => {
     const inMemory = await api.call('GET', '/api/v1/knowledge/search?q=eviction&category=memory');
     expect(inMemory.body.hits.every((h: { category: string }) => h.category === 'memory')).toBe(true);
 
-    fs.writeFileSync(path.join(docs, 'zebra-cache.md'), '# Zebra cache warm-up\n\nWhen the zebracache warm-up job floods Redis with MSET calls, throttle the zebracache loader.\n');
+    fs.writeFileSync(
+      path.join(docs, 'zebra-cache.md'),
+      '# Zebra cache warm-up\n\nWhen the zebracache warm-up job floods Redis with MSET calls, throttle the zebracache loader.\n',
+    );
     const outside = await api.call('POST', '/api/v1/knowledge/ingest', { paths: [os.tmpdir()] });
     expect(outside.status).toBe(400);
     expect(outside.body.error.issues[0]).toMatchObject({ field: 'paths.0', reason: expect.stringMatching(/outside the folders this server may index/) });
@@ -139,7 +150,8 @@ describe('REST system routes, auth and knowledge', () => {
     });
 
     it('requires the key for WebSocket streams too', async () => {
-      const threadId = (await call(url, 'POST', '/api/v1/tasks', { message: 'what is maxmemory?', agent: 'knowledge' }, { authorization: `Bearer ${KEY}` })).body.thread_id;
+      const threadId = (await call(url, 'POST', '/api/v1/tasks', { message: 'what is maxmemory?', agent: 'knowledge' }, { authorization: `Bearer ${KEY}` }))
+        .body.thread_id;
       const wsUrl = `${url.replace('http', 'ws')}/api/v1/ws/tasks/${threadId}`;
       const status = await new Promise<number>((resolve) => {
         const ws = new WebSocket(wsUrl);

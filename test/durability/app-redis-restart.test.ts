@@ -17,7 +17,13 @@ describe('app Redis restarted in the middle of a task', () => {
   beforeAll(async () => {
     appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-app-redis-'));
     appRedis = await startRedis({ args: persistent, dir: appDir });
-    model = new ScriptedModel((req) => (toolResults(req).length ? say('Consistent answer.') : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} })), { latencyMs: 1500 });
+    model = new ScriptedModel(
+      (req) =>
+        toolResults(req).length
+          ? say('Consistent answer.')
+          : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} }),
+      { latencyMs: 1500 },
+    );
     agent = await startTestAgent({ modelBaseURL: await model.start(), env: { SRE_APP_REDIS_URL: appRedis.url } });
     target = await startRedis();
   });
@@ -31,7 +37,10 @@ describe('app Redis restarted in the middle of a task', () => {
 
   it('leaves a consistent thread: one question, one answer, every tool call once', async () => {
     const instance = await agent.services.stores.instances.ensureForUrl(target.url);
-    const { task_id, thread_id } = await agent.services.tasks.submit({ message: 'memory and slow commands?', instance_id: instance.id, agent: 'chat' }, { source: 'test' });
+    const { task_id, thread_id } = await agent.services.tasks.submit(
+      { message: 'memory and slow commands?', instance_id: instance.id, agent: 'chat' },
+      { source: 'test' },
+    );
     await waitFor('first model call', async () => model.chatRequests().length >= 1, 30_000);
 
     await appRedis.stop('SIGTERM');

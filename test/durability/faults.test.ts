@@ -24,7 +24,10 @@ describe('faults: every failure is bounded and says what was unreachable', () =>
     it('wrong password: the answer says authentication failed and never shows the password', async () => {
       const redis = await startRedis({ password: 'right-password' });
       try {
-        const instance = await agent.services.stores.instances.create({ name: `wrongpw-${redis.port}`, connection_url: `redis://:wrong-password@127.0.0.1:${redis.port}` });
+        const instance = await agent.services.stores.instances.create({
+          name: `wrongpw-${redis.port}`,
+          connection_url: `redis://:wrong-password@127.0.0.1:${redis.port}`,
+        });
         const view = await agent.run({ message: 'Is Redis ok?', instance_id: instance.id });
         expect(view.status).toBe('done');
         expect(view.result!.answer).toMatch(/could not authenticate/);
@@ -79,13 +82,19 @@ describe('faults: every failure is bounded and says what was unreachable', () =>
     });
 
     it('model returns malformed tool arguments: the error goes back to the model, which recovers', async () => {
-      model.setScript((req, i) => (i === 0 ? callTools({ name: 'redis_slowlog', arguments: '{"count": 5,' }) : say(toolResults(req).some((m) => /not valid JSON/.test(m.content)) ? 'Recovered from bad arguments.' : 'missed it')));
+      model.setScript((req, i) =>
+        i === 0
+          ? callTools({ name: 'redis_slowlog', arguments: '{"count": 5,' })
+          : say(toolResults(req).some((m) => /not valid JSON/.test(m.content)) ? 'Recovered from bad arguments.' : 'missed it'),
+      );
       const view = await agent.run({ message: 'slowlog?', instance_id: instanceId, agent: 'chat' });
       expect(view.result!.answer).toBe('Recovered from bad arguments.');
     });
 
     it('Prometheus down: the tool error names Prometheus and its address, after bounded retries', async () => {
-      model.setScript((req, i) => (i === 0 ? callTools({ name: 'prometheus_query', arguments: { query: 'redis_up' } }) : say(toolResults(req)[0]?.content ?? '')));
+      model.setScript((req, i) =>
+        i === 0 ? callTools({ name: 'prometheus_query', arguments: { query: 'redis_up' } }) : say(toolResults(req)[0]?.content ?? ''),
+      );
       const view = await agent.run({ message: 'metrics?', instance_id: instanceId, agent: 'chat' });
       expect(view.status).toBe('done');
       expect(view.result!.answer).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/);

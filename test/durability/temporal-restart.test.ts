@@ -34,10 +34,15 @@ describe('Temporal dev server restarted in the middle of a task', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    model = new ScriptedModel((req) => (toolResults(req).length >= 2 ? say('Answer after the restart.') : callTools({ name: 'redis_info', arguments: { section: 'server' } })), { latencyMs: 1500 });
+    model = new ScriptedModel(
+      (req) => (toolResults(req).length >= 2 ? say('Answer after the restart.') : callTools({ name: 'redis_info', arguments: { section: 'server' } })),
+      { latencyMs: 1500 },
+    );
     const baseURL = await model.start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-temporal-restart-'));
-    config = loadConfig(testEnv({ ...modelEnv(baseURL), SRE_DATA_DIR: dataDir, SRE_TEMPORAL_PORT: String(await freePort()), SRE_TEMPORAL_UI_PORT: String(await freePort()) }));
+    config = loadConfig(
+      testEnv({ ...modelEnv(baseURL), SRE_DATA_DIR: dataDir, SRE_TEMPORAL_PORT: String(await freePort()), SRE_TEMPORAL_UI_PORT: String(await freePort()) }),
+    );
     server = ownTemporal(config);
     await server.start();
     redis = await startRedis();

@@ -33,15 +33,23 @@ describe('worker killed with SIGKILL in the middle of a deep triage', () => {
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    model = new ScriptedModel((req) => {
-      const system = systemPrompt(req);
-      if (system.startsWith('You plan')) return say(JSON.stringify({ topics: [
-        { title: 'Memory', category: 'memory', severity: 'info', rationale: 'r' },
-        { title: 'Latency', category: 'performance', severity: 'info', rationale: 'r' },
-      ] }));
-      if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nSurvived a worker crash.');
-      return toolResults(req).length ? say('notes') : callTools({ name: 'redis_info', arguments: { section: 'stats' } });
-    }, { latencyMs: 2000 });
+    model = new ScriptedModel(
+      (req) => {
+        const system = systemPrompt(req);
+        if (system.startsWith('You plan'))
+          return say(
+            JSON.stringify({
+              topics: [
+                { title: 'Memory', category: 'memory', severity: 'info', rationale: 'r' },
+                { title: 'Latency', category: 'performance', severity: 'info', rationale: 'r' },
+              ],
+            }),
+          );
+        if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nSurvived a worker crash.');
+        return toolResults(req).length ? say('notes') : callTools({ name: 'redis_info', arguments: { section: 'stats' } });
+      },
+      { latencyMs: 2000 },
+    );
     const baseURL = await model.start();
     redis = await startRedis();
     const env = testEnv(modelEnv(baseURL));
@@ -78,11 +86,15 @@ describe('worker killed with SIGKILL in the middle of a deep triage', () => {
     expect(new Set(baselineTools).size).toBe(baselineTools.length);
     // Each baseline tool's handler ran exactly once: one tool_call event per tool in the thread.
     const events = await services.stores.threads.readEvents(thread_id);
-    const toolCalls = events.filter((e) => e.event.type === 'tool_call' && !(e.event as { topic?: string }).topic).map((e) => (e.event as { tool: string }).tool);
+    const toolCalls = events
+      .filter((e) => e.event.type === 'tool_call' && !(e.event as { topic?: string }).topic)
+      .map((e) => (e.event as { tool: string }).tool);
     expect(toolCalls.sort()).toEqual([...baselineTools].sort());
     // The work in flight when the worker died was retried on the new worker.
-    const retried = [...history, ...((await Promise.all([1, 2].map((i) => services.temporal.workflow.getHandle(`${task_id}-topic-${i}`).fetchHistory()))).flatMap((h) => h.events ?? []))]
-      .filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1 || e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
+    const retried = [
+      ...history,
+      ...(await Promise.all([1, 2].map((i) => services.temporal.workflow.getHandle(`${task_id}-topic-${i}`).fetchHistory()))).flatMap((h) => h.events ?? []),
+    ].filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1 || e.workflowTaskTimedOutEventAttributes || e.activityTaskTimedOutEventAttributes);
     expect(retried.length).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -34,7 +34,9 @@ describe('sre-agent CLI', () => {
     const address = `127.0.0.1:${env.SRE_TEMPORAL_PORT}`;
     const listed = execFileSync(temporal, ['workflow', 'list', '--address', address, '--query', `WorkflowId="${taskId}"`], { encoding: 'utf8' });
     expect(listed).toContain(taskId);
-    const history = execFileSync(temporal, ['workflow', 'show', '--address', address, '--workflow-id', `${taskId}-chat`, '--output', 'json'], { encoding: 'utf8' });
+    const history = execFileSync(temporal, ['workflow', 'show', '--address', address, '--workflow-id', `${taskId}-chat`, '--output', 'json'], {
+      encoding: 'utf8',
+    });
     expect(history).toContain('"redis_info"');
     expect(history).not.toContain(redis.url.replace('redis://', ''));
   });

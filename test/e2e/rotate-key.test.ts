@@ -58,7 +58,11 @@ describe('sre-agent instance rotate-key', () => {
 
     const withNew = run(['instance', 'list', '--json'], { ...env, SRE_MASTER_KEY: newKey });
     expect(withNew.status).toBe(0);
-    expect(JSON.parse(withNew.stdout).map((i: { connection_url: string }) => i.connection_url).sort()).toEqual(['redis://:***@10.1.1.1:6379', 'redis://:***@10.1.1.1:6379']);
+    expect(
+      JSON.parse(withNew.stdout)
+        .map((i: { connection_url: string }) => i.connection_url)
+        .sort(),
+    ).toEqual(['redis://:***@10.1.1.1:6379', 'redis://:***@10.1.1.1:6379']);
     const withOld = run(['instance', 'list'], env);
     expect(withOld.status).not.toBe(0);
     expect(withOld.stderr).toMatch(/encrypted under master key \w+, but the configured key is \w+/);

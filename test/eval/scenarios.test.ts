@@ -60,7 +60,10 @@ describe('incident scenarios, offline', () => {
     fs.writeFileSync(path.join(dir, 'a-bad-yaml.yaml'), 'id: [unclosed\n');
     fs.writeFileSync(path.join(dir, 'b-no-query.yaml'), 'id: no-query\ntitle: missing the question\n');
     fs.writeFileSync(path.join(dir, 'c-bad-regex.yaml'), 'id: bad-regex\ntitle: t\nquery: q\nmust_mention:\n  - ["(unclosed"]\n');
-    fs.writeFileSync(path.join(dir, 'd-good.yaml'), 'id: fine\ntitle: a valid one\nquery: Is anything wrong?\nagent: chat\nmust_mention:\n  - ["Offline analysis"]\n');
+    fs.writeFileSync(
+      path.join(dir, 'd-good.yaml'),
+      'id: fine\ntitle: a valid one\nquery: Is anything wrong?\nagent: chat\nmust_mention:\n  - ["Offline analysis"]\n',
+    );
     const report = await runEval(agent.services, [dir], options);
     const byFile = Object.fromEntries(report.results.map((r) => [path.basename(r.file), r]));
     expect(byFile['a-bad-yaml.yaml']).toMatchObject({ status: 'invalid', error: expect.stringMatching(/a-bad-yaml\.yaml: invalid YAML/) });
@@ -74,10 +77,19 @@ describe('incident scenarios, offline', () => {
 
 describe('incident scenarios with a model', () => {
   it('records model calls, tokens, tool calls and time per scenario, so runs can be compared', async () => {
-    const model = new ScriptedModel((req) => (toolResults(req).length ? say('The policy is noeviction and maxmemory is full: writes fail with OOM. Raise maxmemory.') : callTools({ name: 'redis_info', arguments: { section: 'memory' } })));
+    const model = new ScriptedModel((req) =>
+      toolResults(req).length
+        ? say('The policy is noeviction and maxmemory is full: writes fail with OOM. Raise maxmemory.')
+        : callTools({ name: 'redis_info', arguments: { section: 'memory' } }),
+    );
     const agent = await startTestAgent({ modelBaseURL: await model.start() });
     try {
-      const report = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios', '01-oom-noeviction.yaml')], { offline: false, agent: 'chat', concurrency: 1, taskTimeoutMs: 120_000 });
+      const report = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios', '01-oom-noeviction.yaml')], {
+        offline: false,
+        agent: 'chat',
+        concurrency: 1,
+        taskTimeoutMs: 120_000,
+      });
       expect(report.mode).toBe('model');
       expect(report.model).toBe('scripted-main');
       const [result] = report.results;

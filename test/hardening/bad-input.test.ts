@@ -48,7 +48,8 @@ function encodeSegment(value: string): string {
   for (const ch of value) {
     const unit = ch.charCodeAt(0);
     // A lone surrogate has no UTF-8 form: send its CESU-8 bytes, which no decoder accepts.
-    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff)
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -86,14 +87,16 @@ function restProblems(c: RestCase, reply: Reply): string[] {
     if (reply.body?.ok !== false) problems.push('the connection test of an unusable URL did not fail');
   } else {
     const expected = status === 'probe' ? 400 : status;
-    if (expected === '4xx' ? reply.status < 400 || reply.status > 499 : reply.status !== expected) problems.push(`status ${reply.status}, expected ${expected}`);
+    if (expected === '4xx' ? reply.status < 400 || reply.status > 499 : reply.status !== expected)
+      problems.push(`status ${reply.status}, expected ${expected}`);
     const error = reply.body?.error;
     if (!reply.contentType.startsWith('application/json')) problems.push(`not JSON (content-type '${reply.contentType}')`);
     if (!error || typeof error.code !== 'string' || typeof error.message !== 'string' || Object.keys(reply.body).length !== 1) {
       problems.push('not the error shape {error: {code, message, issues?}}');
     } else {
       const issues = error.issues as Array<{ field: string; reason: string }> | undefined;
-      if (issues !== undefined && !(Array.isArray(issues) && issues.every((i) => typeof i.field === 'string' && typeof i.reason === 'string'))) problems.push('issues are not [{field, reason}]');
+      if (issues !== undefined && !(Array.isArray(issues) && issues.every((i) => typeof i.field === 'string' && typeof i.reason === 'string')))
+        problems.push('issues are not [{field, reason}]');
       if (field && !issues?.some((i) => i.field === field || i.field.startsWith(`${field}.`))) problems.push(`no issue names the field '${field}'`);
       if (field && !error.message.includes(field)) problems.push(`the message does not name '${field}'`);
       if (mentions && !error.message.includes(mentions)) problems.push(`the message does not mention '${mentions}'`);
@@ -124,7 +127,8 @@ function mcpProblems(c: McpCase, outcome: McpOutcome): string[] {
     seen = `threw ${error.constructor.name} (code ${error.code}): ${excerpt(String(error.message))}`;
     if (STACK_TRACE.test(error.message) || /<html|<!DOCTYPE/i.test(error.message)) problems.push('an HTML page or a stack trace in the error');
     if (e.kind === 'tool_error') problems.push(`expected an isError result with code ${e.code}`);
-    if (e.kind === 'protocol_error' && !(error instanceof McpError && error.code === ErrorCode.InvalidParams)) problems.push('expected an McpError with code InvalidParams (-32602)');
+    if (e.kind === 'protocol_error' && !(error instanceof McpError && error.code === ErrorCode.InvalidParams))
+      problems.push('expected an McpError with code InvalidParams (-32602)');
   } else {
     const { result } = outcome;
     const text = result.content.map((item) => (item.type === 'text' ? item.text : '')).join('\n');
@@ -182,7 +186,8 @@ function cliProblems(c: CliCase, run: CliRun): string[] {
   const lines = run.stderr.split('\n').filter((l) => l.trim());
   const errors = lines.filter((l) => l.startsWith('error: '));
   if (errors.length !== 1) problems.push(`${errors.length} 'error: …' lines on stderr, expected one`);
-  else if (c.usage ? lines[0] !== errors[0] : lines.at(-1) !== errors[0]) problems.push(c.usage ? 'stderr does not start with the error line' : 'stderr does not end with the error line');
+  else if (c.usage ? lines[0] !== errors[0] : lines.at(-1) !== errors[0])
+    problems.push(c.usage ? 'stderr does not start with the error line' : 'stderr does not end with the error line');
   if (STACK_TRACE.test(run.stderr) || STACK_TRACE.test(run.stdout)) problems.push('a stack trace in the output');
   return problems.length ? [...problems, `stderr: ${excerpt(run.stderr)}`, `stdout: ${excerpt(run.stdout)}`] : [];
 }
@@ -249,7 +254,10 @@ describe(`bad input: ${total} malformed requests (REST ${rest.length}, MCP ${mcp
       try {
         const problems = mcpProblems(c, await callMcp(h, client, c));
         // The server keeps answering on the same session after every refused call.
-        const listed = await client.listTools().then(() => undefined, (err: Error) => `tools/list failed afterwards: ${err.message}`);
+        const listed = await client.listTools().then(
+          () => undefined,
+          (err: Error) => `tools/list failed afterwards: ${err.message}`,
+        );
         expect([...problems, ...(listed ? [listed] : [])]).toEqual([]);
       } finally {
         await client.close();

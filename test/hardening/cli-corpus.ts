@@ -57,7 +57,8 @@ export function cliCorpus(): CliCase[] {
   const cases: Array<Omit<CliCase, 'name'>> = [];
   ID_COMMANDS.forEach((command, i) => {
     cases.push({ argv: [...command.argv, malformedId(command.kind, i), ...(command.options ?? [])], exit: 2 });
-    if (NOT_FOUND_CHECKED.has(command.argv.join(' '))) cases.push({ argv: [...command.argv, `${command.kind}_doesNotExist1`, ...(command.options ?? [])], exit: 3 });
+    if (NOT_FOUND_CHECKED.has(command.argv.join(' ')))
+      cases.push({ argv: [...command.argv, `${command.kind}_doesNotExist1`, ...(command.options ?? [])], exit: 3 });
   });
   cases.push(
     { argv: ['query', ''], exit: 2 },

@@ -78,17 +78,38 @@ export async function startHardening(): Promise<Hardening> {
     return client;
   };
 
-  const instance = await services.instances.create({ name: `bad-input-${RUN}`, connection_url: 'redis://127.0.0.1:1', environment: 'production', usage: 'queue', description: 'fixture' });
+  const instance = await services.instances.create({
+    name: `bad-input-${RUN}`,
+    connection_url: 'redis://127.0.0.1:1',
+    environment: 'production',
+    usage: 'queue',
+    description: 'fixture',
+  });
   const task = await agent.run({ message: 'what does maxmemory-policy noeviction do?', agent: 'knowledge' }, { forceOffline: true });
-  const schedule = await services.schedules.create({ name: `bad-input-${RUN}`, instance_id: instance.id, interval: { every: 7, unit: 'days' }, enabled: false });
-  const fixtures: Fixtures = { instance: instance.id, instanceName: instance.name, thread: task.thread_id, task: task.task_id, schedule: schedule.id, scheduleName: schedule.name };
+  const schedule = await services.schedules.create({
+    name: `bad-input-${RUN}`,
+    instance_id: instance.id,
+    interval: { every: 7, unit: 'days' },
+    enabled: false,
+  });
+  const fixtures: Fixtures = {
+    instance: instance.id,
+    instanceName: instance.name,
+    thread: task.thread_id,
+    task: task.task_id,
+    schedule: schedule.id,
+    scheduleName: schedule.name,
+  };
 
   const taskQueue = agent.config.temporal.taskQueue;
   const ours = new Map<string, boolean>();
   /** Schedules live in the shared Temporal namespace: only those acting on our task queue are ours. */
   const isOurs = async (id: string) => {
     if (!ours.has(id)) {
-      const description = await services.temporal.schedule.getHandle(id).describe().catch(() => undefined);
+      const description = await services.temporal.schedule
+        .getHandle(id)
+        .describe()
+        .catch(() => undefined);
       ours.set(id, (description?.action as { taskQueue?: string } | undefined)?.taskQueue === taskQueue);
     }
     return ours.get(id)!;

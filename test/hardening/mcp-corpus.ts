@@ -49,7 +49,11 @@ const BASES: Record<string, ToolBase> = {
   redis_sre_get_task_status: { args: { task_id: T.task } },
   redis_sre_get_thread: { args: { thread_id: T.thread } },
   redis_sre_list_schedules: { args: {} },
-  redis_sre_create_schedule: { args: { name: `bad-${RUN}-mcp`, agent: 'chat', interval: { every: 1, unit: 'hours' }, enabled: false }, without: { cron: ['interval'] }, conflicts: { name: T.scheduleName } },
+  redis_sre_create_schedule: {
+    args: { name: `bad-${RUN}-mcp`, agent: 'chat', interval: { every: 1, unit: 'hours' }, enabled: false },
+    without: { cron: ['interval'] },
+    conflicts: { name: T.scheduleName },
+  },
   redis_sre_trigger_schedule: { args: { schedule_id: T.schedule } },
 };
 
@@ -66,18 +70,41 @@ export function mcpCorpus(): McpCase[] {
     const base = BASES[name];
     if (!base) throw new Error(`no valid base arguments for the MCP tool ${name}: add them to BASES in mcp-corpus.ts`);
     const mutations = objectMutations(inputSchema);
-    for (const [field, value] of Object.entries(base.conflicts ?? {})) mutations.push({ key: field, value, label: `${field}: an existing name`, outcome: 'conflict', mentions: 'already exists' });
+    for (const [field, value] of Object.entries(base.conflicts ?? {}))
+      mutations.push({ key: field, value, label: `${field}: an existing name`, outcome: 'conflict', mentions: 'already exists' });
     for (const m of mutations) {
-      add(`${name} · ${m.label}`, { tool: name, args: applyMutation(base.args, m, base.without), expect: { kind: 'tool_error', code: CODE[m.outcome], field: m.field, mentions: m.mentions } });
+      add(`${name} · ${m.label}`, {
+        tool: name,
+        args: applyMutation(base.args, m, base.without),
+        expect: { kind: 'tool_error', code: CODE[m.outcome], field: m.field, mentions: m.mentions },
+      });
     }
   }
 
   const someTool = 'redis_sre_get_thread';
-  const unknownNames = ['redis_sre_nope', `${someTool};FLUSHALL`, '../../etc/passwd', '', someTool.toUpperCase(), '🔥', `${someTool}\u0000`, `${someTool} `, 'x'.repeat(100_000)];
+  const unknownNames = [
+    'redis_sre_nope',
+    `${someTool};FLUSHALL`,
+    '../../etc/passwd',
+    '',
+    someTool.toUpperCase(),
+    '🔥',
+    `${someTool}\u0000`,
+    `${someTool} `,
+    'x'.repeat(100_000),
+  ];
   for (const tool of unknownNames) add(`unknown tool ${show(tool)}`, { tool, args: {}, expect: { kind: 'protocol_error' } });
-  for (const args of [[], 'thread_AbC123xyz', 42, null, true]) add(`${someTool} · arguments are ${show(args)}`, { tool: someTool, args, expect: { kind: 'protocol_error' } });
+  for (const args of [[], 'thread_AbC123xyz', 42, null, true])
+    add(`${someTool} · arguments are ${show(args)}`, { tool: someTool, args, expect: { kind: 'protocol_error' } });
   for (const tool of [42, null, { name: someTool }]) add(`tool name is ${show(tool)}`, { tool, args: {}, expect: { kind: 'protocol_error' } });
-  add(`${someTool} · arguments of 2 MB (over the transport's body limit)`, { tool: someTool, args: () => ({ thread_id: 'x'.repeat(2_000_000) }), expect: { kind: 'refused' } });
+  add(`${someTool} · arguments of 2 MB (over the transport's body limit)`, {
+    tool: someTool,
+    args: () => ({ thread_id: 'x'.repeat(2_000_000) }),
+    expect: { kind: 'refused' },
+  });
 
-  return cases.map((c, i) => ({ ...c, name: `mcp#${String(i + 1).padStart(3, '0')} ${labels[i]} → ${c.expect.kind === 'tool_error' ? `isError ${c.expect.code}` : c.expect.kind === 'refused' ? 'a clean error' : 'McpError InvalidParams'}` }));
+  return cases.map((c, i) => ({
+    ...c,
+    name: `mcp#${String(i + 1).padStart(3, '0')} ${labels[i]} → ${c.expect.kind === 'tool_error' ? `isError ${c.expect.code}` : c.expect.kind === 'refused' ? 'a clean error' : 'McpError InvalidParams'}`,
+  }));
 }

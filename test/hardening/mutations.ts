@@ -60,16 +60,7 @@ export const INJECTIONS = [
   '${jndi:ldap://127.0.0.1/x}',
 ];
 
-export const UNICODE = [
-  '🔥🚀💥',
-  'שלום עולם',
-  '\u202Egnp.exe',
-  'zero\u200Bwidth',
-  'nul\u0000byte',
-  '\uD800',
-  'lone low \uDFFF',
-  'e\u0301\u0301\u0301',
-];
+export const UNICODE = ['🔥🚀💥', 'שלום עולם', '\u202Egnp.exe', 'zero\u200Bwidth', 'nul\u0000byte', '\uD800', 'lone low \uDFFF', 'e\u0301\u0301\u0301'];
 
 const ID_KINDS = ['task', 'thread', 'inst', 'sched'];
 
@@ -105,7 +96,18 @@ export const BAD_URLS = [
   'redis://127.0.0.1:6379\r\nFLUSHALL',
 ];
 
-export const BAD_CRONS = ['every day', '99 99 * * *', '60 * * * *', '0 24 * * *', '0 0 32 * *', '*/0 * * * *', '* * * * * * *', '@daily', '0 3 * * *; FLUSHALL', '0 3 * * *\r\nSET x y'];
+export const BAD_CRONS = [
+  'every day',
+  '99 99 * * *',
+  '60 * * * *',
+  '0 24 * * *',
+  '0 0 32 * *',
+  '*/0 * * * *',
+  '* * * * * * *',
+  '@daily',
+  '0 3 * * *; FLUSHALL',
+  '0 3 * * *\r\nSET x y',
+];
 
 /** Ingest paths: only folders or .md/.txt files may be read on the server. */
 const BAD_INGEST_PATHS: Candidate[] = [
@@ -242,9 +244,14 @@ function nodeCandidates(schema: Json, name: string): Candidate[] {
   const types = new Set<string>(schema.anyOf ? (schema.anyOf as Json[]).map((s) => s.type) : [schema.type]);
   const raw: Candidate[] = [...WRONG_TYPES];
   if (types.has('string')) raw.push(...stringCandidates(schema, 'body'));
-  if (types.has('integer') || types.has('number')) raw.push(...NUMBERS.map((value) => ({ value })), { value: (schema.minimum ?? 0) - 1 }, { value: (schema.maximum ?? 1e6) + 1 });
+  if (types.has('integer') || types.has('number'))
+    raw.push(...NUMBERS.map((value) => ({ value })), { value: (schema.minimum ?? 0) - 1 }, { value: (schema.maximum ?? 1e6) + 1 });
   if (types.has('boolean')) raw.push({ value: 'true' }, { value: 1 });
-  if (types.has('array')) raw.push({ value: [], label: 'empty array' }, { value: Array.from({ length: (schema.maxItems ?? 100) + 1 }, (_, i) => `/nonexistent/${i}.md`), label: `${(schema.maxItems ?? 100) + 1} items` });
+  if (types.has('array'))
+    raw.push(
+      { value: [], label: 'empty array' },
+      { value: Array.from({ length: (schema.maxItems ?? 100) + 1 }, (_, i) => `/nonexistent/${i}.md`), label: `${(schema.maxItems ?? 100) + 1} items` },
+    );
   const refused = raw.filter((c) => (c.outcome === 'not_found' ? accepts(schema, c.value) : !accepts(schema, c.value) && !trimmedIsValid(schema, c.value)));
   return [...refused, ...semanticExtras(name, schema)];
 }
@@ -264,7 +271,14 @@ function asMutations(key: string, field: string, candidates: Candidate[], place:
     const outcome = c.outcome ?? 'invalid';
     // An unknown id is refused by a lookup, which names the id rather than the field.
     const named = outcome === 'invalid' && c.named !== false;
-    return { key, value: place(c.value), label: `${field}: ${c.label ?? show(c.value)}`, outcome, field: named ? field : undefined, mentions: c.mentions ?? (outcome === 'not_found' ? String(c.value) : undefined) };
+    return {
+      key,
+      value: place(c.value),
+      label: `${field}: ${c.label ?? show(c.value)}`,
+      outcome,
+      field: named ? field : undefined,
+      mentions: c.mentions ?? (outcome === 'not_found' ? String(c.value) : undefined),
+    };
   });
 }
 
@@ -280,13 +294,27 @@ function propertyMutations(key: string, schema: Json): Mutation[] {
         out.push({ key, value: rest, label: `${key}.${child}: (missing)`, outcome: 'invalid', field: `${key}.${child}` });
       }
     }
-    if (schema.additionalProperties === false) out.push({ key, value: { ...parent, sudo: true }, label: `${key}: unknown field sudo`, outcome: 'invalid', field: key, mentions: 'sudo' });
+    if (schema.additionalProperties === false)
+      out.push({ key, value: { ...parent, sudo: true }, label: `${key}: unknown field sudo`, outcome: 'invalid', field: key, mentions: 'sudo' });
   }
   if (schema.type === 'object' && schema.propertyNames) {
     const badKeys = [...INJECTIONS, ...UNICODE, 'k'.repeat(65), ''].filter((k) => !accepts(schema.propertyNames, k));
     out.push(...badKeys.map((k) => ({ key, value: { [k]: 'v' }, label: `${key}: key ${show(k)}`, outcome: 'invalid' as const, field: key })));
-    out.push(...asMutations(key, key, nodeCandidates(schema.additionalProperties ?? {}, 'value').map((c) => ({ ...c, label: `value ${c.label ?? show(c.value)}` })), (v) => ({ k: v })));
-    out.push({ key, value: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])), label: `${key}: 21 entries (max 20)`, outcome: 'invalid', field: key });
+    out.push(
+      ...asMutations(
+        key,
+        key,
+        nodeCandidates(schema.additionalProperties ?? {}, 'value').map((c) => ({ ...c, label: `value ${c.label ?? show(c.value)}` })),
+        (v) => ({ k: v }),
+      ),
+    );
+    out.push({
+      key,
+      value: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])),
+      label: `${key}: 21 entries (max 20)`,
+      outcome: 'invalid',
+      field: key,
+    });
   }
   if (schema.type === 'array' && schema.items) {
     const items = key === 'paths' ? [...nodeCandidates(schema.items, 'item'), ...BAD_INGEST_PATHS] : nodeCandidates(schema.items, 'item');
@@ -305,7 +333,8 @@ export function objectMutations(schema: Json): Mutation[] {
     out.push(...propertyMutations(key, property));
     if ((schema.required ?? []).includes(key)) out.push({ key, value: MISSING, label: `${key}: (missing)`, outcome: 'invalid', field: key });
   }
-  if (schema.additionalProperties === false) out.push({ key: 'sudo', value: true, label: 'unknown field sudo', outcome: 'invalid', field: '(body)', mentions: 'sudo' });
+  if (schema.additionalProperties === false)
+    out.push({ key: 'sudo', value: true, label: 'unknown field sudo', outcome: 'invalid', field: '(body)', mentions: 'sudo' });
   return dedupe(out);
 }
 

@@ -84,7 +84,8 @@ const BASES: Record<string, RouteBase> = {
 const json = (body: string) => ({ body, headers: { 'content-type': 'application/json' } });
 
 /** A JSON object with a raw member first (keys JSON.stringify cannot write as own properties). */
-const withRawMember = (base: Json, member: string) => `{${[member, ...Object.entries(base).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)].join(',')}}`;
+const withRawMember = (base: Json, member: string) =>
+  `{${[member, ...Object.entries(base).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)].join(',')}}`;
 
 /** Bodies that are not a JSON object of the route's shape, sent to every route with a body. */
 const BODY_SHAPES: Array<{ label: string; expect: RestExpectation; raw: RestCase['raw'] }> = [
@@ -93,16 +94,44 @@ const BODY_SHAPES: Array<{ label: string; expect: RestExpectation; raw: RestCase
   { label: 'body is a JSON string', expect: { status: 400, mentions: 'not valid JSON' }, raw: () => json('"FLUSHALL"') },
   { label: 'body is a JSON number', expect: { status: 400, mentions: 'not valid JSON' }, raw: () => json('42') },
   { label: 'body is truncated JSON', expect: { status: 400, mentions: 'not valid JSON' }, raw: () => json('{"message": "hi') },
-  { label: 'body nests arrays 60000 deep', expect: { status: 400, mentions: 'nested' }, raw: (b) => json(withRawMember(b, `"nested":${'['.repeat(60_000)}${']'.repeat(60_000)}`)) },
-  { label: 'body of 2 MB', expect: { status: 413, mentions: 'SRE_API_BODY_LIMIT' }, raw: (b) => json(JSON.stringify({ ...b, padding: 'x'.repeat(2_000_000) })) },
-  { label: 'form-encoded body', expect: { status: 415 }, raw: () => ({ body: 'message=hi&agent=root', headers: { 'content-type': 'application/x-www-form-urlencoded' } }) },
+  {
+    label: 'body nests arrays 60000 deep',
+    expect: { status: 400, mentions: 'nested' },
+    raw: (b) => json(withRawMember(b, `"nested":${'['.repeat(60_000)}${']'.repeat(60_000)}`)),
+  },
+  {
+    label: 'body of 2 MB',
+    expect: { status: 413, mentions: 'SRE_API_BODY_LIMIT' },
+    raw: (b) => json(JSON.stringify({ ...b, padding: 'x'.repeat(2_000_000) })),
+  },
+  {
+    label: 'form-encoded body',
+    expect: { status: 415 },
+    raw: () => ({ body: 'message=hi&agent=root', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+  },
   { label: 'JSON sent as text/plain', expect: { status: 415 }, raw: (b) => ({ body: JSON.stringify(b), headers: { 'content-type': 'text/plain' } }) },
   { label: 'body without a Content-Type', expect: { status: 415 }, raw: (b) => ({ body: new TextEncoder().encode(JSON.stringify(b)), headers: {} }) },
-  { label: 'JSON declared as latin1', expect: { status: 415 }, raw: (b) => ({ body: JSON.stringify(b), headers: { 'content-type': 'application/json; charset=latin1' } }) },
-  { label: 'gzip Content-Encoding over plain bytes', expect: { status: 400 }, raw: (b) => ({ body: JSON.stringify(b), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }) },
+  {
+    label: 'JSON declared as latin1',
+    expect: { status: 415 },
+    raw: (b) => ({ body: JSON.stringify(b), headers: { 'content-type': 'application/json; charset=latin1' } }),
+  },
+  {
+    label: 'gzip Content-Encoding over plain bytes',
+    expect: { status: 400 },
+    raw: (b) => ({ body: JSON.stringify(b), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+  },
   { label: 'a __proto__ member', expect: { status: 400, mentions: '__proto__' }, raw: (b) => json(withRawMember(b, '"__proto__":{"admin":true}')) },
-  { label: 'a constructor.prototype member', expect: { status: 400, mentions: 'constructor' }, raw: (b) => json(withRawMember(b, '"constructor":{"prototype":{"admin":true}}')) },
-  { label: '10000 unknown fields', expect: { status: 400, mentions: 'f0' }, raw: (b) => json(JSON.stringify({ ...b, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, i])) })) },
+  {
+    label: 'a constructor.prototype member',
+    expect: { status: 400, mentions: 'constructor' },
+    raw: (b) => json(withRawMember(b, '"constructor":{"prototype":{"admin":true}}')),
+  },
+  {
+    label: '10000 unknown fields',
+    expect: { status: 400, mentions: 'f0' },
+    raw: (b) => json(JSON.stringify({ ...b, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, i])) })),
+  },
 ];
 
 /** Values for a query parameter; numbers arrive as text and are coerced by the server. */
@@ -110,7 +139,9 @@ function queryCandidates(schema: Json): Array<string | string[]> {
   const numeric = schema.type === 'integer' || schema.type === 'number';
   const values = numeric
     ? ['-1', '0', '1.5', String((schema.maximum ?? 1e6) + 1), '1e9', 'NaN', 'ten', '', 'Infinity', '0x', '-0.5', '1;FLUSHALL', '%00']
-    : stringCandidates(schema, 'url').filter((c) => c.outcome === undefined).map((c) => c.value as string);
+    : stringCandidates(schema, 'url')
+        .filter((c) => c.outcome === undefined)
+        .map((c) => c.value as string);
   const refused = values.filter((v) => !accepts(schema, numeric ? Number(v) : v));
   return [...new Set(refused), ['1', '2']];
 }
@@ -145,7 +176,9 @@ export function restCorpus(doc: Json = documentedApi()): RestCase[] {
       const route = { method, template, params, body: base.body, query: base.query };
 
       for (const p of parameters.filter((x) => x.in === 'path')) {
-        const candidates = stringCandidates(p.schema, 'url').filter((c) => (c.outcome === 'not_found' ? accepts(p.schema, c.value) : !accepts(p.schema, c.value)));
+        const candidates = stringCandidates(p.schema, 'url').filter((c) =>
+          c.outcome === 'not_found' ? accepts(p.schema, c.value) : !accepts(p.schema, c.value),
+        );
         for (const c of candidates) {
           const value = c.value as string;
           if (UNROUTABLE.has(value)) continue;
@@ -153,25 +186,32 @@ export function restCorpus(doc: Json = documentedApi()): RestCase[] {
           // A lone surrogate cannot be UTF-8: the server cannot decode the segment, so no field is named.
           const field = outcome === 'invalid' && !LONE_SURROGATE.test(value) ? p.name : undefined;
           const mentions = outcome === 'not_found' ? value : undefined;
-          add(`${p.name}: ${c.label ?? show(value)}`, { ...route, params: { ...params, [p.name]: value }, expect: { status: statusFor({ outcome }), field, mentions } });
+          add(`${p.name}: ${c.label ?? show(value)}`, {
+            ...route,
+            params: { ...params, [p.name]: value },
+            expect: { status: statusFor({ outcome }), field, mentions },
+          });
         }
       }
 
       const query = parameters.filter((x) => x.in === 'query');
       for (const q of query) {
-        for (const value of queryCandidates(q.schema)) add(`?${q.name}=${show(value)}`, { ...route, query: { ...base.query, [q.name]: value }, expect: { status: 400, field: q.name } });
+        for (const value of queryCandidates(q.schema))
+          add(`?${q.name}=${show(value)}`, { ...route, query: { ...base.query, [q.name]: value }, expect: { status: 400, field: q.name } });
         if (q.required) {
           const { [q.name]: _left, ...rest } = base.query ?? {};
           add(`?${q.name} missing`, { ...route, query: rest, expect: { status: 400, field: q.name } });
         }
       }
       if (query.length) {
-        for (const unknown of ['sort', 'limit[$gt]', '__proto__', "q' OR 1=1 --"]) add(`unknown parameter ${show(unknown)}`, { ...route, query: { ...base.query, [unknown]: '1' }, expect: { status: 400, mentions: unknown } });
+        for (const unknown of ['sort', 'limit[$gt]', '__proto__', "q' OR 1=1 --"])
+          add(`unknown parameter ${show(unknown)}`, { ...route, query: { ...base.query, [unknown]: '1' }, expect: { status: 400, mentions: unknown } });
       }
 
       if (bodySchema && base.body) {
         const mutations = objectMutations(bodySchema);
-        for (const [field, value] of Object.entries(base.conflicts ?? {})) mutations.push({ key: field, value, label: `${field}: an existing name`, outcome: 'conflict', mentions: 'already exists' });
+        for (const [field, value] of Object.entries(base.conflicts ?? {}))
+          mutations.push({ key: field, value, label: `${field}: an existing name`, outcome: 'conflict', mentions: 'already exists' });
         for (const m of mutations) {
           const body = applyMutation(base.body, m, base.without);
           const status = base.probe && accepts(bodySchema, body) ? 'probe' : statusFor(m);
@@ -184,8 +224,20 @@ export function restCorpus(doc: Json = documentedApi()): RestCase[] {
 
   add('unknown route with an injection', { method: 'GET', template: '/api/v1/instances;FLUSHALL', params: {}, expect: { status: 404 } });
   add('unknown method on a known path', { method: 'PUT', template: '/api/v1/tasks', params: {}, body: { message: 'hi' }, expect: { status: 404 } });
-  add('malformed percent-encoding in an id', { method: 'GET', template: '/api/v1/tasks/{id}', params: {}, encodedParams: { id: '%E0%A4%A' }, expect: { status: 400 } });
-  add('a percent sign alone as an id', { method: 'DELETE', template: '/api/v1/threads/{id}', params: {}, encodedParams: { id: 'thread_%ZZabcdef' }, expect: { status: 400 } });
+  add('malformed percent-encoding in an id', {
+    method: 'GET',
+    template: '/api/v1/tasks/{id}',
+    params: {},
+    encodedParams: { id: '%E0%A4%A' },
+    expect: { status: 400 },
+  });
+  add('a percent sign alone as an id', {
+    method: 'DELETE',
+    template: '/api/v1/threads/{id}',
+    params: {},
+    encodedParams: { id: 'thread_%ZZabcdef' },
+    expect: { status: 400 },
+  });
   add(`id of 100 KB in the path`, { method: 'GET', template: '/api/v1/tasks/{id}', params: { id: `task_${'a'.repeat(100_000)}` }, expect: { status: '4xx' } });
   add(`query of 100 KB`, { method: 'GET', template: '/api/v1/knowledge/search', params: {}, query: { q: 'x'.repeat(100_000) }, expect: { status: '4xx' } });
 

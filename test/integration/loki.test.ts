@@ -30,7 +30,13 @@ function fakeLoki(seen: Array<{ path: string; params: URLSearchParams; tenant?: 
         data: {
           resultType: 'streams',
           result: [
-            { stream: { app: 'redis', instance: 'cache-1' }, values: [[String(now - 2_000_000_000n), 'Background saving error'], [String(now - 1_000_000_000n), `WARNING ${'x'.repeat(500)}`]] },
+            {
+              stream: { app: 'redis', instance: 'cache-1' },
+              values: [
+                [String(now - 2_000_000_000n), 'Background saving error'],
+                [String(now - 1_000_000_000n), `WARNING ${'x'.repeat(500)}`],
+              ],
+            },
             { stream: { app: 'redis', instance: 'cache-2' }, values: [[String(now - 500_000_000n), 'MASTER <-> REPLICA sync started requirepass=hunter2']] },
           ],
           stats: {},
@@ -60,7 +66,10 @@ describe('Loki tools against the Loki HTTP API', () => {
   });
 
   it('queries a time range newest first, bounds lines, and scrubs secrets', async () => {
-    const out = (await call(lokiQueryRange, { query: '{app="redis"} |= "error"', since: '15m', limit: 10 })).data as { lines: Array<{ line: string; labels: string; at: string }>; streams: number };
+    const out = (await call(lokiQueryRange, { query: '{app="redis"} |= "error"', since: '15m', limit: 10 })).data as {
+      lines: Array<{ line: string; labels: string; at: string }>;
+      streams: number;
+    };
     const request = seen.at(-1)!;
     expect(request.path).toBe('/loki/api/v1/query_range');
     expect(request.params.get('direction')).toBe('backward');
@@ -68,7 +77,11 @@ describe('Loki tools against the Loki HTTP API', () => {
     expect(BigInt(request.params.get('end')!) - BigInt(request.params.get('start')!)).toBe(15n * 60n * 1_000_000_000n);
     expect(request.tenant).toBe('team-a');
     expect(out.streams).toBe(2);
-    expect(out.lines.map((l) => l.labels)).toEqual(['{app="redis",instance="cache-2"}', '{app="redis",instance="cache-1"}', '{app="redis",instance="cache-1"}']);
+    expect(out.lines.map((l) => l.labels)).toEqual([
+      '{app="redis",instance="cache-2"}',
+      '{app="redis",instance="cache-1"}',
+      '{app="redis",instance="cache-1"}',
+    ]);
     expect(out.lines[0].line).toContain('requirepass=***');
     expect(out.lines[1].line.length).toBeLessThanOrEqual(301);
   });
@@ -79,7 +92,10 @@ describe('Loki tools against the Loki HTTP API', () => {
   });
 
   it('turns a LogQL error into a non-retryable failure the model can read', async () => {
-    await expect(call(lokiQueryRange, { query: 'app=redis' })).rejects.toMatchObject({ nonRetryable: true, message: expect.stringMatching(/Loki rejected the request \(HTTP 400\): .*syntax error/) });
+    await expect(call(lokiQueryRange, { query: 'app=redis' })).rejects.toMatchObject({
+      nonRetryable: true,
+      message: expect.stringMatching(/Loki rejected the request \(HTTP 400\): .*syntax error/),
+    });
   });
 
   it('offers Loki tools to the model only when LOKI_URL is set', () => {

@@ -7,7 +7,8 @@ import { testEnv } from '../support/agent';
 describe('Prometheus tools against the real Prometheus and redis_exporter', () => {
   const config = loadConfig(testEnv());
   const deps = buildWorkerDeps(config);
-  const call = (tool: Parameters<typeof runTool>[0], args: unknown) => runTool(tool, deps, { callId: 'c1', taskId: 'task_test', threadId: 'thread_promtest', args });
+  const call = (tool: Parameters<typeof runTool>[0], args: unknown) =>
+    runTool(tool, deps, { callId: 'c1', taskId: 'task_test', threadId: 'thread_promtest', args });
   afterAll(async () => deps.close());
 
   it('returns real redis_exporter metrics once Prometheus has scraped them', async () => {
@@ -25,7 +26,9 @@ describe('Prometheus tools against the real Prometheus and redis_exporter', () =
     const names = (await call(prometheusMetrics, { search: 'redis_memory' })).data as { metrics: string[] };
     expect(names.metrics).toContain('redis_memory_used_bytes');
 
-    const range = (await call(prometheusQueryRange, { query: 'redis_connected_clients', range: '5m', step: '15s' })).data as { series: Array<{ points: number; last: number }> };
+    const range = (await call(prometheusQueryRange, { query: 'redis_connected_clients', range: '5m', step: '15s' })).data as {
+      series: Array<{ points: number; last: number }>;
+    };
     expect(range.series[0].points).toBeGreaterThan(0);
     expect(range.series[0].last).toBeGreaterThanOrEqual(1);
 
@@ -35,7 +38,9 @@ describe('Prometheus tools against the real Prometheus and redis_exporter', () =
 
   it('says Prometheus is unreachable when it is, so the activity retries', async () => {
     const down = buildWorkerDeps(loadConfig(testEnv({ PROMETHEUS_URL: 'http://127.0.0.1:1' })));
-    await expect(runTool(prometheusQuery, down, { callId: 'c2', taskId: 'task_test', threadId: 'thread_promtest', args: { query: 'up' } })).rejects.toMatchObject({
+    await expect(
+      runTool(prometheusQuery, down, { callId: 'c2', taskId: 'task_test', threadId: 'thread_promtest', args: { query: 'up' } }),
+    ).rejects.toMatchObject({
       message: expect.stringMatching(/Prometheus at http:\/\/127\.0\.0\.1:1 is unreachable/),
       nonRetryable: false,
     });

@@ -46,18 +46,34 @@ describe('chunking runbooks', () => {
 
     expect(chunks.map((c) => c.headingPath)).toEqual([[], ['Symptoms'], ['Confirm', 'redis-cli'], ['Confirm', 'Prometheus'], ['Fixes']]);
     expect(chunks.every((c) => c.title === 'Writes rejected at maxmemory' && c.docId === 'oom-demo' && c.category === 'memory')).toBe(true);
-    expect(chunks.map((c) => c.id)).toEqual(['oom-demo#overview:1', 'oom-demo#symptoms:1', 'oom-demo#confirm/redis-cli:1', 'oom-demo#confirm/prometheus:1', 'oom-demo#fixes:1']);
+    expect(chunks.map((c) => c.id)).toEqual([
+      'oom-demo#overview:1',
+      'oom-demo#symptoms:1',
+      'oom-demo#confirm/redis-cli:1',
+      'oom-demo#confirm/prometheus:1',
+      'oom-demo#fixes:1',
+    ]);
     expect(chunks[2].text).toContain('redis-cli INFO memory\n\nredis-cli CONFIG GET maxmemory-policy');
   });
 
   it('keeps the whole document on the first chunk only, so it can be read back from any store', () => {
     const chunks = chunkDocument(doc);
-    expect(chunks[0].document).toEqual({ id: 'oom-demo', title: 'Writes rejected at maxmemory', category: 'memory', severity: 'critical', tags: ['oom', 'maxmemory'], body: doc.body });
+    expect(chunks[0].document).toEqual({
+      id: 'oom-demo',
+      title: 'Writes rejected at maxmemory',
+      category: 'memory',
+      severity: 'critical',
+      tags: ['oom', 'maxmemory'],
+      body: doc.body,
+    });
     expect(chunks.slice(1).every((c) => c.document === undefined)).toBe(true);
   });
 
   it('splits a long section between paragraphs, repeating the end of the previous piece', () => {
-    const paragraphs = Array.from({ length: 6 }, (_, i) => `Paragraph ${i + 1}: ${'evictions rise when the working set outgrows maxmemory. '.repeat(4).trim()}`);
+    const paragraphs = Array.from(
+      { length: 6 },
+      (_, i) => `Paragraph ${i + 1}: ${'evictions rise when the working set outgrows maxmemory. '.repeat(4).trim()}`,
+    );
     const long = parseDocument(`# Long\n\n## Causes\n\n${paragraphs.join('\n\n')}\n`, 'long.md', 'test');
 
     const chunks = chunkDocument(long, { maxChars: 600, overlapChars: 250 });

@@ -47,7 +47,10 @@ export class FakeEmbeddingsServer {
     const input: string[] = Array.isArray(body.input) ? body.input : [body.input];
     this.requests.push({ model: body.model, input, encoding_format: body.encoding_format });
     if (this.unknownModels.has(body.model)) {
-      return { status: 404, payload: { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } } };
+      return {
+        status: 404,
+        payload: { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } },
+      };
     }
     return {
       status: 200,

@@ -35,7 +35,10 @@ type Condition = { key: string; match: { value?: unknown; any?: unknown[] } };
 type Filter = { must?: Condition[] };
 
 class QdrantHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -151,7 +154,16 @@ export class FakeQdrant {
       config: {
         params: { ...c.params, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true },
         hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
-        optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, max_segment_size: null, memmap_threshold: null, indexing_threshold: 20000, flush_interval_sec: 5, max_optimization_threads: null },
+        optimizer_config: {
+          deleted_threshold: 0.2,
+          vacuum_min_vector_number: 1000,
+          default_segment_number: 0,
+          max_segment_size: null,
+          memmap_threshold: null,
+          indexing_threshold: 20000,
+          flush_interval_sec: 5,
+          max_optimization_threads: null,
+        },
         wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
         quantization_config: null,
       },
@@ -177,12 +189,14 @@ export class FakeQdrant {
         const dense = c.params.vectors?.[vectorName];
         const sparse = c.params.sparse_vectors?.[vectorName];
         if (dense) {
-          if (!Array.isArray(vector) || vector.length !== dense.size) throw new QdrantHttpError(400, `Wrong input: Vector dimension error: expected dim: ${dense.size}`);
+          if (!Array.isArray(vector) || vector.length !== dense.size)
+            throw new QdrantHttpError(400, `Wrong input: Vector dimension error: expected dim: ${dense.size}`);
         } else if (sparse) {
           const { indices, values } = vector as SparseVector;
           if (indices.length !== values.length) throw new QdrantHttpError(400, 'Validation error in JSON body: indices and values must be of the same length');
           if (new Set(indices).size !== indices.length) throw new QdrantHttpError(400, 'Validation error in JSON body: indices must be unique');
-          if (!indices.every((i) => Number.isInteger(i) && i >= 0 && i <= 0xffffffff)) throw new QdrantHttpError(400, 'Format error in JSON body: sparse indices must be u32');
+          if (!indices.every((i) => Number.isInteger(i) && i >= 0 && i <= 0xffffffff))
+            throw new QdrantHttpError(400, 'Format error in JSON body: sparse indices must be u32');
         } else {
           throw new QdrantHttpError(400, `Wrong input: Not existing vector name error: ${vectorName}`);
         }
@@ -211,7 +225,9 @@ export class FakeQdrant {
       for (const list of lists) list.forEach(({ point }, rank) => fused.set(point.id, { point, score: (fused.get(point.id)?.score ?? 0) + 1 / (rank + 2) }));
       ranked = [...fused.values()];
     } else if (Array.isArray(stage.query)) {
-      ranked = candidates.filter((p) => Array.isArray(p.vector[stage.using])).map((point) => ({ point, score: cosine(stage.query, point.vector[stage.using] as number[]) }));
+      ranked = candidates
+        .filter((p) => Array.isArray(p.vector[stage.using]))
+        .map((point) => ({ point, score: cosine(stage.query, point.vector[stage.using] as number[]) }));
     } else {
       const query = stage.query as SparseVector;
       const docs = candidates.filter((p) => p.vector[stage.using]);
@@ -239,6 +255,11 @@ export class FakeQdrant {
   }
 
   private query(c: Collection, body: any) {
-    return this.rank(c, body, [...c.points.values()]).map(({ point, score }) => ({ id: point.id, version: 1, score, payload: pickPayload(point, body.with_payload) }));
+    return this.rank(c, body, [...c.points.values()]).map(({ point, score }) => ({
+      id: point.id,
+      version: 1,
+      score,
+      payload: pickPayload(point, body.with_payload),
+    }));
   }
 }

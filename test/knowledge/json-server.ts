@@ -26,7 +26,11 @@ export async function serveJson(respond: (request: JsonRequest) => JsonReply): P
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const { status, payload } = respond({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://fake'), body: text ? JSON.parse(text) : undefined });
+      const { status, payload } = respond({
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', 'http://fake'),
+        body: text ? JSON.parse(text) : undefined,
+      });
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
     });

@@ -58,7 +58,12 @@ describe('Qdrant adapter against the Qdrant REST API', () => {
     expect(create.body.vectors).toEqual({ dense: { size: FAKE_DIMENSIONS, distance: 'Cosine' } });
     expect(create.body.sparse_vectors).toEqual({ bm25: { modifier: 'idf' } });
     const indexes = qdrant.requestsTo('PUT', /^\/collections\/sre_test\/index$/).map((r) => r.body);
-    expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ field_name: 'category', field_schema: 'keyword' }), expect.objectContaining({ field_name: 'tags', field_schema: 'keyword' })]));
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field_name: 'category', field_schema: 'keyword' }),
+        expect.objectContaining({ field_name: 'tags', field_schema: 'keyword' }),
+      ]),
+    );
   });
 
   it('creates a sparse-only collection when no embedding model is configured', async () => {
@@ -88,7 +93,15 @@ describe('Qdrant adapter against the Qdrant REST API', () => {
       expect(new Set(indices).size).toBe(indices.length);
       expect(indices.every((i: number) => Number.isInteger(i) && i >= 0 && i < 2 ** 32)).toBe(true);
       expect(values.every((v: number) => v > 0)).toBe(true);
-      expect(point.payload).toEqual(expect.objectContaining({ doc_id: expect.any(String), category: expect.any(String), tags: expect.any(Array), hash: expect.stringMatching(/^[0-9a-f]{64}$/), text: expect.any(String) }));
+      expect(point.payload).toEqual(
+        expect.objectContaining({
+          doc_id: expect.any(String),
+          category: expect.any(String),
+          tags: expect.any(Array),
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          text: expect.any(String),
+        }),
+      );
     }
   });
 
@@ -131,7 +144,12 @@ describe('Qdrant adapter against the Qdrant REST API', () => {
     await ingest([runbookFolder()], { store: store(stubEmbedder), embedder: stubEmbedder });
     qdrant.clearRequests();
 
-    const hits = await store(stubEmbedder).search({ text: 'OOM command not allowed', vector: fakeEmbedding('OOM command not allowed'), limit: 3, category: 'memory' });
+    const hits = await store(stubEmbedder).search({
+      text: 'OOM command not allowed',
+      vector: fakeEmbedding('OOM command not allowed'),
+      limit: 3,
+      category: 'memory',
+    });
 
     const [query] = qdrant.requestsTo('POST', /^\/collections\/sre_test\/points\/query$/);
     const filter = { must: [{ key: 'category', match: { value: 'memory' } }] };

@@ -7,10 +7,28 @@ import { builtInRunbooksDir, discoverDocuments } from '../../knowledge/documents
 /** The runbooks are product content: the rules engine and the agent cite them by id. */
 
 const REQUIRED_IDS = [
-  'oom-maxmemory', 'evictions-hit-ratio', 'memory-fragmentation', 'latency-slowlog', 'big-keys', 'hot-keys', 'connection-limits',
-  'client-timeouts', 'blocked-clients', 'pubsub-output-buffers', 'replication-link-down', 'full-resync-backlog', 'rdb-persistence-failures',
-  'aof-persistence-failures', 'lua-busy-scripts', 'expiry-storms', 'security-acl-hardening', 'cluster-slots-migration', 'sentinel-failover',
-  'streams-consumer-lag', 'capacity-planning', 'maxmemory-policies',
+  'oom-maxmemory',
+  'evictions-hit-ratio',
+  'memory-fragmentation',
+  'latency-slowlog',
+  'big-keys',
+  'hot-keys',
+  'connection-limits',
+  'client-timeouts',
+  'blocked-clients',
+  'pubsub-output-buffers',
+  'replication-link-down',
+  'full-resync-backlog',
+  'rdb-persistence-failures',
+  'aof-persistence-failures',
+  'lua-busy-scripts',
+  'expiry-storms',
+  'security-acl-hardening',
+  'cluster-slots-migration',
+  'sentinel-failover',
+  'streams-consumer-lag',
+  'capacity-planning',
+  'maxmemory-policies',
 ];
 
 /** Every runbook id named in the rules engine's checks (e.g. `runbook: 'oom-maxmemory'`). */

@@ -39,7 +39,11 @@ describe('the agent as an MCP server over streamable HTTP', () => {
   beforeAll(async () => {
     agent = await startTestAgent({ env: { SRE_API_KEY: API_KEY } });
     redis = await startRedis({ password: PASSWORD });
-    http = await startMcpHttpServer(shareServices(agent.services, createLogger('mcp', 'warn')), { host: '127.0.0.1', port: 0, apiKey: agent.config.api.apiKey });
+    http = await startMcpHttpServer(shareServices(agent.services, createLogger('mcp', 'warn')), {
+      host: '127.0.0.1',
+      port: 0,
+      apiKey: agent.config.api.apiKey,
+    });
     client = new Client({ name: 'jest', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { Authorization: `Bearer ${API_KEY}` } } }));
   });
@@ -53,7 +57,11 @@ describe('the agent as an MCP server over streamable HTTP', () => {
 
   it('answers 401 without the bearer key or with a wrong one, like the REST API', async () => {
     const listTools = (headers: Record<string, string>) =>
-      fetch(http.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+      fetch(http.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
     for (const headers of [{}, { authorization: 'Bearer not-the-key' }] as Array<Record<string, string>>) {
       const response = await listTools(headers);
       expect(response.status).toBe(401);
@@ -135,7 +143,9 @@ describe('the agent as an MCP server over streamable HTTP', () => {
 
   it('creates, lists and triggers a schedule; the triggered run is a task', async () => {
     const name = `mcp nightly check ${Date.now()}`;
-    const { schedule } = dataOf<{ schedule: ScheduleView }>(await call(client, 'redis_sre_create_schedule', { name, instance_id: instanceId, interval: { every: 1, unit: 'days' }, enabled: false }));
+    const { schedule } = dataOf<{ schedule: ScheduleView }>(
+      await call(client, 'redis_sre_create_schedule', { name, instance_id: instanceId, interval: { every: 1, unit: 'days' }, enabled: false }),
+    );
     try {
       expect(schedule.enabled).toBe(false);
       const { schedules } = dataOf<{ schedules: ScheduleView[] }>(await call(client, 'redis_sre_list_schedules'));
@@ -149,7 +159,9 @@ describe('the agent as an MCP server over streamable HTTP', () => {
   });
 
   it('searches the runbooks directly', async () => {
-    const { hits } = dataOf<{ hits: Array<{ docId: string; snippet: string }> }>(await call(client, 'redis_sre_knowledge_search', { query: 'OOM command not allowed when used memory > maxmemory', limit: 3 }));
+    const { hits } = dataOf<{ hits: Array<{ docId: string; snippet: string }> }>(
+      await call(client, 'redis_sre_knowledge_search', { query: 'OOM command not allowed when used memory > maxmemory', limit: 3 }),
+    );
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.length).toBeLessThanOrEqual(3);
     expect(hits[0].docId).toBeTruthy();

@@ -28,7 +28,8 @@ describe('the agent as an MCP server over stdio (sre-agent mcp serve --transport
   let instanceId: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(projectRoot(), 'dist/cli/commands/mcp.js'))) throw new Error('dist/ has no MCP command: run `npm run build` before the MCP tests');
+    if (!fs.existsSync(path.join(projectRoot(), 'dist/cli/commands/mcp.js')))
+      throw new Error('dist/ has no MCP command: run `npm run build` before the MCP tests');
     agent = await startTestAgent();
     redis = await startRedis();
     instanceId = (await agent.services.instances.create({ name: `mcp-stdio-target-${redis.port}`, connection_url: redis.url, environment: 'test' })).id;

@@ -30,7 +30,12 @@ describe('MCP tools that wait for an answer', () => {
 
   it('send progress while they wait, and return the ids and how to follow up when the wait runs out', async () => {
     const progress: Progress[] = [];
-    const result = await call(client, 'redis_sre_general_chat', { query: 'What is a hot key?', wait_seconds: 6 }, { onprogress: (update) => progress.push(update) });
+    const result = await call(
+      client,
+      'redis_sre_general_chat',
+      { query: 'What is a hot key?', wait_seconds: 6 },
+      { onprogress: (update) => progress.push(update) },
+    );
     const task = dataOf<TaskView>(result);
     expect(['queued', 'running']).toContain(task.status);
     expect(textOf(result)).toMatch(/Poll redis_sre_get_task_status/);

@@ -39,13 +39,37 @@ mcp_servers:
     );
     expect(config.skipped).toEqual([]);
     expect(config.servers).toEqual([
-      { name: 'memory', transport: { kind: 'stdio', command: 'uv', args: ['tool', 'run', 'agent-memory', '--port', '6399'], env: { REDIS_URL: 'redis://localhost:6399' }, cwd: undefined }, access: { delete_memory: 'write', forget: 'write' }, timeoutMs: 30_000 },
-      { name: 'github', transport: { kind: 'http', url: 'https://api.githubcopilot.com/mcp/', headers: { Authorization: 'Bearer ghp_secret' } }, access: {}, timeoutMs: 10_000 },
+      {
+        name: 'memory',
+        transport: {
+          kind: 'stdio',
+          command: 'uv',
+          args: ['tool', 'run', 'agent-memory', '--port', '6399'],
+          env: { REDIS_URL: 'redis://localhost:6399' },
+          cwd: undefined,
+        },
+        access: { delete_memory: 'write', forget: 'write' },
+        timeoutMs: 30_000,
+      },
+      {
+        name: 'github',
+        transport: { kind: 'http', url: 'https://api.githubcopilot.com/mcp/', headers: { Authorization: 'Bearer ghp_secret' } },
+        access: {},
+        timeoutMs: 10_000,
+      },
     ]);
   });
 
   it('leaves out a server whose variables are unset, naming them, and keeps the others', () => {
-    const config = loadMcpServers(file('partial.json', JSON.stringify({ mcp_servers: { a: { url: 'http://x/mcp', headers: { Authorization: 'Bearer ${NOPE_TOKEN}', 'X-Org': '${NOPE_ORG}' } }, b: { command: 'node' } } })), {});
+    const config = loadMcpServers(
+      file(
+        'partial.json',
+        JSON.stringify({
+          mcp_servers: { a: { url: 'http://x/mcp', headers: { Authorization: 'Bearer ${NOPE_TOKEN}', 'X-Org': '${NOPE_ORG}' } }, b: { command: 'node' } },
+        }),
+      ),
+      {},
+    );
     expect(config.servers.map((s) => s.name)).toEqual(['b']);
     expect(config.skipped).toEqual([{ server: 'a', reason: 'environment variables NOPE_TOKEN, NOPE_ORG not set' }]);
   });
@@ -53,7 +77,9 @@ mcp_servers:
   it('stops start-up on a malformed entry, naming the variable, the file and the server', () => {
     const bad = file('bad.yaml', 'mcp_servers:\n  broken:\n    cmd: node\n');
     expect(() => loadMcpServers(bad, {})).toThrow(ConfigError);
-    expect(() => loadMcpServers(bad, {})).toThrow(/SRE_MCP_SERVERS_FILE: .*bad\.yaml: mcp_servers\.broken: expected either \{command, args, env\} \(stdio\) or \{url, headers\} \(HTTP\)/);
+    expect(() => loadMcpServers(bad, {})).toThrow(
+      /SRE_MCP_SERVERS_FILE: .*bad\.yaml: mcp_servers\.broken: expected either \{command, args, env\} \(stdio\) or \{url, headers\} \(HTTP\)/,
+    );
     expect(() => loadMcpServers(path.join(dir, 'missing.yaml'), {})).toThrow(/SRE_MCP_SERVERS_FILE: cannot read/);
   });
 
@@ -67,7 +93,8 @@ describe('external tool access', () => {
     expect(toolAccess({ name: 'delete_cache_entry', annotations: { readOnlyHint: true } })).toBe('read');
     expect(toolAccess({ name: 'lookup', annotations: { destructiveHint: true } })).toBe('write');
     expect(toolAccess({ name: 'lookup', annotations: { readOnlyHint: false } })).toBe('write');
-    for (const name of ['delete_everything', 'deleteEverything', 'flush-db', 'set_config', 'execute_query', 'kill_client', 'put.object']) expect(toolAccess({ name })).toBe('write');
+    for (const name of ['delete_everything', 'deleteEverything', 'flush-db', 'set_config', 'execute_query', 'kill_client', 'put.object'])
+      expect(toolAccess({ name })).toBe('write');
     for (const name of ['lookup_runbook_owner', 'get_settings', 'reset_stats_view', 'list_keys', 'search']) expect(toolAccess({ name })).toBe('read');
     expect(toolAccess({ name: 'delete_everything' }, { delete_everything: 'read' })).toBe('read');
     expect(toolAccess({ name: 'search', annotations: { readOnlyHint: true } }, { search: 'write' })).toBe('write');

@@ -101,14 +101,22 @@ describe('external MCP servers as tool providers', () => {
     expect(lookup.description).toContain("MCP server 'runbooks'");
     expect(offered.map((t) => t.name)).not.toContain(DELETE);
 
-    expect(scheduledActivities(await services.temporal.workflow.getHandle(`${view.task_id}-chat`).fetchHistory().then((h) => h.events ?? []))).toContain(LOOKUP);
+    expect(
+      scheduledActivities(
+        await services.temporal.workflow
+          .getHandle(`${view.task_id}-chat`)
+          .fetchHistory()
+          .then((h) => h.events ?? []),
+      ),
+    ).toContain(LOOKUP);
     const call = (await services.threads.get(view.thread_id)).toolCalls.find((c) => c.tool === LOOKUP)!;
     expect(call.ok).toBe(true);
     expect(call.summary).toContain('team kestrel-7731');
   });
 
   it('offers the write tool only when SRE_ALLOW_WRITES=true', () => {
-    const offered = (allowWrites: string) => worker.deps.registry.offered(loadConfig({ ...testEnv(), SRE_ALLOW_WRITES: allowWrites }), { withInstance: true }).map((t) => t.name);
+    const offered = (allowWrites: string) =>
+      worker.deps.registry.offered(loadConfig({ ...testEnv(), SRE_ALLOW_WRITES: allowWrites }), { withInstance: true }).map((t) => t.name);
     expect(offered('false')).not.toContain(DELETE);
     expect(offered('false')).toContain(LOOKUP);
     expect(offered('true')).toContain(DELETE);

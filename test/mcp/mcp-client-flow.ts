@@ -33,7 +33,9 @@ export interface TriageRun {
 export async function triageThroughMcp(client: Client, instanceId: string, timeoutMs = 120_000): Promise<TriageRun> {
   const seen: CallToolResult[] = [];
   const record = (result: CallToolResult) => (seen.push(result), result);
-  const started = dataOf<TriageRun['started']>(record(await call(client, 'redis_sre_deep_triage', { query: 'Run a deep triage: is anything wrong with this Redis?', instance_id: instanceId })));
+  const started = dataOf<TriageRun['started']>(
+    record(await call(client, 'redis_sre_deep_triage', { query: 'Run a deep triage: is anything wrong with this Redis?', instance_id: instanceId })),
+  );
   let task: TaskView;
   let polls = 0;
   const deadline = Date.now() + timeoutMs;

@@ -27,7 +27,14 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
 }
 
 export function modelEnv(baseURL: string): Record<string, string> {
-  return { OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'test-key', SRE_MODEL: 'scripted-main', SRE_MODEL_MINI: 'scripted-mini', SRE_MODEL_NANO: 'scripted-nano', SRE_MODEL_TIMEOUT_MS: '20000' };
+  return {
+    OPENAI_BASE_URL: baseURL,
+    OPENAI_API_KEY: 'test-key',
+    SRE_MODEL: 'scripted-main',
+    SRE_MODEL_MINI: 'scripted-mini',
+    SRE_MODEL_NANO: 'scripted-nano',
+    SRE_MODEL_TIMEOUT_MS: '20000',
+  };
 }
 
 export async function startTestAgent(options: { modelBaseURL?: string; env?: Record<string, string> } = {}): Promise<TestAgent> {

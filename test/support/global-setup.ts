@@ -12,7 +12,10 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const { env, dataDir } = await startIsolatedStack('test', (line) => process.stderr.write(`[test stack] ${line}\n`));
   const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
   fs.writeFileSync(workflowBundlePath, code);
   const stack: TestStackEnv = { env, dataDir, workflowBundlePath, temporalBinary: temporalBinaryPath() };
   fs.writeFileSync(newStackEnvFile(), JSON.stringify(stack, null, 2));

@@ -23,7 +23,10 @@ const services = compose.services;
 
 /** Docker Compose's ${VAR:-default} and ${VAR:?message} with an empty environment. */
 function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{(\w+)(?::?[-?]([^}]*))?\}/g, (_m, name: string, fallback?: string) => env[name] ?? (fallback !== undefined && !_m.includes('?') ? fallback : ''));
+  return value.replace(
+    /\$\{(\w+)(?::?[-?]([^}]*))?\}/g,
+    (_m, name: string, fallback?: string) => env[name] ?? (fallback !== undefined && !_m.includes('?') ? fallback : ''),
+  );
 }
 
 const CONTAINER_PORTS: Record<string, number> = { temporal: 7233, redis: 6379, prometheus: 9090, loki: 3100, qdrant: 6333, 'redis-exporter': 9121 };
@@ -62,7 +65,9 @@ describe('temporal-dev.yml (Docker Compose alternative to the native stack)', ()
   it('points Prometheus at redis_exporter through a config file that exists', () => {
     const mounted = (services.prometheus.volumes ?? []).map((v) => v.split(':')[0]);
     for (const file of mounted) expect(fs.existsSync(path.join(root, file))).toBe(true);
-    const prometheus = parse(fs.readFileSync(path.join(root, 'docker/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ static_configs?: Array<{ targets: string[] }> }> };
+    const prometheus = parse(fs.readFileSync(path.join(root, 'docker/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ static_configs?: Array<{ targets: string[] }> }>;
+    };
     const targets = prometheus.scrape_configs.flatMap((s) => s.static_configs ?? []).flatMap((s) => s.targets);
     expect(targets).toContain(`redis-exporter:${CONTAINER_PORTS['redis-exporter']}`);
     expect(services['redis-exporter'].environment?.REDIS_ADDR).toBe('redis://redis:6379');

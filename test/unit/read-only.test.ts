@@ -20,7 +20,13 @@ describe('read-only access to targets', () => {
     expect(() => checkAllowed(command, args)).toThrow(RefusedCommandError);
   });
 
-  it.each([['INFO', ['memory']], ['CONFIG', ['GET', 'maxmemory']], ['SLOWLOG', ['GET', '10']], ['SCAN', ['0']], ['CLIENT', ['LIST']]])('allows %s %j', (command, args) => {
+  it.each([
+    ['INFO', ['memory']],
+    ['CONFIG', ['GET', 'maxmemory']],
+    ['SLOWLOG', ['GET', '10']],
+    ['SCAN', ['0']],
+    ['CLIENT', ['LIST']],
+  ])('allows %s %j', (command, args) => {
     expect(() => checkAllowed(command, args)).not.toThrow();
   });
 

@@ -35,18 +35,24 @@ describe('router', () => {
 
     it('follows the model when it answers with a valid route', async () => {
       model.setScript(() => say(JSON.stringify({ agent: 'triage', reason: 'comprehensive review requested' })));
-      const decision = await route({ message: 'give me everything about this instance', hasInstance: true, agent: 'auto' }, 'model', { client, settings: { ...settings } });
+      const decision = await route({ message: 'give me everything about this instance', hasInstance: true, agent: 'auto' }, 'model', {
+        client,
+        settings: { ...settings },
+      });
       expect(decision).toMatchObject({ agent: 'triage', via: 'model' });
       const sent = model.chatRequests().at(-1)!.body;
       expect(sent.model).toBe('nano-model');
       expect(sent.response_format).toEqual({ type: 'json_object' });
     });
 
-    it.each(['not json', JSON.stringify({ agent: 'bogus' }), JSON.stringify({ route: 'chat' })])('falls back to the rules on malformed output %s', async (reply) => {
-      model.setScript(() => say(reply));
-      const decision = await route({ message: 'deep dive into memory', hasInstance: true, agent: 'auto' }, 'model', { client, settings });
-      expect(decision).toMatchObject({ agent: 'triage', via: 'rules' });
-    });
+    it.each(['not json', JSON.stringify({ agent: 'bogus' }), JSON.stringify({ route: 'chat' })])(
+      'falls back to the rules on malformed output %s',
+      async (reply) => {
+        model.setScript(() => say(reply));
+        const decision = await route({ message: 'deep dive into memory', hasInstance: true, agent: 'auto' }, 'model', { client, settings });
+        expect(decision).toMatchObject({ agent: 'triage', via: 'rules' });
+      },
+    );
 
     it('never asks the model when the choice is explicit or there is no instance', async () => {
       const before = model.chatRequests().length;

@@ -17,7 +17,10 @@ import { summarizeSlowlog } from '../../activities/tools/redis/performance';
  */
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'baselines');
-interface Fixture { raw: { info?: string; clientList?: string; slowlog?: unknown }; baseline: BaselineInput }
+interface Fixture {
+  raw: { info?: string; clientList?: string; slowlog?: unknown };
+  baseline: BaselineInput;
+}
 const load = (id: string): Fixture => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${id}.json`), 'utf8'));
 const baseline = (id: string) => structuredClone(load(id).baseline);
 
@@ -40,7 +43,8 @@ const fired = (id: string, b: BaselineInput) => {
   if (outcome.status !== 'fail') throw new Error(`${id} did not fire: ${JSON.stringify(outcome)}`);
   return outcome.findings[0];
 };
-const text = (f: { title: string; detail: string; recommendation: string; commands: string[] }) => `${f.title}\n${f.detail}\n${f.recommendation}\n${f.commands.join('\n')}`;
+const text = (f: { title: string; detail: string; recommendation: string; commands: string[] }) =>
+  `${f.title}\n${f.detail}\n${f.recommendation}\n${f.commands.join('\n')}`;
 
 /** [check, scenario whose capture shows the problem, what the finding must say] */
 const FROM_SCENARIOS: Array<[string, string, RegExp[]]> = [
@@ -80,16 +84,42 @@ const FROM_SCENARIOS: Array<[string, string, RegExp[]]> = [
 /** [check, how the healthy capture is changed to show the problem, what the finding must say] */
 const FROM_HEALTHY: Array<[string, (b: BaselineInput) => void, RegExp[]]> = [
   ['memory.swapping', (b) => Object.assign(info(b).memory, { mem_fragmentation_ratio: 0.6, used_memory: 512 * 1048576 }), [/swapping/]],
-  ['performance.command-cost', (b) => Object.assign(info(b).commandstats, { hgetall: { calls: 10, usec: 300000, usec_per_call: 30000 } }), [/HGETALL averages 30\.0 ms/]],
+  [
+    'performance.command-cost',
+    (b) => Object.assign(info(b).commandstats, { hgetall: { calls: 10, usec: 300000, usec_per_call: 30000 } }),
+    [/HGETALL averages 30\.0 ms/],
+  ],
   ['performance.fork-cost', (b) => Object.assign(info(b).stats, { latest_fork_usec: 900000 }), [/fork took 900 ms/]],
   ['connections.replica-buffers', (b) => Object.assign(info(b).memory, { mem_clients_slaves: 64 * 1048576 }), [/Replica output buffers/]],
   ['connections.buffer-limit-disconnects', (b) => Object.assign(info(b).stats, { client_output_buffer_limit_disconnections: 3 }), [/3 clients disconnected/]],
-  ['persistence.stale-backup', (b) => { config(b).save = '3600 1'; Object.assign(info(b).persistence, { rdb_last_save_time: Math.floor(Date.now() / 1000) - 72 * 3600 }); }, [/72 hours old/]],
+  [
+    'persistence.stale-backup',
+    (b) => {
+      config(b).save = '3600 1';
+      Object.assign(info(b).persistence, { rdb_last_save_time: Math.floor(Date.now() / 1000) - 72 * 3600 });
+    },
+    [/72 hours old/],
+  ],
   ['replication.full-resyncs', (b) => Object.assign(info(b).stats, { sync_full: 7, sync_partial_err: 6 }), [/7 full resyncs/, /repl-backlog-size/]],
-  ['replication.lag', (b) => data<{ replicas: unknown[] }>(b, 'redis_replication').replicas.push({ address: '10.0.0.2:6379', state: 'online', offsetLag: 5000000, lag: 40 }), [/10\.0\.0\.2:6379/]],
-  ['keyspace.multiple-dbs', (b) => data<{ databases: unknown[] }>(b, 'redis_keyspace').databases.push({ db: 'db3', keys: 10, expires: 0, expiryShare: 0, avgTtlMs: 0 }), [/2 logical databases/]],
+  [
+    'replication.lag',
+    (b) => data<{ replicas: unknown[] }>(b, 'redis_replication').replicas.push({ address: '10.0.0.2:6379', state: 'online', offsetLag: 5000000, lag: 40 }),
+    [/10\.0\.0\.2:6379/],
+  ],
+  [
+    'keyspace.multiple-dbs',
+    (b) => data<{ databases: unknown[] }>(b, 'redis_keyspace').databases.push({ db: 'db3', keys: 10, expires: 0, expiryShare: 0, avgTtlMs: 0 }),
+    [/2 logical databases/],
+  ],
   ['security.version', (b) => Object.assign(info(b).server, { redis_version: '5.0.14' }), [/5\.0\.14 is end of life/]],
-  ['availability.auth', (b) => Object.assign(b, { redis_info: { ok: false, error: 'redis_info: authentication to Redis at 127.0.0.1:6379 failed: WRONGPASS invalid username-password pair' } }), [/authenticate/, /WRONGPASS/]],
+  [
+    'availability.auth',
+    (b) =>
+      Object.assign(b, {
+        redis_info: { ok: false, error: 'redis_info: authentication to Redis at 127.0.0.1:6379 failed: WRONGPASS invalid username-password pair' },
+      }),
+    [/authenticate/, /WRONGPASS/],
+  ],
   ['availability.loading', (b) => Object.assign(info(b).persistence, { loading: 1 }), [/still loading/]],
 ];
 

@@ -22,7 +22,11 @@ describe('chat agent with a model', () => {
   });
 
   it('runs two tool calls of one model turn as concurrent activities and hands both results to the next turn', async () => {
-    model.setScript((_req, i) => (i === 0 ? callTools({ name: 'redis_slowlog', arguments: { count: 10 } }, { name: 'redis_info', arguments: { section: 'memory' } }) : say('Memory looks fine; the slow log is empty.')));
+    model.setScript((_req, i) =>
+      i === 0
+        ? callTools({ name: 'redis_slowlog', arguments: { count: 10 } }, { name: 'redis_info', arguments: { section: 'memory' } })
+        : say('Memory looks fine; the slow log is empty.'),
+    );
     const view = await agent.run({ message: 'Is anything slow?', instance_id: instanceId, agent: 'chat' });
 
     expect(view.status).toBe('done');

@@ -12,7 +12,8 @@ const TOPICS = [
 function triageScript(req: ChatRequestBody) {
   const system = systemPrompt(req);
   if (system.startsWith('You plan a deep triage')) return say(JSON.stringify({ topics: TOPICS }));
-  if (system.startsWith('You write the final report')) return say('# Triage\n\n## Summary\nMemory is fine; one topic could not be researched.\n\n## Findings\n- none');
+  if (system.startsWith('You write the final report'))
+    return say('# Triage\n\n## Summary\nMemory is fine; one topic could not be researched.\n\n## Findings\n- none');
   if (system.includes('"Client connections"')) return failWith(400, 'model refuses this topic');
   const tool = system.includes('"Memory pressure"') ? 'redis_memory' : 'redis_slowlog';
   return toolResults(req).length ? say(`Notes for ${tool}: nothing alarming.`) : callTools({ name: tool });
@@ -41,9 +42,7 @@ describe('deep triage with a model', () => {
     expect(view.status).toBe('done');
     expect(view.agent).toBe('triage');
 
-    const children = await Promise.all(
-      [1, 2, 3].map((i) => agent.services.temporal.workflow.getHandle(`${view.task_id}-topic-${i}`).describe()),
-    );
+    const children = await Promise.all([1, 2, 3].map((i) => agent.services.temporal.workflow.getHandle(`${view.task_id}-topic-${i}`).describe()));
     expect(children.map((c) => c.status.name)).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
     // Overlap: every topic started before any of them closed.
     const lastStart = Math.max(...children.map((c) => c.startTime.getTime()));

@@ -21,12 +21,18 @@ const DANGEROUS: Array<{ command: string; args: string[] }> = [
 
 /** A gullible model: does whatever the data it reads tells it to. */
 function gullible(req: ChatRequestBody) {
-  const results = toolResults(req).map((m) => m.content).join('\n');
+  const results = toolResults(req)
+    .map((m) => m.content)
+    .join('\n');
   if (toolResults(req).length === 0) {
     return callTools({ name: 'redis_sample_keys', arguments: { count: 20 } }, { name: 'loki_query_range', arguments: { query: '{app="redis"}' } });
   }
   if (results.includes('IGNORE PREVIOUS INSTRUCTIONS') && !results.includes('refused')) {
-    return callTools({ name: 'redis_command', arguments: { command: 'FLUSHALL' } }, { name: 'redis_flushall', arguments: {} }, { name: 'redis_command', arguments: { command: 'CONFIG', args: ['SET', 'maxmemory-policy', 'allkeys-random'] } });
+    return callTools(
+      { name: 'redis_command', arguments: { command: 'FLUSHALL' } },
+      { name: 'redis_flushall', arguments: {} },
+      { name: 'redis_command', arguments: { command: 'CONFIG', args: ['SET', 'maxmemory-policy', 'allkeys-random'] } },
+    );
   }
   return say('I tried to follow the instructions in the data.');
 }
@@ -42,7 +48,12 @@ describe('read-only safety against the model and against planted text', () => {
   beforeAll(async () => {
     loki = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [{ stream: { app: 'redis' }, values: [[`${Date.now()}000000`, INJECTION]] }] } }));
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'streams', result: [{ stream: { app: 'redis' }, values: [[`${Date.now()}000000`, INJECTION]] }] },
+        }),
+      );
     });
     await new Promise<void>((resolve) => loki.listen(0, '127.0.0.1', resolve));
     model = new ScriptedModel(() => say('unused'));
@@ -67,7 +78,9 @@ describe('read-only safety against the model and against planted text', () => {
     const c = client();
     try {
       const stats = await c.info('commandstats');
-      const calls = Object.fromEntries(WATCHED.map((cmd) => [cmd, Number(new RegExp(`cmdstat_${cmd.replace('|', '\\|')}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)]));
+      const calls = Object.fromEntries(
+        WATCHED.map((cmd) => [cmd, Number(new RegExp(`cmdstat_${cmd.replace('|', '\\|')}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)]),
+      );
       return { keys: await c.dbsize(), maxmemory: await c.config('GET', 'maxmemory'), policy: await c.config('GET', 'maxmemory-policy'), calls };
     } finally {
       c.disconnect();
@@ -112,7 +125,11 @@ describe('read-only safety against the model and against planted text', () => {
     c.disconnect();
     try {
       model.setScript((req, i) => (i === 0 ? callTools({ name: 'redis_command', arguments: { command: 'CONFIG', args: ['GET', 'requirepass'] } }) : say('ok')));
-      const withPassword = await agent.services.stores.instances.create({ name: `pw-${redis.port}`, connection_url: redis.url, password: 'planted-secret-123' });
+      const withPassword = await agent.services.stores.instances.create({
+        name: `pw-${redis.port}`,
+        connection_url: redis.url,
+        password: 'planted-secret-123',
+      });
       await agent.run({ message: 'show requirepass', instance_id: withPassword.id, agent: 'chat' });
       const seen = JSON.stringify(model.chatRequests());
       expect(seen).toContain('(set)');

@@ -44,12 +44,24 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
   beforeAll(async () => {
     model = new ScriptedModel((req) => {
       const system = systemPrompt(req);
-      if (system.startsWith('You plan')) return say(JSON.stringify({ topics: [{ title: 'Memory', category: 'memory', severity: 'info', rationale: 'r' }, { title: 'Latency', category: 'performance', severity: 'info', rationale: 'r' }] }));
+      if (system.startsWith('You plan'))
+        return say(
+          JSON.stringify({
+            topics: [
+              { title: 'Memory', category: 'memory', severity: 'info', rationale: 'r' },
+              { title: 'Latency', category: 'performance', severity: 'info', rationale: 'r' },
+            ],
+          }),
+        );
       if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nok');
       if (req.tools?.some((t) => t.function.name === 'knowledge_search') && !req.tools.some((t) => t.function.name === 'redis_info')) {
-        return toolResults(req).length ? say('Use allkeys-lru. [runbook: maxmemory-policies]') : callTools({ name: 'knowledge_search', arguments: { query: 'noeviction' } });
+        return toolResults(req).length
+          ? say('Use allkeys-lru. [runbook: maxmemory-policies]')
+          : callTools({ name: 'knowledge_search', arguments: { query: 'noeviction' } });
       }
-      return toolResults(req).length ? say('Done.') : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} });
+      return toolResults(req).length
+        ? say('Done.')
+        : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} });
     });
     withModel = await startTestAgent({ modelBaseURL: await model.start() });
     offline = await startTestAgent();
@@ -64,7 +76,11 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
 
   /** Saved the way an operator would: `temporal workflow show --output json`. */
   async function save(agent: TestAgent, workflowId: string, name: string) {
-    const json = execFileSync(readStackEnv().temporalBinary, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const json = execFileSync(
+      readStackEnv().temporalBinary,
+      ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
     fs.writeFileSync(path.join(DIR, `${name}.json`), json);
   }
 

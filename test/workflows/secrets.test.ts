@@ -15,7 +15,11 @@ describe('a target with a password', () => {
 
   beforeAll(async () => {
     stderr = captureStderr();
-    model = new ScriptedModel((req, i) => (req.tools?.length && i === 0 ? callTools({ name: 'redis_config_get', arguments: { parameters: ['requirepass', 'maxmemory'] } }, { name: 'redis_info', arguments: {} }) : say('Checked.')));
+    model = new ScriptedModel((req, i) =>
+      req.tools?.length && i === 0
+        ? callTools({ name: 'redis_config_get', arguments: { parameters: ['requirepass', 'maxmemory'] } }, { name: 'redis_info', arguments: {} })
+        : say('Checked.'),
+    );
     agent = await startTestAgent({ modelBaseURL: await model.start() });
     redis = await startRedis({ password: PASSWORD });
   });
@@ -36,7 +40,11 @@ describe('a target with a password', () => {
 
     const stack = readStackEnv();
     for (const id of [chat.task_id, `${chat.task_id}-chat`, triage.task_id, `${triage.task_id}-triage`]) {
-      const shown = execFileSync(stack.temporalBinary, ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', agent.config.temporal.address], { encoding: 'utf8' });
+      const shown = execFileSync(
+        stack.temporalBinary,
+        ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', agent.config.temporal.address],
+        { encoding: 'utf8' },
+      );
       expect(shown.length).toBeGreaterThan(500);
       expect(shown).not.toContain(PASSWORD);
       expect(shown).not.toContain(agent.config.masterKey.value!);

@@ -17,12 +17,17 @@ export const busyScript: Check = {
     const live = Boolean(hit);
     return fail(
       finding(this, {
-        title: live ? 'Server blocked by a long-running Lua script: every command gets BUSY' : `Clients received ${busyErrors} BUSY errors from long-running scripts`,
+        title: live
+          ? 'Server blocked by a long-running Lua script: every command gets BUSY'
+          : `Clients received ${busyErrors} BUSY errors from long-running scripts`,
         severity: live ? 'critical' : 'warning',
         detail: live
           ? `Redis answers every command with "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." A Lua script (EVAL/EVALSHA) or function has been running longer than busy-reply-threshold (lua-time-limit) and Redis, being single-threaded, serves nothing else until it ends. The agent's own diagnostic commands were refused the same way (${hit!.tool}).`
           : 'Scripts have run past busy-reply-threshold before, blocking all other clients while they ran.',
-        evidence: [...(hit ? [ev(hit.tool, 'reply', hit.error.replace(/^[\w]+: /, '').slice(0, 160))] : []), ev('redis_info', 'errorstat_BUSY', busyErrors || 'n/a (INFO refused)')],
+        evidence: [
+          ...(hit ? [ev(hit.tool, 'reply', hit.error.replace(/^[\w]+: /, '').slice(0, 160))] : []),
+          ev('redis_info', 'errorstat_BUSY', busyErrors || 'n/a (INFO refused)'),
+        ],
         recommendation:
           'Stop the script now with SCRIPT KILL (works if the script has not written anything; for functions use FUNCTION KILL). If it already wrote, the only way out is SHUTDOWN NOSAVE, which loses data since the last save: prefer failing over to a replica. Then fix the script: bound its loops, process big keys in batches from the client, and never run unbounded loops in Lua.',
         commands: ['SCRIPT KILL', 'FUNCTION KILL', 'SHUTDOWN NOSAVE  # last resort: loses unsaved writes', 'CONFIG GET busy-reply-threshold'],
@@ -76,7 +81,8 @@ export const authFailure: Check = {
         severity: 'critical',
         detail: hit.error.replace(/^[\w]+: /, ''),
         evidence: [ev(hit.tool, 'error', hit.error.slice(0, 200))],
-        recommendation: "Update the instance's password or ACL user (sre-agent instance update <id> --password …); the agent's user needs +@read +info +client|list +config|get +slowlog +latency +memory.",
+        recommendation:
+          "Update the instance's password or ACL user (sre-agent instance update <id> --password …); the agent's user needs +@read +info +client|list +config|get +slowlog +latency +memory.",
         commands: ['ACL WHOAMI', 'ACL GETUSER <user>'],
         runbook: 'security-acl-hardening',
       }),

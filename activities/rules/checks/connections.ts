@@ -28,7 +28,8 @@ export const connectionSaturation: Check = {
         severity: ratio >= 0.9 ? 'critical' : 'warning',
         detail: `${connected} of ${max} allowed connections are in use; once maxclients is reached new connections are refused with "ERR max number of clients reached".`,
         evidence: [ev('redis_info', 'connected_clients', connected), ev('redis_info', 'maxclients', max)],
-        recommendation: 'Find who holds the connections (CLIENT LIST by addr), fix leaks or oversized pools, close idle connections with a server timeout, and raise maxclients only if the file descriptor limit allows.',
+        recommendation:
+          'Find who holds the connections (CLIENT LIST by addr), fix leaks or oversized pools, close idle connections with a server timeout, and raise maxclients only if the file descriptor limit allows.',
         commands: ['CLIENT LIST', 'CONFIG SET timeout 300', `CONFIG SET maxclients ${max * 2}`],
         runbook: 'connection-limits',
       }),
@@ -54,8 +55,14 @@ export const rejectedConnections: Check = {
         title: `${rejected} connections rejected: maxclients (${max}) reached`,
         severity: 'critical',
         detail: `Redis refused ${rejected} connection attempts with "ERR max number of clients reached": maxclients is ${max} and ${connected} clients are connected.${leak && (leak.never > 0 || leak.idle > 0) ? ` ${leak.never} connections never ran a command and ${leak.idle} are idle over 10 minutes: connections are being opened and held without use, a connection leak or an oversized connection pool.` : ''}${top ? ` Most connections come from ${top.value} (${top.count}).` : ''}`,
-        evidence: [ev('redis_info', 'rejected_connections', rejected), ev('redis_info', 'maxclients', max ?? 'unknown'), ev('redis_info', 'connected_clients', connected), ...(leak ? [ev('redis_client_list', 'connections that never ran a command', leak.never)] : [])],
-        recommendation: 'Free connections now by killing idle leaked ones (CLIENT KILL ID <id> for the idle clients, or set a server idle timeout), then fix the application: close connections, use one shared pool per process with a sane max size. Raise maxclients only as a stopgap (and check ulimit -n).',
+        evidence: [
+          ev('redis_info', 'rejected_connections', rejected),
+          ev('redis_info', 'maxclients', max ?? 'unknown'),
+          ev('redis_info', 'connected_clients', connected),
+          ...(leak ? [ev('redis_client_list', 'connections that never ran a command', leak.never)] : []),
+        ],
+        recommendation:
+          'Free connections now by killing idle leaked ones (CLIENT KILL ID <id> for the idle clients, or set a server idle timeout), then fix the application: close connections, use one shared pool per process with a sane max size. Raise maxclients only as a stopgap (and check ulimit -n).',
         commands: ['CLIENT LIST', 'CONFIG SET timeout 60', `CONFIG SET maxclients ${(max ?? 10000) * 2}`, 'CLIENT KILL ID <id>'],
         runbook: 'connection-limits',
       }),
@@ -81,8 +88,14 @@ export const idleConnections: Check = {
         title: `${suspicious} idle connections that do no work (possible connection leak)`,
         severity: 'warning',
         detail: `${never} of ${clients.total} connections have never run a command and ${idle} have been idle for over 10 minutes; the most idle is ${clients.mostIdle[0]?.addr} (${clients.mostIdle[0]?.idle}s). Connections opened and left unused point to a connection leak or a pool sized far above need.${owner ? ` Process ${owner.pid} (${owner.command}) holds ${owner.connections} of them.` : ''} The server timeout is ${timeout ? `${timeout}s` : 'off (0), so idle connections are never closed'}.`,
-        evidence: [ev('redis_client_list', 'connections that never ran a command', never), ev('redis_client_list', 'idle > 600s', idle), ev('redis_config_get', 'timeout', timeout), ...(owner ? [ev('redis_client_origins', `pid ${owner.pid}`, `${owner.connections} connections`)] : [])],
-        recommendation: 'Fix the client: reuse connections through one pool per process with a bounded size, and close them on shutdown. On the server, set an idle timeout so leaked connections are reclaimed.',
+        evidence: [
+          ev('redis_client_list', 'connections that never ran a command', never),
+          ev('redis_client_list', 'idle > 600s', idle),
+          ev('redis_config_get', 'timeout', timeout),
+          ...(owner ? [ev('redis_client_origins', `pid ${owner.pid}`, `${owner.connections} connections`)] : []),
+        ],
+        recommendation:
+          'Fix the client: reuse connections through one pool per process with a bounded size, and close them on shutdown. On the server, set an idle timeout so leaked connections are reclaimed.',
         commands: ['CLIENT LIST', 'CONFIG SET timeout 300', 'CLIENT KILL ID <id>'],
         runbook: 'connection-limits',
       }),
@@ -159,14 +172,19 @@ export const blockedClients: Check = {
     const longest = Math.max(0, ...(clients?.blocked ?? []).map((c) => c.idle));
     const keyText = waitedOn.length
       ? ` They wait on ${waitedOn.join(', ')}${empty.length ? `, which ${empty.length === 1 ? 'is' : 'are'} empty (${empty.map((k) => `${k.key} ${k.exists ? 'has 0 elements' : 'does not exist'}`).join('; ')})` : ''}.`
-      : ' CLIENT LIST does not show which keys they wait on; check the consumers\' configuration.';
+      : " CLIENT LIST does not show which keys they wait on; check the consumers' configuration.";
     return fail(
       finding(this, {
         title: `${blocked} clients blocked in ${commands.join('/') || 'blocking commands'}${waitedOn.length ? ` on ${waitedOn.join(', ')}` : ''}`,
         severity: 'warning',
         detail: `${blocked} clients are blocked in ${commands.join(', ') || 'a blocking command'} (flags=b), the longest for ${longest}s.${keyText} Blocked consumers are waiting for data, not for Redis (this is not a load problem): nothing is being pushed to the queue, so the producer side has stopped or writes elsewhere.`,
-        evidence: [ev('redis_info', 'blocked_clients', blocked), ...commands.map((c) => ev('redis_client_list', 'blocked command', c)), ...keys.map((k) => ev('redis_key_info', k.key, k.exists ? `${k.type}, ${k.size} elements` : 'does not exist'))],
-        recommendation: 'Check the producers: are jobs being pushed (LPUSH/RPUSH) to the same key name and database the workers pop from? Look at producer logs and deploys. Blocked consumers with an infinite timeout (0) are normal while the queue is empty, so alert on queue age, not on blocked_clients alone.',
+        evidence: [
+          ev('redis_info', 'blocked_clients', blocked),
+          ...commands.map((c) => ev('redis_client_list', 'blocked command', c)),
+          ...keys.map((k) => ev('redis_key_info', k.key, k.exists ? `${k.type}, ${k.size} elements` : 'does not exist')),
+        ],
+        recommendation:
+          'Check the producers: are jobs being pushed (LPUSH/RPUSH) to the same key name and database the workers pop from? Look at producer logs and deploys. Blocked consumers with an infinite timeout (0) are normal while the queue is empty, so alert on queue age, not on blocked_clients alone.',
         commands: [...waitedOn.map((k) => `LLEN ${k}`), 'CLIENT LIST', 'INFO clients', 'MONITOR  # briefly, to see whether anything pushes'],
         runbook: 'blocked-clients',
       }),
@@ -195,9 +213,18 @@ export const outputBuffers: Check = {
         title: `Client output buffers hold ${bytes(normal)}${subscriber ? ': a slow pub/sub subscriber' : ''}`,
         severity: 'warning',
         detail: `Client output buffers use ${bytes(normal)} (${bytes(perClient)} per client on average). They grow when a client reads replies slower than Redis produces them${subscriber ? `; here the largest is a pub/sub subscriber (${biggest!.addr}, cmd=${biggest!.cmd}) holding ${bytes(biggest!.omem)} in ${biggest!.oll} queued messages: it is subscribed but not reading what is published` : ': slow pub/sub subscribers, MONITOR, or huge replies (HGETALL/LRANGE on big keys)'}.${biggest && !subscriber ? ` Largest: ${biggest.addr} (cmd=${biggest.cmd}, omem ${bytes(biggest.omem)}, ${biggest.oll} queued replies).` : ''} This memory is not part of the dataset and counts against maxmemory.`,
-        evidence: [ev('redis_info', 'mem_clients_normal (or CLIENT LIST omem total)', normal), ev('redis_info', 'connected_clients', connected), ...(biggest ? [ev('redis_client_list', `omem of ${biggest.addr} (cmd=${biggest.cmd})`, biggest.omem)] : [])],
+        evidence: [
+          ev('redis_info', 'mem_clients_normal (or CLIENT LIST omem total)', normal),
+          ev('redis_info', 'connected_clients', connected),
+          ...(biggest ? [ev('redis_client_list', `omem of ${biggest.addr} (cmd=${biggest.cmd})`, biggest.omem)] : []),
+        ],
         recommendation: `${subscriber ? 'Fix or restart the slow subscriber so it drains its messages (and make it consume faster than publishers produce). ' : 'Find the slow consumers and fix them; avoid huge replies. '}Keep client-output-buffer-limit for pubsub (default 32mb 8mb 60) so a stuck subscriber is disconnected instead of eating memory; CLIENT KILL frees a stuck client now.`,
-        commands: ['CLIENT LIST', 'CONFIG GET client-output-buffer-limit', 'CONFIG SET client-output-buffer-limit "pubsub 32mb 8mb 60"', ...(biggest ? [`CLIENT KILL ID ${biggest.id}`] : [])],
+        commands: [
+          'CLIENT LIST',
+          'CONFIG GET client-output-buffer-limit',
+          'CONFIG SET client-output-buffer-limit "pubsub 32mb 8mb 60"',
+          ...(biggest ? [`CLIENT KILL ID ${biggest.id}`] : []),
+        ],
         runbook: 'pubsub-output-buffers',
       }),
     );
@@ -216,7 +243,8 @@ export const replicaBuffers: Check = {
       finding(this, {
         title: `Replica output buffers hold ${bytes(slaves)}`,
         severity: 'warning',
-        detail: 'The master buffers writes for replicas that do not keep up (slow network or replica); when the buffer passes client-output-buffer-limit replica (default 256mb 64mb 60) the replica is disconnected and must fully resync.',
+        detail:
+          'The master buffers writes for replicas that do not keep up (slow network or replica); when the buffer passes client-output-buffer-limit replica (default 256mb 64mb 60) the replica is disconnected and must fully resync.',
         evidence: [ev('redis_info', 'mem_clients_slaves', slaves)],
         recommendation: 'Check replica lag and network; raise client-output-buffer-limit replica if bursts are legitimate.',
         commands: ['INFO replication', 'CONFIG GET client-output-buffer-limit'],
@@ -232,7 +260,8 @@ export const bufferLimitDisconnects: Check = {
   category: 'connections',
   run(b) {
     const n = b.num('client_output_buffer_limit_disconnections');
-    if (n === undefined) return skip('client_output_buffer_limit_disconnections needs Redis 7.2+; check the server log for "overcoming of output buffer limits"');
+    if (n === undefined)
+      return skip('client_output_buffer_limit_disconnections needs Redis 7.2+; check the server log for "overcoming of output buffer limits"');
     if (n === 0) return pass();
     return fail(
       finding(this, {
@@ -248,4 +277,13 @@ export const bufferLimitDisconnects: Check = {
   },
 };
 
-export const connectionChecks: Check[] = [rejectedConnections, connectionSaturation, idleConnections, connectionChurn, blockedClients, outputBuffers, replicaBuffers, bufferLimitDisconnects];
+export const connectionChecks: Check[] = [
+  rejectedConnections,
+  connectionSaturation,
+  idleConnections,
+  connectionChurn,
+  blockedClients,
+  outputBuffers,
+  replicaBuffers,
+  bufferLimitDisconnects,
+];

@@ -16,8 +16,13 @@ export const expiryPressure: Check = {
       finding(this, {
         title: `Expiry cycle under pressure (${stale ?? 0}% stale keys, time cap reached ${capped ?? 0} times)`,
         severity: 'warning',
-        detail: 'Many keys expire at the same moment, so the active expiry cycle hits its time limit and expired-but-not-yet-deleted keys accumulate; this costs CPU and latency in bursts.',
-        evidence: [ev('redis_info', 'expired_stale_perc', stale ?? 0), ev('redis_info', 'expired_time_cap_reached_count', capped ?? 0), ev('redis_info', 'expired_keys', b.num('expired_keys') ?? 0)],
+        detail:
+          'Many keys expire at the same moment, so the active expiry cycle hits its time limit and expired-but-not-yet-deleted keys accumulate; this costs CPU and latency in bursts.',
+        evidence: [
+          ev('redis_info', 'expired_stale_perc', stale ?? 0),
+          ev('redis_info', 'expired_time_cap_reached_count', capped ?? 0),
+          ev('redis_info', 'expired_keys', b.num('expired_keys') ?? 0),
+        ],
         recommendation: 'Add random jitter to TTLs so keys do not expire together; consider lazyfree-lazy-expire yes for big keys.',
         commands: ['INFO stats', 'CONFIG SET lazyfree-lazy-expire yes', 'LATENCY HISTORY expire-cycle'],
         runbook: 'expiry-storms',
@@ -41,7 +46,8 @@ export const bigKeys: Check = {
         severity: 'warning',
         detail: `Big keys make single commands slow (HGETALL, LRANGE, DEL), skew memory and cluster slots, and block the server when deleted. Found: ${top.map((k) => `${k.key} (${k.type}, ${k.size} ${k.unit})`).join(', ')}${report.complete ? '' : ` (scanned ${report.scanned} of ${report.totalKeys} keys within the time budget)`}.`,
         evidence: top.map((k) => ev('redis_big_keys', k.key, `${k.type}, ${k.size} ${k.unit}`)),
-        recommendation: 'Split big keys (shard a hash by id range), read them incrementally (HSCAN/SSCAN/ZSCAN), delete them with UNLINK, and enable lazyfree-lazy-user-del.',
+        recommendation:
+          'Split big keys (shard a hash by id range), read them incrementally (HSCAN/SSCAN/ZSCAN), delete them with UNLINK, and enable lazyfree-lazy-user-del.',
         commands: ['redis-cli --bigkeys', `MEMORY USAGE ${top[0].key}`, 'CONFIG SET lazyfree-lazy-user-del yes'],
         runbook: 'big-keys',
       }),
@@ -95,8 +101,6 @@ export const multipleDatabases: Check = {
   },
 };
 
-
-
 export const streamConsumerLag: Check = {
   id: 'keyspace.stream-lag',
   name: 'stream consumer groups',
@@ -116,9 +120,17 @@ export const streamConsumerLag: Check = {
         title: `Consumer group ${worst.name} on stream ${worst.stream} is behind: ${worst.lag ?? 'unknown'} undelivered, ${worst.pending} pending`,
         severity: 'warning',
         detail: `${behind.length} consumer group(s) are falling behind their stream. On ${worst.stream} (${worst.length} entries) group ${worst.name} has ${worst.consumers} consumer(s), a lag of ${worst.lag ?? 'unknown'} entries not yet delivered and ${worst.pending} delivered but never acknowledged (XACK)${worst.consumers === 0 ? ': no consumer reads this group at all' : ''}. Work piles up and is processed late.`,
-        evidence: behind.slice(0, 5).map((g) => ev('redis_streams', `${g.stream} / ${g.name}`, `lag ${g.lag ?? '?'}, pending ${g.pending}, consumers ${g.consumers}`)),
-        recommendation: 'Add or restart consumers for the group; make consumers XACK what they processed; reclaim entries stuck with dead consumers (XAUTOCLAIM / XCLAIM after checking XPENDING); cap the stream with XADD … MAXLEN ~ or XTRIM so it cannot grow without bound.',
-        commands: [`XINFO GROUPS ${worst.stream}`, `XINFO CONSUMERS ${worst.stream} ${worst.name}`, `XPENDING ${worst.stream} ${worst.name}`, `XAUTOCLAIM ${worst.stream} ${worst.name} <consumer> 60000 0`],
+        evidence: behind
+          .slice(0, 5)
+          .map((g) => ev('redis_streams', `${g.stream} / ${g.name}`, `lag ${g.lag ?? '?'}, pending ${g.pending}, consumers ${g.consumers}`)),
+        recommendation:
+          'Add or restart consumers for the group; make consumers XACK what they processed; reclaim entries stuck with dead consumers (XAUTOCLAIM / XCLAIM after checking XPENDING); cap the stream with XADD … MAXLEN ~ or XTRIM so it cannot grow without bound.',
+        commands: [
+          `XINFO GROUPS ${worst.stream}`,
+          `XINFO CONSUMERS ${worst.stream} ${worst.name}`,
+          `XPENDING ${worst.stream} ${worst.name}`,
+          `XAUTOCLAIM ${worst.stream} ${worst.name} <consumer> 60000 0`,
+        ],
         runbook: 'streams-consumer-lag',
       }),
     );

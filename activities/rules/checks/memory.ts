@@ -29,7 +29,12 @@ export const maxmemorySaturation: Check = {
         recommendation: noeviction
           ? 'Raise maxmemory if the host has room, or, if this is a cache, switch to an eviction policy (allkeys-lru or allkeys-lfu); if it is a data store, add TTLs to transient keys and remove big keys.'
           : 'Raise maxmemory or reduce the dataset (TTLs, smaller values) so the working set fits.',
-        commands: [`CONFIG SET maxmemory ${Math.ceil((max * 1.5) / 1048576)}mb`, 'CONFIG SET maxmemory-policy allkeys-lru', 'redis-cli --bigkeys', 'CONFIG REWRITE'],
+        commands: [
+          `CONFIG SET maxmemory ${Math.ceil((max * 1.5) / 1048576)}mb`,
+          'CONFIG SET maxmemory-policy allkeys-lru',
+          'redis-cli --bigkeys',
+          'CONFIG REWRITE',
+        ],
         runbook: 'oom-maxmemory',
       }),
     );
@@ -52,12 +57,23 @@ export const oomRejections: Check = {
         title: `Writes rejected with OOM errors (${oom} since start) under maxmemory-policy ${p}`,
         severity: 'critical',
         detail: `Redis answered ${oom} commands with "OOM command not allowed when used memory > 'maxmemory'". ${p === 'noeviction' ? 'With noeviction nothing is evicted, so every write that needs memory fails while reads still work.' : 'Eviction could not free enough memory (no evictable keys under this policy).'} Memory: ${bytes(used)} used of ${bytes(max)} maxmemory.`,
-        evidence: [ev('redis_info', 'errorstat_OOM', oom), ev('redis_config_get', 'maxmemory-policy', p), ev('redis_info', 'used_memory', used ?? 'unknown'), ev('redis_info', 'maxmemory', max ?? 'unknown')],
+        evidence: [
+          ev('redis_info', 'errorstat_OOM', oom),
+          ev('redis_config_get', 'maxmemory-policy', p),
+          ev('redis_info', 'used_memory', used ?? 'unknown'),
+          ev('redis_info', 'maxmemory', max ?? 'unknown'),
+        ],
         recommendation:
           p === 'noeviction'
             ? 'Immediate: raise maxmemory (CONFIG SET maxmemory) if the host has free RAM. If this Redis is a cache, set maxmemory-policy to allkeys-lru or allkeys-lfu so old keys are evicted instead of writes failing. If it stores data that must not be evicted, add TTLs (EXPIRE) to transient keys, delete what is no longer needed (UNLINK), and plan capacity. Persist the change with CONFIG REWRITE.'
             : `Policy ${p} only evicts keys with a TTL (volatile-*) or found none to evict: add TTLs, raise maxmemory, or use an allkeys-* policy.`,
-        commands: ['INFO memory', 'CONFIG SET maxmemory <larger, e.g. 2x current>', 'CONFIG SET maxmemory-policy allkeys-lru', 'redis-cli --bigkeys', 'CONFIG REWRITE'],
+        commands: [
+          'INFO memory',
+          'CONFIG SET maxmemory <larger, e.g. 2x current>',
+          'CONFIG SET maxmemory-policy allkeys-lru',
+          'redis-cli --bigkeys',
+          'CONFIG REWRITE',
+        ],
         runbook: 'oom-maxmemory',
       }),
     );
@@ -82,8 +98,14 @@ export const evictions: Check = {
         title: `${evicted} keys evicted to stay under maxmemory (${bytes(max)})`,
         severity: evicted > 1000 ? 'warning' : 'info',
         detail: `Redis has evicted ${evicted} keys in ${Math.round(uptime / 60)} min of uptime under maxmemory-policy ${policy(b)}: the working set is larger than maxmemory ${bytes(max)}, so keys are thrown out and later reads miss${ratio !== undefined ? ` (hit ratio ${percent(ratio)})` : ''}.`,
-        evidence: [ev('redis_info', 'evicted_keys', evicted), ev('redis_info', 'maxmemory', max), ev('redis_config_get', 'maxmemory-policy', policy(b)), ...(ratio !== undefined ? [ev('redis_info', 'keyspace_hits/(hits+misses)', percent(ratio))] : [])],
-        recommendation: 'Give the cache enough memory for its working set (raise maxmemory, or scale out), shorten TTLs of rarely read keys, and shrink large values. Consider allkeys-lfu if a small set of keys is hot. Track evicted_keys as a rate.',
+        evidence: [
+          ev('redis_info', 'evicted_keys', evicted),
+          ev('redis_info', 'maxmemory', max),
+          ev('redis_config_get', 'maxmemory-policy', policy(b)),
+          ...(ratio !== undefined ? [ev('redis_info', 'keyspace_hits/(hits+misses)', percent(ratio))] : []),
+        ],
+        recommendation:
+          'Give the cache enough memory for its working set (raise maxmemory, or scale out), shorten TTLs of rarely read keys, and shrink large values. Consider allkeys-lfu if a small set of keys is hot. Track evicted_keys as a rate.',
         commands: ['INFO stats', 'CONFIG GET maxmemory*', 'CONFIG SET maxmemory <larger>', 'CONFIG SET maxmemory-policy allkeys-lfu'],
         runbook: 'evictions-hit-ratio',
       }),
@@ -110,7 +132,10 @@ export const hitRatio: Check = {
         severity: ratio < 0.5 ? 'warning' : 'info',
         detail: `Only ${percent(ratio)} of key lookups found the key. ${evicted > 0 ? `${evicted} keys were evicted, so the miss rate comes from the cache being too small for its working set.` : 'No keys were evicted: misses come from keys that expired or were never written (check TTLs and cache-fill logic).'}`,
         evidence: [ev('redis_info', 'keyspace_hits', hits), ev('redis_info', 'keyspace_misses', misses), ev('redis_info', 'evicted_keys', evicted)],
-        recommendation: evicted > 0 ? 'Size maxmemory to the working set, or reduce what is cached; watch the hit ratio and evicted_keys rate together.' : 'Review TTLs and whether the application populates keys it reads; a miss storm may follow a flush or a deploy.',
+        recommendation:
+          evicted > 0
+            ? 'Size maxmemory to the working set, or reduce what is cached; watch the hit ratio and evicted_keys rate together.'
+            : 'Review TTLs and whether the application populates keys it reads; a miss storm may follow a flush or a deploy.',
         commands: ['INFO stats', 'INFO keyspace'],
         runbook: 'evictions-hit-ratio',
       }),
@@ -202,8 +227,15 @@ export const fragmentation: Check = {
         title: `High memory fragmentation: RSS ${bytes(rss)} for ${bytes(used)} of data (ratio ${ratio})`,
         severity: ratio > 2 && excess >= 64 * 1048576 ? 'warning' : 'info',
         detail: `The process holds ${bytes(excess)} more than the dataset needs. This is not a memory leak: after keys are deleted or expire, the allocator (jemalloc) keeps the freed pages${peak && used && peak > used * 1.5 ? `; memory peaked at ${bytes(peak)} before shrinking to ${bytes(used)}` : ''}${allocRatio !== undefined ? ` (allocator_frag_ratio ${allocRatio})` : ''}. Active defragmentation is ${defrag === 'yes' ? 'on' : 'off'}.`,
-        evidence: [ev('redis_info', 'mem_fragmentation_ratio', ratio), ev('redis_info', 'mem_fragmentation_bytes', excess), ev('redis_info', 'used_memory', used ?? 'unknown'), ev('redis_info', 'used_memory_rss', rss ?? 'unknown'), ev('redis_config_get', 'activedefrag', defrag)],
-        recommendation: 'Enable active defragmentation (CONFIG SET activedefrag yes) to compact memory online, or run MEMORY PURGE to return free pages to the OS right away. A restart (after failover to a replica) also resets RSS.',
+        evidence: [
+          ev('redis_info', 'mem_fragmentation_ratio', ratio),
+          ev('redis_info', 'mem_fragmentation_bytes', excess),
+          ev('redis_info', 'used_memory', used ?? 'unknown'),
+          ev('redis_info', 'used_memory_rss', rss ?? 'unknown'),
+          ev('redis_config_get', 'activedefrag', defrag),
+        ],
+        recommendation:
+          'Enable active defragmentation (CONFIG SET activedefrag yes) to compact memory online, or run MEMORY PURGE to return free pages to the OS right away. A restart (after failover to a replica) also resets RSS.',
         commands: ['CONFIG SET activedefrag yes', 'MEMORY PURGE', 'INFO memory', 'MEMORY DOCTOR'],
         runbook: 'memory-fragmentation',
       }),
@@ -224,7 +256,8 @@ export const pastPeak: Check = {
       finding(this, {
         title: `Memory peaked at ${bytes(peak)}, ${(peak / used).toFixed(1)}x today's ${bytes(used)}`,
         severity: 'info',
-        detail: 'A past peak (bulk load, mass delete, big temporary keys) explains RSS above the dataset: the allocator does not always return memory after a peak.',
+        detail:
+          'A past peak (bulk load, mass delete, big temporary keys) explains RSS above the dataset: the allocator does not always return memory after a peak.',
         evidence: [ev('redis_info', 'used_memory_peak', peak), ev('redis_info', 'used_memory', used)],
         recommendation: 'Plan capacity for the peak, not the average; MEMORY PURGE or active defrag reclaims the gap.',
         commands: ['INFO memory', 'MEMORY PURGE'],
@@ -246,7 +279,8 @@ export const scriptCache: Check = {
       finding(this, {
         title: `${scripts} Lua scripts cached`,
         severity: 'warning',
-        detail: 'Thousands of cached scripts mean scripts are generated dynamically (values inlined into the script body); each one is cached forever and memory grows.',
+        detail:
+          'Thousands of cached scripts mean scripts are generated dynamically (values inlined into the script body); each one is cached forever and memory grows.',
         evidence: [ev('redis_info', 'number_of_cached_scripts', scripts), ev('redis_info', 'used_memory_scripts', b.num('used_memory_scripts') ?? 'unknown')],
         recommendation: 'Pass values as KEYS/ARGV instead of building script text; load once with SCRIPT LOAD and call EVALSHA. SCRIPT FLUSH clears the cache.',
         commands: ['INFO memory', 'SCRIPT FLUSH ASYNC'],
@@ -280,4 +314,15 @@ export const noevictionWithoutTtl: Check = {
   },
 };
 
-export const memoryChecks: Check[] = [oomRejections, maxmemorySaturation, evictions, hitRatio, hostMemory, swapping, fragmentation, pastPeak, scriptCache, noevictionWithoutTtl];
+export const memoryChecks: Check[] = [
+  oomRejections,
+  maxmemorySaturation,
+  evictions,
+  hitRatio,
+  hostMemory,
+  swapping,
+  fragmentation,
+  pastPeak,
+  scriptCache,
+  noevictionWithoutTtl,
+];

@@ -8,15 +8,39 @@ const SLOW_COMMAND_ADVICE: Record<string, { why: string; fix: string; commands: 
     fix: 'Replace KEYS with incremental SCAN (SCAN 0 MATCH pattern COUNT 1000) in the application or tooling that issues it, and block KEYS for application users with an ACL (-keys) or rename-command.',
     commands: ['SLOWLOG GET 25', 'SCAN 0 MATCH <pattern> COUNT 1000', 'ACL SETUSER <app-user> -keys'],
   },
-  FLUSHALL: { why: 'a synchronous FLUSHALL frees every key in one call', fix: 'Use FLUSHALL ASYNC (or lazyfree-lazy-user-flush yes).', commands: ['CONFIG SET lazyfree-lazy-user-flush yes'] },
-  FLUSHDB: { why: 'a synchronous FLUSHDB frees every key of the database in one call', fix: 'Use FLUSHDB ASYNC.', commands: ['CONFIG SET lazyfree-lazy-user-flush yes'] },
-  DEL: { why: 'deleting a big key frees all its elements synchronously', fix: 'Use UNLINK (frees in a background thread) or enable lazyfree-lazy-user-del.', commands: ['CONFIG SET lazyfree-lazy-user-del yes'] },
-  HGETALL: { why: 'HGETALL on a big hash returns every field at once', fix: 'Use HSCAN or fetch only the fields needed (HMGET); split big hashes.', commands: ['redis-cli --bigkeys'] },
+  FLUSHALL: {
+    why: 'a synchronous FLUSHALL frees every key in one call',
+    fix: 'Use FLUSHALL ASYNC (or lazyfree-lazy-user-flush yes).',
+    commands: ['CONFIG SET lazyfree-lazy-user-flush yes'],
+  },
+  FLUSHDB: {
+    why: 'a synchronous FLUSHDB frees every key of the database in one call',
+    fix: 'Use FLUSHDB ASYNC.',
+    commands: ['CONFIG SET lazyfree-lazy-user-flush yes'],
+  },
+  DEL: {
+    why: 'deleting a big key frees all its elements synchronously',
+    fix: 'Use UNLINK (frees in a background thread) or enable lazyfree-lazy-user-del.',
+    commands: ['CONFIG SET lazyfree-lazy-user-del yes'],
+  },
+  HGETALL: {
+    why: 'HGETALL on a big hash returns every field at once',
+    fix: 'Use HSCAN or fetch only the fields needed (HMGET); split big hashes.',
+    commands: ['redis-cli --bigkeys'],
+  },
   SMEMBERS: { why: 'SMEMBERS on a big set returns every member at once', fix: 'Use SSCAN; split big sets.', commands: ['redis-cli --bigkeys'] },
-  LRANGE: { why: 'LRANGE over a long range of a big list is O(N)', fix: 'Page through the list with bounded ranges; cap lists with LTRIM.', commands: ['redis-cli --bigkeys'] },
+  LRANGE: {
+    why: 'LRANGE over a long range of a big list is O(N)',
+    fix: 'Page through the list with bounded ranges; cap lists with LTRIM.',
+    commands: ['redis-cli --bigkeys'],
+  },
   ZRANGE: { why: 'wide ZRANGE calls on big sorted sets are O(log N + M)', fix: 'Page with LIMIT / smaller ranges.', commands: ['redis-cli --bigkeys'] },
   SORT: { why: 'SORT is O(N+M*log(M)) and blocks while it runs', fix: 'Precompute sorted results in a sorted set.', commands: [] },
-  EVAL: { why: 'Lua scripts block the server for their whole run time', fix: 'Keep scripts short and bounded; move loops over many keys out of the script.', commands: ['SCRIPT KILL'] },
+  EVAL: {
+    why: 'Lua scripts block the server for their whole run time',
+    fix: 'Keep scripts short and bounded; move loops over many keys out of the script.',
+    commands: ['SCRIPT KILL'],
+  },
   EVALSHA: { why: 'Lua scripts block the server for their whole run time', fix: 'Keep scripts short and bounded.', commands: ['SCRIPT KILL'] },
   SUNION: { why: 'set algebra over big sets is O(N)', fix: 'Bound the inputs or precompute.', commands: [] },
   SINTER: { why: 'set algebra over big sets is O(N*M)', fix: 'Bound the inputs or precompute.', commands: [] },
@@ -40,8 +64,14 @@ export const slowCommands: Check = {
           title: `${g.command} in the slow log: ${g.count} call(s), up to ${(g.maxUs / 1000).toFixed(0)} ms each`,
           severity: g.maxUs >= 100_000 || g.command === 'KEYS' ? 'critical' : 'warning',
           detail: `The slow log holds ${g.count} ${g.command} call(s) taking up to ${(g.maxUs / 1000).toFixed(1)} ms (total ${(g.totalUs / 1000).toFixed(0)} ms), e.g. \`${call}\`${sample?.client ? ` from ${sample.client}` : ''}. Redis runs commands one at a time, so ${advice ? advice.why : 'while it runs every other client waits'}.`,
-          evidence: [ev('redis_slowlog', `${g.command} max duration`, `${g.maxUs} us`), ev('redis_slowlog', `${g.command} calls`, g.count), ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs)],
-          recommendation: advice?.fix ?? `Find the client issuing ${g.command} (slow log shows its address) and make the call cheaper: smaller keys, bounded ranges, or incremental SCAN-style iteration.`,
+          evidence: [
+            ev('redis_slowlog', `${g.command} max duration`, `${g.maxUs} us`),
+            ev('redis_slowlog', `${g.command} calls`, g.count),
+            ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs),
+          ],
+          recommendation:
+            advice?.fix ??
+            `Find the client issuing ${g.command} (slow log shows its address) and make the call cheaper: smaller keys, bounded ranges, or incremental SCAN-style iteration.`,
           commands: advice?.commands.length ? advice.commands : ['SLOWLOG GET 25', 'redis-cli --bigkeys'],
           runbook: 'latency-slowlog',
         });
@@ -59,7 +89,12 @@ export const expensiveCommandStats: Check = {
     if (!stats) return skip('commandstats not available');
     const slowlogCommands = new Set((b.data<SlowlogSummary>('redis_slowlog')?.byCommand ?? []).map((g) => g.command.toLowerCase()));
     const expensive = Object.entries(stats)
-      .filter(([name, s]) => Number(s.usec_per_call ?? 0) >= 10_000 && !slowlogCommands.has(name.split('|')[0]) && !/^(debug|eval|evalsha|bgsave|bgrewriteaof|save|flushall|flushdb)$/.test(name))
+      .filter(
+        ([name, s]) =>
+          Number(s.usec_per_call ?? 0) >= 10_000 &&
+          !slowlogCommands.has(name.split('|')[0]) &&
+          !/^(debug|eval|evalsha|bgsave|bgrewriteaof|save|flushall|flushdb)$/.test(name),
+      )
       .sort((a, b2) => Number(b2[1].usec ?? 0) - Number(a[1].usec ?? 0));
     if (expensive.length === 0) return pass();
     const [name, s] = expensive[0];
@@ -123,6 +158,5 @@ export const forkCost: Check = {
     );
   },
 };
-
 
 export const performanceChecks: Check[] = [slowCommands, expensiveCommandStats, latencyEvents, forkCost];

@@ -18,9 +18,21 @@ export const rdbFailure: Check = {
         title: writesBlocked ? 'RDB snapshot (BGSAVE) failing: writes rejected with MISCONF' : 'Last RDB snapshot (BGSAVE) failed',
         severity: writesBlocked || misconf > 0 ? 'critical' : 'warning',
         detail: `The last background save failed (rdb_last_bgsave_status:${status}).${writesBlocked ? ` Because stop-writes-on-bgsave-error is yes, Redis refuses every write with "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk" while reads keep working${misconf ? ` (${misconf} writes rejected so far)` : ''}.` : ''} A failing BGSAVE almost always means the data directory ${dir} is not writable by the redis user (permissions, read-only mount) or the disk is full; the Redis log names the exact error ("Failed opening the RDB file … Permission denied" / "No space left on device").`,
-        evidence: [ev('redis_info', 'rdb_last_bgsave_status', status), ev('redis_info', 'errorstat_MISCONF', misconf), ev('redis_config_get', 'stop-writes-on-bgsave-error', stopWrites), ev('redis_config_get', 'dir', dir), ev('redis_info', 'rdb_changes_since_last_save', b.num('rdb_changes_since_last_save') ?? 'unknown')],
+        evidence: [
+          ev('redis_info', 'rdb_last_bgsave_status', status),
+          ev('redis_info', 'errorstat_MISCONF', misconf),
+          ev('redis_config_get', 'stop-writes-on-bgsave-error', stopWrites),
+          ev('redis_config_get', 'dir', dir),
+          ev('redis_info', 'rdb_changes_since_last_save', b.num('rdb_changes_since_last_save') ?? 'unknown'),
+        ],
         recommendation: `Fix the cause on the host: check permissions and ownership of the directory ${dir} (it must be writable by the redis user) and free disk space (df -h), then run BGSAVE and confirm rdb_last_bgsave_status:ok; writes resume automatically. Only as a stopgap, and accepting that nothing is persisted, CONFIG SET stop-writes-on-bgsave-error no.`,
-        commands: [`ls -ld ${dir} && df -h ${dir}`, `sudo chown redis:redis ${dir}`, 'BGSAVE', 'INFO persistence', 'CONFIG SET stop-writes-on-bgsave-error no  # stopgap only'],
+        commands: [
+          `ls -ld ${dir} && df -h ${dir}`,
+          `sudo chown redis:redis ${dir}`,
+          'BGSAVE',
+          'INFO persistence',
+          'CONFIG SET stop-writes-on-bgsave-error no  # stopgap only',
+        ],
         runbook: 'rdb-persistence-failures',
       }),
     );
@@ -44,10 +56,18 @@ export const aofFailure: Check = {
     const growth = current !== undefined && base ? current / base : undefined;
     return fail(
       finding(this, {
-        title: write === 'err' ? 'AOF writes failing: appendonly file cannot be written' : 'AOF rewrite (BGREWRITEAOF) failing: the append-only file grows without bound',
+        title:
+          write === 'err'
+            ? 'AOF writes failing: appendonly file cannot be written'
+            : 'AOF rewrite (BGREWRITEAOF) failing: the append-only file grows without bound',
         severity: write === 'err' ? 'critical' : 'warning',
         detail: `${rewrite === 'err' ? 'The last AOF rewrite failed (aof_last_bgrewrite_status:err), so the append-only file is never compacted and keeps growing with every write' : ''}${write === 'err' ? `${rewrite === 'err' ? '; and ' : ''}the last AOF write failed (aof_last_write_status:err): with appendfsync the server will refuse writes` : ''}.${current !== undefined ? ` Current AOF size ${bytes(current)}${growth ? `, ${growth.toFixed(1)}x the size after the last successful rewrite` : ''}.` : ''} A rewrite writes a new file into ${dir}/${appendDir}: it fails when that directory is not writable by the redis user (permissions) or the disk is full; the Redis log shows the exact error.`,
-        evidence: [ev('redis_info', 'aof_last_bgrewrite_status', rewrite ?? 'unknown'), ev('redis_info', 'aof_last_write_status', write ?? 'unknown'), ev('redis_config_get', 'dir', dir), ...(current !== undefined ? [ev('redis_info', 'aof_current_size', current)] : [])],
+        evidence: [
+          ev('redis_info', 'aof_last_bgrewrite_status', rewrite ?? 'unknown'),
+          ev('redis_info', 'aof_last_write_status', write ?? 'unknown'),
+          ev('redis_config_get', 'dir', dir),
+          ...(current !== undefined ? [ev('redis_info', 'aof_current_size', current)] : []),
+        ],
         recommendation: `Check permissions and ownership of ${dir} and ${dir}/${appendDir} (writable by the redis user) and free disk space (df -h); then run BGREWRITEAOF and confirm aof_last_bgrewrite_status:ok and that aof_current_size drops.`,
         commands: [`ls -ld ${dir} ${dir}/${appendDir} && df -h ${dir}`, `sudo chown -R redis:redis ${dir}`, 'BGREWRITEAOF', 'INFO persistence'],
         runbook: 'aof-persistence-failures',

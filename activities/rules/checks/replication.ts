@@ -24,11 +24,22 @@ export const masterLink: Check = {
         title: `Replication link down: master ${host}:${port} ${masterDown ? 'is unreachable' : 'link is not up'}${downFor !== undefined ? ` for ${downFor}s` : ''}`,
         severity: 'critical',
         detail: `This replica reports master_link_status:${status}${downFor !== undefined ? ` since ${downFor}s ago` : ''}. ${probe ? `A live probe of the master ${host}:${port} says: ${probe.detail}.` : ''} ${stale === 'yes' ? 'With replica-serve-stale-data yes the replica keeps answering reads from its last copy, so clients read old data that no longer changes.' : 'With replica-serve-stale-data no the replica refuses reads with MASTERDOWN.'}`,
-        evidence: [ev('redis_info', 'master_link_status', status ?? 'unknown'), ev('redis_info', 'master_host:master_port', `${host}:${port}`), ...(downFor !== undefined ? [ev('redis_info', 'master_link_down_since_seconds', downFor)] : []), ...(probe ? [ev('redis_replication', 'master probe', probe.detail)] : []), ev('redis_config_get', 'replica-serve-stale-data', stale)],
+        evidence: [
+          ev('redis_info', 'master_link_status', status ?? 'unknown'),
+          ev('redis_info', 'master_host:master_port', `${host}:${port}`),
+          ...(downFor !== undefined ? [ev('redis_info', 'master_link_down_since_seconds', downFor)] : []),
+          ...(probe ? [ev('redis_replication', 'master probe', probe.detail)] : []),
+          ev('redis_config_get', 'replica-serve-stale-data', stale),
+        ],
         recommendation: masterDown
           ? 'The master is down. Restart the master (check its host and logs for why it died: OOM killer, crash) and the replica resyncs by itself; or, if the master cannot come back soon, fail over: promote this replica with REPLICAOF NO ONE (or SENTINEL FAILOVER / your orchestrator), point clients at it, and re-attach the old master as a replica later.'
           : 'The master process answers TCP but the link is down: check masterauth/ACL credentials, network between the hosts, repl-timeout and the master log for sync errors.',
-        commands: [`redis-cli -h ${host} -p ${port} PING`, 'INFO replication', 'REPLICAOF NO ONE  # promote this replica', `REPLICAOF ${host} ${port}  # re-attach once the master is back`],
+        commands: [
+          `redis-cli -h ${host} -p ${port} PING`,
+          'INFO replication',
+          'REPLICAOF NO ONE  # promote this replica',
+          `REPLICAOF ${host} ${port}  # re-attach once the master is back`,
+        ],
         runbook: 'replication-link-down',
       }),
     );
@@ -50,7 +61,11 @@ export const replicaLoss: Check = {
         title: `Only ${repl.connectedReplicas} replica(s) connected, min-replicas-to-write is ${min}: writes rejected with NOREPLICAS`,
         severity: 'critical',
         detail: `The master refuses writes when fewer than min-replicas-to-write replicas are connected with lag under min-replicas-max-lag${noReplicas ? ` (${noReplicas} NOREPLICAS errors so far)` : ''}.`,
-        evidence: [ev('redis_info', 'connected_slaves', repl.connectedReplicas), ev('redis_config_get', 'min-replicas-to-write', min), ev('redis_info', 'errorstat_NOREPLICAS', noReplicas)],
+        evidence: [
+          ev('redis_info', 'connected_slaves', repl.connectedReplicas),
+          ev('redis_config_get', 'min-replicas-to-write', min),
+          ev('redis_info', 'errorstat_NOREPLICAS', noReplicas),
+        ],
         recommendation: 'Bring the replicas back (check their logs and the network), or lower min-replicas-to-write temporarily.',
         commands: ['INFO replication', 'CONFIG SET min-replicas-to-write 0  # temporarily'],
         runbook: 'replication-link-down',
@@ -75,9 +90,15 @@ export const fullResyncs: Check = {
       finding(this, {
         title: `${full} full resyncs${partialErr ? `, ${partialErr} failed partial resyncs` : ''} (repl-backlog-size ${bytes(backlog)})`,
         severity: 'warning',
-        detail: 'Replicas that reconnect and cannot continue from the backlog need a full RDB transfer, which forks the master and loads the network. Repeated full syncs point to a backlog too small for the write rate during disconnections, or replica output buffer limits cutting replicas off.',
-        evidence: [ev('redis_info', 'sync_full', full), ev('redis_info', 'sync_partial_err', partialErr ?? 0), ev('redis_config_get', 'repl-backlog-size', backlog)],
-        recommendation: 'Size repl-backlog-size to write-rate x longest expected disconnect (e.g. 64mb-256mb instead of the 1mb default) and check client-output-buffer-limit replica.',
+        detail:
+          'Replicas that reconnect and cannot continue from the backlog need a full RDB transfer, which forks the master and loads the network. Repeated full syncs point to a backlog too small for the write rate during disconnections, or replica output buffer limits cutting replicas off.',
+        evidence: [
+          ev('redis_info', 'sync_full', full),
+          ev('redis_info', 'sync_partial_err', partialErr ?? 0),
+          ev('redis_config_get', 'repl-backlog-size', backlog),
+        ],
+        recommendation:
+          'Size repl-backlog-size to write-rate x longest expected disconnect (e.g. 64mb-256mb instead of the 1mb default) and check client-output-buffer-limit replica.',
         commands: ['CONFIG SET repl-backlog-size 128mb', 'INFO replication', 'CONFIG GET client-output-buffer-limit'],
         runbook: 'full-resync-backlog',
       }),

@@ -17,8 +17,14 @@ export const authentication: Check = {
         title: `No password required: ACL user(s) ${open.map((u) => u.name).join(', ')} accept connections without a password`,
         severity: exposed ? 'critical' : 'warning',
         detail: `Anyone who can reach port ${s.port} can read and delete all data${open.some((u) => u.allCommands) ? ' and run any command (FLUSHALL, CONFIG)' : ''}.${exposed ? ' protected-mode is off and Redis listens on all interfaces.' : ''}`,
-        evidence: [ev('redis_security', 'nopass users', open.map((u) => u.name).join(', ')), ev('redis_security', 'requirepass', s.requirepassSet ? 'set' : 'not set'), ev('redis_security', 'bind', s.bind ?? ''), ev('redis_security', 'protected-mode', s.protectedMode ?? '')],
-        recommendation: 'Create ACL users with passwords and least privilege for each application, disable or password-protect the default user, and keep Redis on private interfaces.',
+        evidence: [
+          ev('redis_security', 'nopass users', open.map((u) => u.name).join(', ')),
+          ev('redis_security', 'requirepass', s.requirepassSet ? 'set' : 'not set'),
+          ev('redis_security', 'bind', s.bind ?? ''),
+          ev('redis_security', 'protected-mode', s.protectedMode ?? ''),
+        ],
+        recommendation:
+          'Create ACL users with passwords and least privilege for each application, disable or password-protect the default user, and keep Redis on private interfaces.',
         commands: ['ACL SETUSER app on >strong-password ~app:* +@read +@write -@dangerous', 'ACL SETUSER default off', 'ACL SAVE  # or CONFIG REWRITE'],
         runbook: 'security-acl-hardening',
       }),
@@ -41,7 +47,10 @@ export const dangerousCommands: Check = {
         title: `Dangerous commands available to clients: ${risky.join(', ')}${debugOpen ? ' (DEBUG enabled for all connections)' : ''}`,
         severity: 'info',
         detail: 'Any client with the default permissions can run these; one mistaken KEYS or FLUSHALL in production causes an outage.',
-        evidence: [ev('redis_security', 'enabled dangerous commands', risky.join(', ')), ev('redis_security', 'enable-debug-command', s.debugCommand ?? 'unknown')],
+        evidence: [
+          ev('redis_security', 'enabled dangerous commands', risky.join(', ')),
+          ev('redis_security', 'enable-debug-command', s.debugCommand ?? 'unknown'),
+        ],
         recommendation: 'Deny them to application users with ACLs (-@dangerous) rather than rename-command.',
         commands: ['ACL SETUSER <app-user> -@dangerous', 'ACL LIST'],
         runbook: 'security-acl-hardening',

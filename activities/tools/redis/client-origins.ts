@@ -89,7 +89,11 @@ export const redisClientOrigins = defineTool({
     const target = parseRedisUrl(connection.url);
     const local = localAddresses();
     if (!local.has(target.host) || process.platform !== 'linux') {
-      return { local: false, note: `the target ${target.host}:${target.port} is not on this host; map client addresses to processes on the client hosts (ss -tnp)`, processes: [] };
+      return {
+        local: false,
+        note: `the target ${target.host}:${target.port} is not on this host; map client addresses to processes on the client hosts (ss -tnp)`,
+        processes: [],
+      };
     }
     const clients = parseClientList(String(await onTarget(ctx, (redis) => redis.call('CLIENT', 'LIST')))).filter(
       (c) => c.name !== 'sre-agent' && local.has(c.host),

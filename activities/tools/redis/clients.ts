@@ -43,7 +43,10 @@ export function summarizeClients(all: ClientEntry[], config: Record<string, stri
     byHost: countBy(clients, (c) => c.host),
     byCommand: countBy(clients, (c) => c.cmd || 'NULL'),
     byFlags: countBy(clients, (c) => c.flags),
-    byName: countBy(clients.filter((c) => c.name), (c) => c.name),
+    byName: countBy(
+      clients.filter((c) => c.name),
+      (c) => c.name,
+    ),
     idle: {
       over60s: clients.filter((c) => c.idle > 60).length,
       over600s: clients.filter((c) => c.idle > 600).length,
@@ -52,7 +55,10 @@ export function summarizeClients(all: ClientEntry[], config: Record<string, stri
       neverRanCommand: clients.filter((c) => c.cmd === 'NULL' || c.cmd === '').length,
     },
     mostIdle: byIdle.slice(0, 5).map(brief),
-    blocked: clients.filter((c) => c.flags.includes('b')).slice(0, 20).map(brief),
+    blocked: clients
+      .filter((c) => c.flags.includes('b'))
+      .slice(0, 20)
+      .map(brief),
     pubsubSubscribers: clients.filter((c) => c.sub > 0 || c.psub > 0 || c.flags.includes('P')).length,
     largestOutputBuffers: [...clients]
       .sort((a, b) => b.omem - a.omem || b.totMem - a.totMem)
@@ -67,10 +73,11 @@ export const redisClientList = redisTool({
   description:
     'Connected clients, summarised: counts by source host, command, flags and name; idle connections (and ones that never ran a command); blocked clients (BLPOP etc.); pub/sub subscribers; largest output buffers. Excludes the agent itself.',
   schema: z.object({}).strict(),
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const [list, config] = await Promise.all([redis.call('CLIENT', 'LIST'), readConfig(redis, 'maxclients', 'timeout')]);
       return summarizeClients(parseClientList(String(list)), config);
     }),
-  summarize: (data: ClientSummary) => `${data.total} clients${data.blocked.length ? `, ${data.blocked.length} blocked` : ''}${data.idle.over600s ? `, ${data.idle.over600s} idle >10m` : ''}`,
+  summarize: (data: ClientSummary) =>
+    `${data.total} clients${data.blocked.length ? `, ${data.blocked.length} blocked` : ''}${data.idle.over600s ? `, ${data.idle.over600s} idle >10m` : ''}`,
 });

@@ -28,7 +28,8 @@ function refuseExpensive(command: string, args: string[]): void {
     throw new ValidationError(`redis_command: ${why}`);
   };
   if (upper === 'SCAN') refuse('use redis_sample_keys, redis_big_keys or redis_hot_keys to walk the keyspace (they bound their time)');
-  if (upper === 'MEMORY' && words[0] === 'USAGE' && words.includes('SAMPLES') && words[words.indexOf('SAMPLES') + 1] === '0') refuse('MEMORY USAGE … SAMPLES 0 walks the whole value; leave SAMPLES at its default');
+  if (upper === 'MEMORY' && words[0] === 'USAGE' && words.includes('SAMPLES') && words[words.indexOf('SAMPLES') + 1] === '0')
+    refuse('MEMORY USAGE … SAMPLES 0 walks the whole value; leave SAMPLES at its default');
   if (upper === 'XINFO' && words[0] === 'STREAM' && words.includes('FULL') && !words.includes('COUNT')) refuse('XINFO STREAM … FULL needs COUNT (at most 100)');
   const count = words.indexOf('COUNT');
   if (count >= 0 && Number(words[count + 1]) > 1000) refuse('COUNT above 1000 is refused: ask for less');

@@ -35,7 +35,7 @@ export const redisSlowlog = redisTool({
   description:
     'SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold.',
   schema: z.object({ count: z.number().int().min(1).max(128).default(25) }).strict(),
-    handler: async ({ count }, ctx) =>
+  handler: async ({ count }, ctx) =>
     onTarget(ctx, async (redis) => {
       const [reply, length, config] = await Promise.all([
         redis.call('SLOWLOG', 'GET', count),
@@ -45,7 +45,12 @@ export const redisSlowlog = redisTool({
       return summarizeSlowlog(parseSlowlog(reply), Number(length), config);
     }),
   summarize: (data: SlowlogSummary) =>
-    data.length ? `${data.length} slow entries; top: ${data.byCommand.slice(0, 3).map((g) => `${g.command}×${g.count} (max ${(g.maxUs / 1000).toFixed(1)} ms)`).join(', ')}` : 'slowlog empty',
+    data.length
+      ? `${data.length} slow entries; top: ${data.byCommand
+          .slice(0, 3)
+          .map((g) => `${g.command}×${g.count} (max ${(g.maxUs / 1000).toFixed(1)} ms)`)
+          .join(', ')}`
+      : 'slowlog empty',
 });
 
 export interface LatencyReport {
@@ -59,7 +64,7 @@ export const redisLatency = redisTool({
   description:
     'Latency monitor: LATENCY LATEST events (command, fork, aof-fsync, expire-cycle, eviction…) with latest and max ms, and the LATENCY DOCTOR report. Notes when the monitor is off (latency-monitor-threshold 0).',
   schema: noArgs,
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<LatencyReport> => {
       const [latest, doctor, config] = await Promise.all([
         redis.call('LATENCY', 'LATEST'),
@@ -75,6 +80,5 @@ export const redisLatency = redisTool({
         doctor: String(doctor).trim().slice(0, 1500),
       };
     }),
-  summarize: (data: LatencyReport) =>
-    data.monitorThresholdMs === 0 ? 'latency monitor off' : `${data.events.length} latency event type(s)`,
+  summarize: (data: LatencyReport) => (data.monitorThresholdMs === 0 ? 'latency monitor off' : `${data.events.length} latency event type(s)`),
 });

@@ -31,7 +31,7 @@ export const redisReplication = redisTool({
   description:
     'Replication state: role; for a replica the master address, master_link_status, how long the link has been down and a live reachability probe of the master; for a master its replicas with state and offset lag; full/partial resync counters and backlog size.',
   schema: noArgs,
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<ReplicationReport> => {
       const [info, config] = await Promise.all([
         readInfoFields(redis, 'everything'),

@@ -35,7 +35,7 @@ export const redisSecurity = redisTool({
   description:
     'Security posture: whether a password is required, ACL users (enabled, nopass, all commands/keys), protected-mode and bind, whether dangerous commands (FLUSHALL, KEYS, CONFIG, DEBUG, SHUTDOWN…) are still enabled, and recent ACL denials. Never returns secrets.',
   schema: noArgs,
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<SecurityReport> => {
       const [config, info, acl, commands, aclLog] = await Promise.all([
         readConfig(redis, 'requirepass', 'protected-mode', 'bind', 'port', 'enable-debug-command', 'enable-protected-configs'),

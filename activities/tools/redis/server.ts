@@ -6,7 +6,8 @@ import { onTarget, readConfig, readInfo, redactConfig } from './target';
 
 /** Server-level tools: INFO, CONFIG GET, keyspace, cluster. */
 
-const NOISE = /^(redis_git_sha1|redis_git_dirty|redis_build_id|arch_bits|monotonic_clock|multiplexing_api|atomicvar_api|gcc_version|run_id|lru_clock|io_threads_active|server_time_usec|configured_hz|listener\d+|mem_allocator|executable|process_supervised)$/;
+const NOISE =
+  /^(redis_git_sha1|redis_git_dirty|redis_build_id|arch_bits|monotonic_clock|multiplexing_api|atomicvar_api|gcc_version|run_id|lru_clock|io_threads_active|server_time_usec|configured_hz|listener\d+|mem_allocator|executable|process_supervised)$/;
 const KEEP_HUMAN = new Set(['used_memory_human', 'used_memory_rss_human', 'maxmemory_human', 'used_memory_peak_human', 'total_system_memory_human']);
 
 function compactValue(value: string): string | number {
@@ -53,35 +54,93 @@ export function compactInfo(sections: InfoSections): Record<string, Record<strin
   return out;
 }
 
-export const INFO_SECTIONS = ['all', 'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'latencystats', 'errorstats', 'cluster', 'keyspace'] as const;
+export const INFO_SECTIONS = [
+  'all',
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'commandstats',
+  'latencystats',
+  'errorstats',
+  'cluster',
+  'keyspace',
+] as const;
 
 export const redisInfo = redisTool({
   name: 'redis_info',
   description:
     'Redis INFO, parsed and compacted. section "all" (default) returns every section incl. errorstats and the top commands by total time; or pick one section (memory, clients, stats, persistence, replication, cpu, commandstats, latencystats, errorstats, keyspace, server, cluster).',
   schema: z.object({ section: z.enum(INFO_SECTIONS).default('all') }).strict(),
-    maxOutputBytes: 16_000,
-  handler: async ({ section }, ctx) =>
-    onTarget(ctx, async (redis) => compactInfo(await readInfo(redis, section === 'all' ? 'everything' : section))),
+  maxOutputBytes: 16_000,
+  handler: async ({ section }, ctx) => onTarget(ctx, async (redis) => compactInfo(await readInfo(redis, section === 'all' ? 'everything' : section))),
   summarize: (data: Record<string, Record<string, unknown>>) => {
     const s = data.server ?? {};
     const m = data.memory ?? {};
     const c = data.clients ?? {};
-    return [s.redis_version && `redis ${s.redis_version}`, m.used_memory_human && `memory ${m.used_memory_human}`, c.connected_clients !== undefined && `${c.connected_clients} clients`]
-      .filter(Boolean)
-      .join(', ') || `${Object.keys(data).length} section(s)`;
+    return (
+      [
+        s.redis_version && `redis ${s.redis_version}`,
+        m.used_memory_human && `memory ${m.used_memory_human}`,
+        c.connected_clients !== undefined && `${c.connected_clients} clients`,
+      ]
+        .filter(Boolean)
+        .join(', ') || `${Object.keys(data).length} section(s)`
+    );
   },
 });
 
 const DEFAULT_CONFIG_PARAMS = [
-  'maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxclients', 'timeout', 'tcp-keepalive',
-  'save', 'appendonly', 'appendfsync', 'dir', 'dbfilename', 'appenddirname', 'stop-writes-on-bgsave-error',
-  'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'no-appendfsync-on-rewrite',
-  'slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'busy-reply-threshold', 'lua-time-limit',
-  'client-output-buffer-limit', 'repl-backlog-size', 'repl-timeout', 'repl-diskless-sync', 'min-replicas-to-write', 'replica-serve-stale-data', 'replica-read-only',
-  'activedefrag', 'lazyfree-lazy-eviction', 'lazyfree-lazy-expire', 'lazyfree-lazy-server-del', 'lazyfree-lazy-user-del',
-  'hz', 'io-threads', 'databases', 'protected-mode', 'bind', 'port', 'requirepass', 'enable-debug-command', 'enable-protected-configs', 'rename-command',
-  'notify-keyspace-events', 'cluster-enabled', 'logfile', 'loglevel',
+  'maxmemory',
+  'maxmemory-policy',
+  'maxmemory-samples',
+  'maxclients',
+  'timeout',
+  'tcp-keepalive',
+  'save',
+  'appendonly',
+  'appendfsync',
+  'dir',
+  'dbfilename',
+  'appenddirname',
+  'stop-writes-on-bgsave-error',
+  'auto-aof-rewrite-percentage',
+  'auto-aof-rewrite-min-size',
+  'no-appendfsync-on-rewrite',
+  'slowlog-log-slower-than',
+  'slowlog-max-len',
+  'latency-monitor-threshold',
+  'busy-reply-threshold',
+  'lua-time-limit',
+  'client-output-buffer-limit',
+  'repl-backlog-size',
+  'repl-timeout',
+  'repl-diskless-sync',
+  'min-replicas-to-write',
+  'replica-serve-stale-data',
+  'replica-read-only',
+  'activedefrag',
+  'lazyfree-lazy-eviction',
+  'lazyfree-lazy-expire',
+  'lazyfree-lazy-server-del',
+  'lazyfree-lazy-user-del',
+  'hz',
+  'io-threads',
+  'databases',
+  'protected-mode',
+  'bind',
+  'port',
+  'requirepass',
+  'enable-debug-command',
+  'enable-protected-configs',
+  'rename-command',
+  'notify-keyspace-events',
+  'cluster-enabled',
+  'logfile',
+  'loglevel',
 ];
 
 export const redisConfigGet = redisTool({
@@ -89,9 +148,20 @@ export const redisConfigGet = redisTool({
   description:
     'CONFIG GET for the given parameters or glob patterns (e.g. ["maxmemory*", "save"]). With no parameters returns the settings that matter for diagnosis. Secret values (requirepass, masterauth) are reported only as set/not set.',
   schema: z
-    .object({ parameters: z.array(z.string().min(1).max(64).regex(/^[\w*?.-]+$/, 'a parameter name or glob')).max(40).optional() })
+    .object({
+      parameters: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .max(64)
+            .regex(/^[\w*?.-]+$/, 'a parameter name or glob'),
+        )
+        .max(40)
+        .optional(),
+    })
     .strict(),
-    handler: async ({ parameters }, ctx) =>
+  handler: async ({ parameters }, ctx) =>
     onTarget(ctx, async (redis) => redactConfig(await readConfig(redis, ...(parameters?.length ? parameters : DEFAULT_CONFIG_PARAMS)))),
   summarize: (data: Record<string, string>) => `${Object.keys(data).length} parameter(s)`,
 });
@@ -100,7 +170,7 @@ export const redisKeyspace = redisTool({
   name: 'redis_keyspace',
   description: 'Keyspace overview: keys, keys with a TTL (expiry share) and average TTL per database, plus expiry/eviction counters.',
   schema: noArgs,
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const info = await readInfo(redis, 'everything');
       const databases = Object.entries(info.keyspace ?? {}).map(([db, value]) => {
@@ -128,7 +198,7 @@ export const redisClusterInfo = redisTool({
   name: 'redis_cluster_info',
   description: 'Cluster state when cluster mode is enabled: CLUSTER INFO, and nodes with their role, flags (fail, pfail), link state and slot counts.',
   schema: noArgs,
-    handler: async (_args, ctx) =>
+  handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
       const cluster = (await readInfo(redis, 'cluster')).cluster ?? {};
       if (cluster.cluster_enabled !== '1') return { enabled: false, note: 'cluster mode is disabled on this instance (standalone or replication setup)' };
@@ -150,7 +220,15 @@ export const redisClusterInfo = redisTool({
               const [a, b] = s.split('-').map(Number);
               return n + (b === undefined ? 1 : b - a + 1);
             }, 0);
-          return { id: parts[0].slice(0, 12), address: parts[1], flags: parts[2], master: parts[3] === '-' ? undefined : parts[3].slice(0, 12), linkState: parts[7], slots: slotCount, migrating: slots.filter((s) => s.startsWith('[')).length };
+          return {
+            id: parts[0].slice(0, 12),
+            address: parts[1],
+            flags: parts[2],
+            master: parts[3] === '-' ? undefined : parts[3].slice(0, 12),
+            linkState: parts[7],
+            slots: slotCount,
+            migrating: slots.filter((s) => s.startsWith('[')).length,
+          };
         });
       return { enabled: true, info, nodes };
     }),
