@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY core core
+COPY service service
 COPY workflows workflows
 COPY activities activities
 COPY workers workers
@@ -12,6 +13,8 @@ COPY api api
 COPY mcp mcp
 COPY cli cli
 COPY knowledge knowledge
+COPY stack stack
+COPY eval eval
 COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 

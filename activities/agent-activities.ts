@@ -85,8 +85,8 @@ export function createAgentActivities(deps: WorkerDeps) {
 
     /** The tools an agent may use: name and retry family only (the model activity has the rest). */
     async describeTools(input: { agent: AgentKind; withInstance: boolean }): Promise<ToolRef[]> {
-      const families = input.agent === 'knowledge' ? ['knowledge'] : undefined;
-      return registry.offered(config, { withInstance: input.withInstance, families }).map((t) => ({ name: t.name, retryClass: t.retryClass }));
+      const capabilities = input.agent === 'knowledge' ? (['knowledge'] as const) : undefined;
+      return registry.offered(config, { withInstance: input.withInstance, capabilities }).map((t) => ({ name: t.name, retryClass: t.retryClass }));
     },
 
     async modelTurn(input: { tier: ModelTier; messages: ChatMessage[]; tools: string[]; maxTokens?: number }): Promise<ModelTurnResult> {
@@ -115,13 +115,13 @@ export function createAgentActivities(deps: WorkerDeps) {
       return topicsFromBaseline(input.digest);
     },
 
-    async synthesizeReport(input: { question: string; digest: BaselineDigest; topics: TopicResult[]; target: string }) {
+    async synthesizeReport(input: { question: string; digest: BaselineDigest; topics: TopicResult[]; target: string; notes?: string[] }) {
       const model = requireModel();
       return withHeartbeat(() => synthesize(model.client, model.settings, input));
     },
 
-    async fallbackReport(input: { digest: BaselineDigest; topics: TopicResult[]; target: string; why: string }): Promise<Report> {
-      return fallbackReport(input.digest, input.topics, input.target, input.why);
+    async fallbackReport(input: { digest: BaselineDigest; topics: TopicResult[]; target: string; why: string; notes?: string[] }): Promise<Report> {
+      return fallbackReport(input.digest, input.topics, input.target, input.why, input.notes);
     },
 
     async reportProgress(input: { threadId: string; event: ProgressEvent }): Promise<void> {

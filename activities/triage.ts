@@ -12,6 +12,7 @@ import {
   type TopicPlan,
   type TopicResult,
 } from '../core/types';
+import { summaryLine } from '../core/answer-summary';
 import { addUsage } from '../core/usage';
 import { digestText } from '../core/digest-text';
 import { modelTurn } from './model/turn';
@@ -112,7 +113,7 @@ export async function planTopics(client: OpenAI, settings: ModelSettings, questi
 export async function synthesizeReport(
   client: OpenAI,
   settings: ModelSettings,
-  input: { question: string; digest: BaselineDigest; topics: TopicResult[]; target: string },
+  input: { question: string; digest: BaselineDigest; topics: TopicResult[]; target: string; notes?: string[] },
 ): Promise<{ report: Report; usage: TokenUsage }> {
   const notes = input.topics
     .map((t) => `### Topic: ${t.topic.title} (${t.topic.category}) — ${t.state}\n${t.state === 'failed' ? `Research failed: ${t.error}` : t.notes}`)
@@ -132,14 +133,13 @@ export async function synthesizeReport(
   const markdown = (turn.message.content ?? '').trim();
   // Topics add notes, not findings: theirs are the digest's own, filtered by category.
   const findings = input.digest.findings;
-  const summaryMatch = /##\s*Summary\s*\n+([\s\S]*?)(\n##|$)/i.exec(markdown);
   return {
     report: {
       title: `Deep triage: ${input.target}`,
       mode: 'model',
-      summary: summaryMatch ? summaryMatch[1].trim() : verdict(findings),
+      summary: markdown ? summaryLine(markdown) : verdict(findings),
       findings,
-      markdown: appendFailedTopics(markdown || renderTriageReport(input.digest, input.target).markdown, input.topics),
+      markdown: appendRunNotes(appendFailedTopics(markdown || renderTriageReport(input.digest, input.target).markdown, input.topics), input.notes),
     },
     usage: turn.usage,
   };
@@ -152,13 +152,18 @@ function appendFailedTopics(markdown: string, topics: TopicResult[]): string {
   return `${markdown}\n\n## Research topics that failed\n${failed.map((t) => `- ${t.topic.title}: ${t.error}`).join('\n')}`;
 }
 
+/** How the triage ran when it departed from the plan (e.g. topics derived from the baseline): always stated. */
+function appendRunNotes(markdown: string, notes: string[] = []): string {
+  return notes.length ? `${markdown}\n\n## How this triage ran\n${notes.map((n) => `- ${n}`).join('\n')}` : markdown;
+}
+
 /** Report without the synthesis model (it failed): the rule report plus each topic's notes. */
-export function fallbackReport(digest: BaselineDigest, topics: TopicResult[], target: string, why: string): Report {
+export function fallbackReport(digest: BaselineDigest, topics: TopicResult[], target: string, why: string, runNotes: string[] = []): Report {
   const base = renderTriageReport(digest, target);
   const notes = topics.map((t) => `### ${t.topic.title} (${t.state})\n${t.state === 'failed' ? `Research failed: ${t.error}` : t.notes}`).join('\n\n');
   return {
     ...base,
     mode: 'model',
-    markdown: `${base.markdown}\n\n## Research notes\n_The synthesis step failed (${why}); notes are shown as written._\n\n${notes}`,
+    markdown: appendRunNotes(`${base.markdown}\n\n## Research notes\n_The synthesis step failed (${why}); notes are shown as written._\n\n${notes}`, runNotes),
   };
 }

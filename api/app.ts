@@ -1,8 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { createLogger, type Logger } from '../core/logger';
-import type { Services } from '../core/service';
-import { KnowledgeQueries } from '../core/service/knowledge';
-import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-knowledge-base';
+import type { Services } from '../service';
 import { ApiMetrics } from './api-metrics';
 import { requireApiKey } from './auth';
 import { HttpError, errorHandler } from './errors';
@@ -20,7 +18,6 @@ import { threadRoutes } from './routes/threads';
 export interface ApiOptions {
   /** Shared with the WebSocket server so /metrics counts its streams too. */
   metrics?: ApiMetrics;
-  knowledge?: KnowledgeService;
   log?: Logger;
   /** How often idle SSE streams get a heartbeat comment. */
   heartbeatMs?: number;
@@ -49,7 +46,6 @@ function jsonBody(limit: string): RequestHandler[] {
 export function createApp(services: Services, options: ApiOptions = {}): Express {
   const log = options.log ?? createLogger('api', services.config.logLevel);
   const metrics = options.metrics ?? new ApiMetrics();
-  const knowledge = new KnowledgeQueries(options.knowledge ?? createKnowledgeBase(services.config, log), services.config.knowledgeDirs);
   const { apiKey, bodyLimit } = services.config.api;
 
   const routes: RouteSpec[] = [
@@ -58,7 +54,7 @@ export function createApp(services: Services, options: ApiOptions = {}): Express
     ...threadRoutes(services, metrics, { heartbeatMs: options.heartbeatMs ?? 15_000, shutdown: options.shutdown }),
     ...instanceRoutes(services),
     ...scheduleRoutes(services, metrics),
-    ...knowledgeRoutes(knowledge),
+    ...knowledgeRoutes(services),
   ];
 
   const app = express();

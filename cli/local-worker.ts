@@ -1,5 +1,5 @@
-import type { Services } from '../core/service';
-import { hasPollers } from '../core/service/workers';
+import type { Services } from '../service';
+import { hasPollers } from '../service/workers';
 import { startWorker } from '../workers/worker';
 
 /**

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { connectAppRedis } from '../core/app-redis';
-import type { Services } from '../core/service';
-import type { TaskView } from '../core/service/tasks';
+import type { Services } from '../service';
+import type { TaskView } from '../service/tasks';
 import type { ThreadStore } from '../core/threads';
 import type { ProgressEvent } from '../core/types';
 

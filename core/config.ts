@@ -112,6 +112,7 @@ const envSchema = z.object({
   SRE_MAX_TOOL_ITERATIONS: positiveInt(8, 50),
   SRE_TOPIC_TOOL_BUDGET: positiveInt(6, 50),
   SRE_WORKER_CONCURRENCY: positiveInt(100, 10_000),
+  SRE_RETENTION_DAYS: positiveInt(30, 3650),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -151,6 +152,8 @@ export interface Config {
   /** Folders that REST/MCP callers may ingest into the knowledge base. */
   knowledgeDirs: string[];
   limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number };
+  /** How long tasks, threads and workflow histories are kept. */
+  retentionDays: number;
 }
 
 /** Keys of the schema, for documentation and the configuration table. */
@@ -244,5 +247,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       topicToolBudget: e.SRE_TOPIC_TOOL_BUDGET,
       workerConcurrency: e.SRE_WORKER_CONCURRENCY,
     },
+    retentionDays: e.SRE_RETENTION_DAYS,
   };
 }

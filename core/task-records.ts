@@ -54,11 +54,17 @@ export class TaskRecordStore {
     await this.redis.set(KEY(taskId), JSON.stringify({ ...record, ...outcome, finishedAt: new Date().toISOString() }));
   }
 
-  async list(options: { limit?: number; threadId?: string } = {}): Promise<TaskRecord[]> {
-    const ids = await this.redis.zrevrange(options.threadId ? BY_THREAD(options.threadId) : INDEX, 0, (options.limit ?? 50) - 1);
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map(KEY));
-    return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as TaskRecord);
+  async list(options: { limit?: number; offset?: number; threadId?: string } = {}): Promise<TaskRecord[]> {
+    const offset = options.offset ?? 0;
+    const ids = await this.redis.zrevrange(options.threadId ? BY_THREAD(options.threadId) : INDEX, offset, offset + (options.limit ?? 50) - 1);
+    return (await this.findMany(ids)).filter((r): r is TaskRecord => r !== undefined);
+  }
+
+  /** Records of several tasks in one round trip, in the order asked (undefined where none exists). */
+  async findMany(taskIds: string[]): Promise<Array<TaskRecord | undefined>> {
+    if (taskIds.length === 0) return [];
+    const raws = await this.redis.mget(taskIds.map(KEY));
+    return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as TaskRecord)));
   }
 
   async idsForThread(threadId: string): Promise<string[]> {

@@ -61,12 +61,17 @@ export type ChatMessage =
 /** Retry families: each maps to activity options in workflows/activity-options.ts. */
 export type RetryClass = 'redis' | 'metrics' | 'logs' | 'knowledge' | 'mcp' | 'host';
 
+/** What a tool reaches; agents are offered tools by capability (the knowledge agent: knowledge only). */
+export const TOOL_CAPABILITIES = ['redis', 'metrics', 'logs', 'knowledge', 'mcp'] as const;
+export type ToolCapability = (typeof TOOL_CAPABILITIES)[number];
+
 /** What the model (and the workflow) knows about a tool. The handler lives in activities/. */
 export interface ToolSpec {
   name: string;
   description: string;
   /** JSON Schema of the arguments, generated from the tool's zod schema. */
   parameters: Record<string, unknown>;
+  capability: ToolCapability;
   retryClass: RetryClass;
   /** Whether the tool needs a Redis instance (target) to work. */
   needsInstance: boolean;
@@ -213,7 +218,8 @@ export interface WorkflowStatus {
   agent?: AgentKind;
   mode?: AnswerMode;
   topics: Array<{ id: string; title: string; state: TopicState }>;
-  toolCalls: Array<{ tool: string; ok: boolean; summary: string; topic?: string }>;
+  /** Every tool call asked for; `ran: false` marks one refused before any activity ran (unknown tool, bad JSON). */
+  toolCalls: Array<{ tool: string; ok: boolean; summary: string; topic?: string; ran?: false }>;
   usage: TokenUsage;
 }
 

@@ -13,7 +13,7 @@ let runtimeInstalled = false;
  * Temporal's own logging, once per process: one line per event, credentials scrubbed. Expected
  * tool failures are part of an investigation, so they are not dumped as stack traces.
  */
-function installRuntime(level: LogLevel): void {
+export function installRuntime(level: LogLevel): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const logger = new DefaultLogger(level, ({ level: lvl, message, meta }) => {

@@ -1,4 +1,5 @@
 import { NO_USAGE, type AgentInput, type AgentOutcome, type ChatMessage } from '../core/types';
+import { answerReport } from '../core/answer-summary';
 import { chatSystemPrompt } from '../core/prompts';
 import { runToolLoop } from './agent-loop';
 import { collectBaseline } from './baseline';
@@ -27,7 +28,7 @@ async function answerChat(input: AgentInput, status: StatusTracker): Promise<Age
     status.phase('answering');
     const report = await bookkeeping.renderOfflineAnswer({ agent: 'chat', digest, question: task.message, target });
     status.phase('done');
-    return { answer: report.markdown, report, usage: NO_USAGE, toolCalls: status.state.toolCalls.length, mode: 'offline' };
+    return { answer: report.markdown, report, usage: NO_USAGE, toolCalls: status.toolCallsRan(), mode: 'offline' };
   }
 
   status.phase('investigating', 'model-driven tool loop');
@@ -38,10 +39,9 @@ async function answerChat(input: AgentInput, status: StatusTracker): Promise<Age
   ];
   const loop = await runToolLoop({ ctx, tier: 'main', messages, maxTurns: setup.limits.maxToolIterations });
   status.phase('done');
-  const summary = loop.answer.split('\n').find((line) => line.trim()) ?? '';
   return {
     answer: loop.answer,
-    report: { title: `Answer: ${task.message.slice(0, 80)}`, mode: 'model', summary, findings: [], markdown: loop.answer },
+    report: answerReport(`Answer: ${task.message.slice(0, 80)}`, 'model', loop.answer),
     usage: loop.usage,
     toolCalls: loop.toolCalls,
     mode: 'model',

@@ -39,19 +39,23 @@ async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOu
     await progress('synthesizing', 'offline rule report');
     const report = await bookkeeping.renderOfflineAnswer({ agent: 'triage', digest, question: task.message, target });
     status.phase('done');
-    return { answer: report.markdown, report, usage: NO_USAGE, toolCalls: status.state.toolCalls.length, mode: 'offline' };
+    return { answer: report.markdown, report, usage: NO_USAGE, toolCalls: status.toolCallsRan(), mode: 'offline' };
   }
 
   await progress('planning');
   let topics: TopicPlan[];
+  // How the triage ran, when it did not go as planned: the report says it too.
+  const notes: string[] = [];
   try {
     const plan = await model.planTopics({ question: task.message, digest });
     status.addUsage(plan.usage);
     topics = plan.topics;
+    if (plan.note) notes.push(plan.note);
   } catch (err) {
     topics = await bookkeeping.deriveTopics({ digest });
-    status.describe(`planning failed (${failureMessage(err)}); topics derived from the baseline`);
+    notes.push(`planning failed (${failureMessage(err)}); topics derived from the baseline`);
   }
+  if (notes.length) status.describe(notes.join('; '));
   status.state.topics = topics.map((t) => ({ id: t.id, title: t.title, state: 'pending' }));
 
   await progress('researching', `${topics.length} topics in parallel`);
@@ -84,13 +88,13 @@ async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOu
   await progress('synthesizing');
   let report;
   try {
-    const synthesis = await model.synthesizeReport({ question: task.message, digest, topics: results, target });
+    const synthesis = await model.synthesizeReport({ question: task.message, digest, topics: results, target, notes });
     status.addUsage(synthesis.usage);
     report = synthesis.report;
   } catch (err) {
-    report = await bookkeeping.fallbackReport({ digest, topics: results, target, why: failureMessage(err) });
+    report = await bookkeeping.fallbackReport({ digest, topics: results, target, why: failureMessage(err), notes });
   }
   status.phase('done');
-  const toolCalls = status.state.toolCalls.length + results.reduce((n, r) => n + r.toolCalls, 0);
+  const toolCalls = status.toolCallsRan() + results.reduce((n, r) => n + r.toolCalls, 0);
   return { answer: report.markdown, report, usage: status.state.usage, toolCalls, mode: 'model' };
 }

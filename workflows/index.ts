@@ -4,4 +4,3 @@ export { chatWorkflow } from './chat';
 export { knowledgeWorkflow } from './knowledge';
 export { deepTriageWorkflow } from './deep-triage';
 export { researchTopicWorkflow } from './research-topic';
-export { statusQuery } from './status';

@@ -1,4 +1,6 @@
 import { NO_USAGE, type AgentInput, type AgentOutcome } from '../core/types';
+import { answerReport } from '../core/answer-summary';
+import { searchQuery } from '../core/search-query';
 import { knowledgeSystemPrompt } from '../core/prompts';
 import { runToolLoop } from './agent-loop';
 import { bookkeeping } from './proxies';
@@ -41,14 +43,14 @@ async function answerFromKnowledge(input: AgentInput, status: StatusTracker): Pr
 
   if (route.mode === 'offline') {
     status.phase('investigating', 'searching runbooks');
-    const outcome = await callTool(ctx, 'knowledge_search', { query: task.message, limit: 5 });
+    const outcome = await callTool(ctx, 'knowledge_search', { query: searchQuery(task.message), limit: 5 });
     const answer = offlineAnswer(task.message, outcome.ok ? (outcome.output.data as SearchHits) : undefined, outcome.ok ? undefined : outcome.error);
     status.phase('done');
     return {
       answer,
-      report: { title: `Knowledge: ${task.message.slice(0, 80)}`, mode: 'offline', summary: answer.split('\n')[2] ?? '', findings: [], markdown: answer },
+      report: answerReport(`Knowledge: ${task.message.slice(0, 80)}`, 'offline', answer),
       usage: NO_USAGE,
-      toolCalls: 1,
+      toolCalls: status.toolCallsRan(),
       mode: 'offline',
     };
   }
@@ -63,7 +65,7 @@ async function answerFromKnowledge(input: AgentInput, status: StatusTracker): Pr
   status.phase('done');
   return {
     answer: loop.answer,
-    report: { title: `Knowledge: ${task.message.slice(0, 80)}`, mode: 'model', summary: loop.answer.split('\n')[0] ?? '', findings: [], markdown: loop.answer },
+    report: answerReport(`Knowledge: ${task.message.slice(0, 80)}`, 'model', loop.answer),
     usage: loop.usage,
     toolCalls: loop.toolCalls,
     mode: 'model',

@@ -1,11 +1,10 @@
-import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { SA_STATUS } from '../core/search-attributes';
 import { NO_USAGE, type TaskPhase, type TokenUsage, type WorkflowStatus } from '../core/types';
 import { addUsage } from '../core/usage';
+import { statusQuery } from './messages';
 
-/** The `status` query of every workflow, and the "current details" line of the Temporal UI. */
-export const statusQuery = defineQuery<WorkflowStatus>('status');
-
+/** Answers the status query of every workflow, and writes the "current details" line of the Temporal UI. */
 export class StatusTracker {
   readonly state: WorkflowStatus = { phase: 'queued', topics: [], toolCalls: [], usage: NO_USAGE };
 
@@ -34,9 +33,14 @@ export class StatusTracker {
     this.state.usage = addUsage(this.state.usage, usage);
   }
 
-  toolCall(call: { tool: string; ok: boolean; summary: string; topic?: string }): void {
+  toolCall(call: WorkflowStatus['toolCalls'][number]): void {
     this.state.toolCalls.push(call);
     this.describe();
+  }
+
+  /** Tool calls that ran as activities (refusals before running are listed, not counted). */
+  toolCallsRan(): number {
+    return this.state.toolCalls.filter((c) => c.ran !== false).length;
   }
 
   /** Markdown shown on the workflow's page in the Temporal UI. */

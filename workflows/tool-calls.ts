@@ -35,7 +35,7 @@ export async function callTool(ctx: ToolCallContext, name: string, args: unknown
   const ref = ctx.tools.find((t) => t.name === name);
   if (!ref) {
     const error = `unknown tool '${name}'; available: ${ctx.tools.map((t) => t.name).join(', ')}`;
-    ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic });
+    ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic, ran: false });
     return { ok: false, error };
   }
   const input = { callId: uuid4(), taskId: ctx.task.taskId, threadId: ctx.task.threadId, instanceId: ctx.task.instanceId, topic: ctx.topic, args };
@@ -58,11 +58,9 @@ export async function runModelToolCalls(ctx: ToolCallContext, calls: ModelToolCa
       try {
         args = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
       } catch {
-        return {
-          role: 'tool',
-          tool_call_id: call.id,
-          content: JSON.stringify({ error: `arguments for ${call.function.name} were not valid JSON: ${call.function.arguments.slice(0, 200)}` }),
-        };
+        const error = `arguments for ${call.function.name} were not valid JSON: ${call.function.arguments.slice(0, 200)}`;
+        ctx.status.toolCall({ tool: call.function.name, ok: false, summary: error, topic: ctx.topic, ran: false });
+        return { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error }) };
       }
       const outcome = await callTool(ctx, call.function.name, args);
       const content = outcome.ok

@@ -1,4 +1,5 @@
 import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
+import { answerReport } from '../../core/answer-summary';
 import { bytes } from './baseline';
 import { bySeverity } from './engine';
 
@@ -66,8 +67,7 @@ function factsLine(digest: BaselineDigest): string {
 
 export function renderTriageReport(digest: BaselineDigest, target: string): Report {
   const findings = [...digest.findings].sort(bySeverity);
-  const summary = verdict(findings);
-  const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${summary}`];
+  const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${verdict(findings)}`];
   if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
   const categories = [...new Set(findings.map((f) => f.category))];
   if (findings.length) lines.push('', '## Findings by topic');
@@ -90,7 +90,7 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   lines.push('', `## Checks passed (${digest.passed.length})`, digest.passed.join(', ') || 'none');
   if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...digest.skipped.map((s) => `- ${s.checkId}: ${s.reason}`));
   if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
-  return { title: `Redis health report: ${target}`, mode: 'offline', summary, findings, markdown: lines.join('\n') };
+  return answerReport(`Redis health report: ${target}`, 'offline', lines.join('\n'), findings);
 }
 
 /** Categories the question is about, from its words. */
@@ -118,7 +118,7 @@ export function renderChatAnswer(digest: BaselineDigest, question: string, targe
   if (digest.toolErrors.length && !chosen.some((f) => f.category === 'availability')) {
     lines.push('', `Some diagnostics failed: ${digest.toolErrors.map((e) => `${e.tool} (${e.error.slice(0, 100)})`).join('; ')}`);
   }
-  return { title: `Answer: ${question.slice(0, 80)}`, mode: 'offline', summary, findings: chosen, markdown: lines.join('\n') };
+  return answerReport(`Answer: ${question.slice(0, 80)}`, 'offline', lines.join('\n'), chosen);
 }
 
 export function renderOffline(agent: AgentKind, digest: BaselineDigest, question: string, target: string): Report {
@@ -126,7 +126,7 @@ export function renderOffline(agent: AgentKind, digest: BaselineDigest, question
     // Nothing was collected (no instance attached): say so rather than call it healthy.
     const summary =
       'No live diagnostics ran: this task has no Redis instance attached. Register one (sre-agent instance create) and ask again with it, or ask the knowledge agent a general question.';
-    return { title: `Answer: ${question.slice(0, 80)}`, mode: 'offline', summary, findings: [], markdown: `${OFFLINE_LABEL}\n\n${summary}` };
+    return answerReport(`Answer: ${question.slice(0, 80)}`, 'offline', `${OFFLINE_LABEL}\n\n${summary}`);
   }
   return agent === 'triage' ? renderTriageReport(digest, target) : renderChatAnswer(digest, question, target);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { argumentsJsonSchema } from '../../core/json-schema';
 import type { Config } from '../../core/config';
 import type { InstanceConnection } from '../../core/instances/model';
-import type { RetryClass, ToolCallInput, ToolSpec } from '../../core/types';
+import type { RetryClass, ToolCallInput, ToolCapability, ToolSpec } from '../../core/types';
 import type { ToolDeps } from './deps';
 
 /** What a tool handler may use while it runs. */
@@ -24,6 +25,9 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
    * arguments another system defines and validates (external MCP servers).
    */
   jsonSchema?: Record<string, unknown>;
+  /** What the tool reaches (Redis, metrics, logs, runbooks, an external MCP server): agents are offered tools by capability. */
+  capability: ToolCapability;
+  /** How failures retry (see workflows/activity-options.ts); independent of what the tool reaches. */
   retryClass: RetryClass;
   needsInstance: boolean;
   access: 'read' | 'write';
@@ -43,18 +47,12 @@ export function defineTool<S extends z.ZodType>(definition: ToolDefinition<S>): 
 /** An empty argument object; the model may send {} or nothing. */
 export const noArgs = z.object({}).strict();
 
-/** The JSON Schema of a zod argument schema, as models and MCP clients read it. */
-export function argumentsJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete json.$schema;
-  return json;
-}
-
 export function toolSpec(tool: ToolDefinition): ToolSpec {
   return {
     name: tool.name,
     description: tool.description,
     parameters: tool.jsonSchema ?? argumentsJsonSchema(tool.schema),
+    capability: tool.capability,
     retryClass: tool.retryClass,
     needsInstance: tool.needsInstance,
     access: tool.access,

@@ -8,10 +8,13 @@ export class BackendUnavailableError extends SreError {
   }
 }
 
+/** The backend refused the request as asked (bad query, unknown label): retrying will not help. */
 export class BackendRequestError extends SreError {
   constructor(
     message: string,
     readonly status: number,
+    /** The backend's own reply, for callers that can word its error better. */
+    readonly body?: string,
   ) {
     super(message, 'backend_request');
   }
@@ -40,7 +43,7 @@ export async function getJson<T>(
     throw new BackendUnavailableError(`${backend} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
   }
   if (!response.ok) {
-    throw new BackendRequestError(`${backend} rejected the request (HTTP ${response.status}): ${text.slice(0, 300)}`, response.status);
+    throw new BackendRequestError(`${backend} rejected the request (HTTP ${response.status}): ${text.slice(0, 300)}`, response.status, text.slice(0, 4000));
   }
   try {
     return JSON.parse(text) as T;

@@ -20,11 +20,16 @@ export const knowledgeSearch = defineTool({
     'Searches the Redis SRE runbooks (symptoms, exact redis-cli commands, INFO fields, redis_exporter metrics, causes, fixes, prevention). Returns the best matching runbook sections with their runbook id (docId); read a whole runbook with knowledge_get_document. Use specific words: error messages, INFO field names, config names.',
   schema: z
     .object({
-      query: z.string().min(1).max(500),
-      limit: z.number().int().min(1).max(10).default(5),
-      category: z.enum(KNOWLEDGE_CATEGORIES).optional(),
+      query: z
+        .string()
+        .min(1)
+        .max(500)
+        .describe('Words to find, up to 500 characters: an error message, INFO field, config name or symptom, e.g. "OOM command not allowed noeviction"'),
+      limit: z.number().int().min(1).max(10).default(5).describe('How many runbook sections to return, 1 to 10 (default 5)'),
+      category: z.enum(KNOWLEDGE_CATEGORIES).optional().describe('Only runbooks of this category, e.g. memory or replication; leave out to search all'),
     })
     .strict(),
+  capability: 'knowledge',
   retryClass: 'knowledge',
   needsInstance: false,
   access: 'read',
@@ -43,7 +48,8 @@ export const knowledgeSearch = defineTool({
 export const knowledgeGetDocument = defineTool({
   name: 'knowledge_get_document',
   description: 'Reads one runbook in full by its id (the docId from knowledge_search, e.g. oom-maxmemory). Long runbooks are cut at about 6000 characters.',
-  schema: z.object({ id: z.string().min(1).max(200) }).strict(),
+  schema: z.object({ id: z.string().min(1).max(200).describe('Runbook id as knowledge_search returns it (docId), e.g. oom-maxmemory') }).strict(),
+  capability: 'knowledge',
   retryClass: 'knowledge',
   needsInstance: false,
   access: 'read',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, noArgs } from './define';
-import { backendUrl, durationSeconds, getJson } from './http';
+import { BackendRequestError, backendUrl, durationSeconds, getJson } from './http';
 
 /** Prometheus HTTP API tools (/api/v1/*). */
 
@@ -17,9 +17,28 @@ interface PromSeries {
   values?: Array<[number, string]>;
 }
 
+/** Prometheus's own words for a refused query ("bad_data: parse error at char 5: …"), never retried. */
+function refused(body: Partial<PromResponse<unknown>>, status: number): BackendRequestError {
+  return new BackendRequestError(`Prometheus refused the query (${body.errorType ?? 'error'}): ${body.error ?? 'no error text'}`, status);
+}
+
 async function prom<T>(baseUrl: string, path: string, params: Record<string, string>): Promise<T> {
-  const body = await getJson<PromResponse<T>>('Prometheus', backendUrl(baseUrl, path, params));
-  if (body.status !== 'success') throw new Error(`Prometheus error (${body.errorType}): ${body.error}`);
+  let body: PromResponse<T>;
+  try {
+    body = await getJson<PromResponse<T>>('Prometheus', backendUrl(baseUrl, path, params));
+  } catch (err) {
+    if (err instanceof BackendRequestError && err.body) {
+      let reply: Partial<PromResponse<unknown>> | undefined;
+      try {
+        reply = JSON.parse(err.body) as Partial<PromResponse<unknown>>;
+      } catch {
+        // not Prometheus's JSON error shape: keep the original message
+      }
+      if (reply?.status === 'error') throw refused(reply, err.status);
+    }
+    throw err;
+  }
+  if (body.status !== 'success') throw refused(body, 200);
   return body.data;
 }
 
@@ -41,14 +60,20 @@ function downsample<T>(points: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => points[Math.round(i * step)]);
 }
 
-const promql = z.string().min(1).max(2000);
+const promql = z.string().min(1).max(2000).describe('PromQL expression, e.g. redis_memory_used_bytes / redis_memory_max_bytes (at most 2000 characters)');
 const duration = z.string().regex(/^\d+[smhdw]$/, 'a duration such as 30s, 5m, 1h');
 
 export const prometheusQuery = defineTool({
   name: 'prometheus_query',
   description:
     'Instant PromQL query against Prometheus (redis_exporter metrics such as redis_memory_used_bytes, redis_connected_clients, rate(redis_commands_processed_total[5m]), redis_evicted_keys_total). Returns up to 20 series with their value.',
-  schema: z.object({ query: promql, time: z.string().max(40).optional() }).strict(),
+  schema: z
+    .object({
+      query: promql,
+      time: z.string().max(40).optional().describe('Evaluation time: RFC 3339 (2026-01-31T12:00:00Z) or Unix seconds; leave out for now'),
+    })
+    .strict(),
+  capability: 'metrics',
   retryClass: 'metrics',
   needsInstance: false,
   access: 'read',
@@ -76,7 +101,14 @@ export const prometheusQueryRange = defineTool({
   name: 'prometheus_query_range',
   description:
     'PromQL range query over the last `range` (e.g. 1h) at `step` resolution. Returns up to 20 series, each thinned to 30 points, with min/max/last so trends are visible without raw data.',
-  schema: z.object({ query: promql, range: duration.default('1h'), step: duration.default('1m') }).strict(),
+  schema: z
+    .object({
+      query: promql,
+      range: duration.default('1h').describe('Window ending now: a number and s, m, h, d or w, e.g. 30m or 6h (default 1h)'),
+      step: duration.default('1m').describe('Resolution between points, e.g. 15s or 1m (default 1m); keep range/step under a few hundred points'),
+    })
+    .strict(),
+  capability: 'metrics',
   retryClass: 'metrics',
   needsInstance: false,
   access: 'read',
@@ -108,7 +140,13 @@ export const prometheusQueryRange = defineTool({
 export const prometheusMetrics = defineTool({
   name: 'prometheus_metrics',
   description: 'Lists metric names known to Prometheus whose name contains the search text (e.g. "redis_memory"), to find what can be queried.',
-  schema: z.object({ search: z.string().min(1).max(100), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+  schema: z
+    .object({
+      search: z.string().min(1).max(100).describe('Part of a metric name to find, case-insensitive, e.g. redis_memory or evicted'),
+      limit: z.number().int().min(1).max(200).default(50).describe('Most names to return, 1 to 200 (default 50)'),
+    })
+    .strict(),
+  capability: 'metrics',
   retryClass: 'metrics',
   needsInstance: false,
   access: 'read',
@@ -124,6 +162,7 @@ export const prometheusAlerts = defineTool({
   name: 'prometheus_alerts',
   description: 'Alerts currently pending or firing in Prometheus, with labels, annotations and since when.',
   schema: noArgs,
+  capability: 'metrics',
   retryClass: 'metrics',
   needsInstance: false,
   access: 'read',
@@ -133,16 +172,14 @@ export const prometheusAlerts = defineTool({
     }>(ctx.deps.config.prometheusUrl, 'api/v1/alerts', {});
     return {
       count: data.alerts.length,
-      alerts: data.alerts
-        .slice(0, 30)
-        .map((a) => ({
-          name: a.labels.alertname,
-          state: a.state,
-          since: a.activeAt,
-          labels: a.labels,
-          summary: a.annotations.summary ?? a.annotations.description,
-          value: a.value,
-        })),
+      alerts: data.alerts.slice(0, 30).map((a) => ({
+        name: a.labels.alertname,
+        state: a.state,
+        since: a.activeAt,
+        labels: a.labels,
+        summary: a.annotations.summary ?? a.annotations.description,
+        value: a.value,
+      })),
     };
   },
   summarize: (data: { count: number }) => `${data.count} alert(s)`,

@@ -1,5 +1,5 @@
 import type { Config } from '../../core/config';
-import type { ToolSpec } from '../../core/types';
+import type { ToolCapability, ToolSpec } from '../../core/types';
 import { toolSpec, type ToolDefinition } from './define';
 import { knowledgeGetDocument, knowledgeSearch } from './knowledge';
 import { lokiLabels, lokiLabelValues, lokiQueryRange } from './loki';
@@ -63,12 +63,12 @@ export class ToolRegistry {
   }
 
   /** The tools a model may call under this configuration: available, and read-only unless writes are allowed. */
-  offered(config: Config, filter: { withInstance: boolean; families?: string[] }): ToolSpec[] {
+  offered(config: Config, filter: { withInstance: boolean; capabilities?: readonly ToolCapability[] }): ToolSpec[] {
     return this.all()
       .filter((t) => !t.available || t.available(config))
       .filter((t) => t.access === 'read' || config.allowWrites)
       .filter((t) => filter.withInstance || !t.needsInstance)
-      .filter((t) => !filter.families || filter.families.includes(t.retryClass))
+      .filter((t) => !filter.capabilities || filter.capabilities.includes(t.capability))
       .map(toolSpec);
   }
 }

@@ -1,7 +1,7 @@
-import type { Services } from '../../core/service';
+import type { Services } from '../../service';
 import { instanceCreateSchema, instanceUpdateSchema } from '../../core/instances/model';
-import { instanceListSchema, instanceTestUrlSchema } from '../../core/service/instances';
-import { instanceIdSchema } from '../../core/service/schemas';
+import { instanceListSchema, instanceTestUrlSchema } from '../../service/instances';
+import { instanceIdSchema } from '../../service/schemas';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 
 /** The instance registry. Views mask secrets; passwords are write-only. */

@@ -1,8 +1,9 @@
-import { knowledgeIngestSchema, knowledgeSearchSchema, type KnowledgeQueries } from '../../core/service/knowledge';
+import type { Services } from '../../service';
+import { knowledgeIngestSchema, knowledgeSearchSchema } from '../../service/knowledge';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 
 /** The runbook knowledge base: search as the agent does, and (re)index documents. */
-export function knowledgeRoutes(knowledge: KnowledgeQueries): RouteSpec[] {
+export function knowledgeRoutes(services: Services): RouteSpec[] {
   const tag = 'knowledge';
   return [
     {
@@ -12,7 +13,7 @@ export function knowledgeRoutes(knowledge: KnowledgeQueries): RouteSpec[] {
       summary: 'Search the runbooks (lexical BM25, plus dense vectors when an embedding model is set)',
       query: knowledgeSearchSchema,
       responses: { 200: '{hits: [{docId, title, category, heading, snippet, score}]}' },
-      handler: json(200, (req) => knowledge.search(req.query)),
+      handler: json(200, (req) => services.knowledge.search(req.query)),
     },
     {
       method: 'post',
@@ -21,7 +22,7 @@ export function knowledgeRoutes(knowledge: KnowledgeQueries): RouteSpec[] {
       summary: 'Index folders or document files on the server (default: the built-in runbooks); unchanged chunks are skipped',
       body: knowledgeIngestSchema,
       responses: { 200: '{backend, documents, chunksAdded, chunksRemoved, unchanged}' },
-      handler: json(200, (req) => knowledge.ingest(req.body)),
+      handler: json(200, (req) => services.knowledge.ingest(req.body)),
     },
   ];
 }

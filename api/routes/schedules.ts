@@ -1,5 +1,5 @@
-import type { Services } from '../../core/service';
-import { scheduleCreateSchema, scheduleIdSchema, scheduleUpdateSchema } from '../../core/service/schedules';
+import type { Services } from '../../service';
+import { scheduleCreateSchema, scheduleIdSchema, scheduleUpdateSchema } from '../../service/schedules';
 import type { ApiMetrics } from '../api-metrics';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 

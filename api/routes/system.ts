@@ -1,5 +1,5 @@
-import type { Services } from '../../core/service';
-import { checkHealth } from '../../core/service/health';
+import type { Services } from '../../service';
+import { checkHealth } from '../../service/health';
 import type { ApiMetrics } from '../api-metrics';
 import { openApiDocument } from '../openapi';
 import { API_PREFIX, type RouteSpec } from '../route-spec';

@@ -1,5 +1,5 @@
-import type { Services } from '../../core/service';
-import { taskCreateSchema, taskIdSchema, taskListSchema } from '../../core/service/schemas';
+import type { Services } from '../../service';
+import { taskCreateSchema, taskIdSchema, taskListSchema } from '../../service/schemas';
 import type { ApiMetrics } from '../api-metrics';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 
@@ -25,10 +25,10 @@ export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[]
       method: 'get',
       path: `${API_PREFIX}/tasks`,
       tag,
-      summary: 'List tasks, newest first',
+      summary: 'List tasks, newest first, one page at a time (pass next_page_token for the next page)',
       query: taskListSchema,
-      responses: { 200: '{tasks: TaskView[]}' },
-      handler: json(200, async (req) => ({ tasks: await services.tasks.list(req.query) })),
+      responses: { 200: '{tasks: TaskView[], next_page_token?}' },
+      handler: json(200, (req) => services.tasks.list(req.query)),
     },
     {
       method: 'get',

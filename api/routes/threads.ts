@@ -1,6 +1,6 @@
-import type { Services } from '../../core/service';
-import { followUpSchema, threadIdSchema } from '../../core/service/schemas';
-import { threadListSchema } from '../../core/service/threads';
+import type { Services } from '../../service';
+import { followUpSchema, threadIdSchema } from '../../service/schemas';
+import { threadListSchema } from '../../service/threads';
 import type { ApiMetrics } from '../api-metrics';
 import { HttpError } from '../errors';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';

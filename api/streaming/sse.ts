@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Services } from '../../core/service';
+import type { Services } from '../../service';
 import type { ApiMetrics } from '../api-metrics';
 import { streamRequest } from './stream-request';
 import { ThreadEventReader } from './thread-events';

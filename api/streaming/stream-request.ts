@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { streamIdSchema } from '../../core/service/threads';
+import { streamIdSchema } from '../../service/threads';
 import { parseOrThrow } from '../../core/validation';
 
 /** What a progress-stream client asks for, the same for SSE and WebSocket. */

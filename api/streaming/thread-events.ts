@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { connectAppRedis } from '../../core/app-redis';
-import type { Services } from '../../core/service';
+import type { Services } from '../../service';
 import type { StreamEntry, Thread } from '../../core/threads';
 import type { StreamRequest } from './stream-request';
 
@@ -54,7 +54,7 @@ export class ThreadEventReader {
 
   /** A replayed task_done of an earlier task must not end the stream while a newer task runs. */
   private async isNewestTask(taskId: string): Promise<boolean> {
-    const [newest] = await this.services.tasks.list({ thread_id: this.request.threadId, limit: 1 });
+    const [newest] = (await this.services.tasks.list({ thread_id: this.request.threadId, limit: 1 })).tasks;
     return !newest || newest.task_id === taskId;
   }
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ValidationError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { Services } from '../../core/service';
+import type { Services } from '../../service';
 import type { Thread } from '../../core/threads';
 import type { ApiMetrics } from '../api-metrics';
 import { UNAUTHORIZED_MESSAGE, isAuthorized } from '../auth';

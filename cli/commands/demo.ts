@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import Redis from 'ioredis';
 import { loadConfig, type Config } from '../../core/config';
-import { openServices } from '../../core/service';
-import { addScrapeTarget } from '../../scripts/stack/prometheus-config';
-import { runningPid, startDetached, stopPid, waitFor, which } from '../../scripts/stack/processes';
-import { stackUp } from '../../scripts/stack/stack';
+import { withServices } from '../services';
+import { addScrapeTarget } from '../../stack/prometheus-config';
+import { runningPid, startDetached, stopPid, waitFor, which } from '../../stack/processes';
+import { stackUp } from '../../stack/stack';
 import { runWithWorker } from '../local-worker';
 import { action } from '../output';
 import { awaitTask } from '../progress';
@@ -79,8 +79,7 @@ export function registerDemo(program: Command): void {
         say('== starting the demo Redis with real problems injected');
         const url = await startDemoRedis(config, Number(opts.port), say);
         addScrapeTarget(config.dataDir, 'demo-cache', `127.0.0.1:${opts.port}`);
-        const services = await openServices(config);
-        try {
+        await withServices(config, async (services) => {
           const instance = await services.stores.instances.ensureForUrl(url, 'demo-cache');
           say(
             `== registered instance ${instance.name} (${instance.id}); mode: ${config.model ? `model ${config.model.main}` : 'offline (rules engine; set SRE_MODEL and OPENAI_API_KEY/OPENAI_BASE_URL for a model)'}`,
@@ -95,9 +94,7 @@ export function registerDemo(program: Command): void {
           process.stdout.write(`Temporal UI (history of this investigation): ${view.workflow_url}\n`);
           process.stdout.write(`The stack keeps running: 'sre-agent stack status' shows it, 'sre-agent stack down' stops it.\n`);
           if (view.status !== 'done') process.exitCode = 1;
-        } finally {
-          await services.close();
-        }
+        });
       }),
     );
 }

@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
-import { openServices } from '../../core/service';
+import { withServices } from '../services';
 import { AGENT_CHOICES, type AgentChoice } from '../../core/types';
-import { captureScenario } from '../../scripts/eval/capture';
-import { formatResult, runEval } from '../../scripts/eval/runner';
-import { stackUp } from '../../scripts/stack/stack';
+import { captureScenario } from '../../eval/capture';
+import { formatResult, runEval } from '../../eval/runner';
+import { stackUp } from '../../stack/stack';
 import { startWorker } from '../../workers/worker';
 import { action } from '../output';
 
@@ -46,32 +46,34 @@ export function registerEval(program: Command): void {
         await stackUp(config, () => undefined);
         // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.
         const evalConfig = { ...config, temporal: { ...config.temporal, taskQueue: `eval-${process.pid}-${Date.now()}` } };
-        const services = await openServices(evalConfig);
-        const worker = await startWorker(evalConfig, { logLevel: 'ERROR' });
-        try {
-          say(`running scenarios from ${dirs.join(', ')} (${opts.offline || !config.model ? 'offline: rules engine' : `model ${config.model.main}`})`);
-          const report = await runEval(services, dirs, {
-            offline: Boolean(opts.offline),
-            agent: opts.agent as AgentChoice | undefined,
-            only: opts.only,
-            keep: opts.keep,
-            concurrency: Math.max(1, Number(opts.concurrency) || 1),
-            taskTimeoutMs: Number(opts.timeout) * 1000,
-            onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
-            capture: opts.capture ? async (s, world, instanceId) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!)) : undefined,
-            onKept: (s, world) =>
-              say(
-                `kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`,
-              ),
-          });
-          fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));
-          process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
-          say(`results written to ${opts.out}`);
-          if (report.failed > 0) process.exitCode = 1;
-        } finally {
-          await worker.stop();
-          await services.close();
-        }
+        await withServices(evalConfig, async (services) => {
+          const worker = await startWorker(evalConfig, { logLevel: 'ERROR' });
+          try {
+            say(`running scenarios from ${dirs.join(', ')} (${opts.offline || !config.model ? 'offline: rules engine' : `model ${config.model.main}`})`);
+            const report = await runEval(services, dirs, {
+              offline: Boolean(opts.offline),
+              agent: opts.agent as AgentChoice | undefined,
+              only: opts.only,
+              keep: opts.keep,
+              concurrency: Math.max(1, Number(opts.concurrency) || 1),
+              taskTimeoutMs: Number(opts.timeout) * 1000,
+              onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
+              capture: opts.capture
+                ? async (s, world, instanceId) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!))
+                : undefined,
+              onKept: (s, world) =>
+                say(
+                  `kept ${s.id}: master redis://127.0.0.1:${world.master.port}${world.replica ? `, replica redis://127.0.0.1:${world.replica.port}` : ''} (dir ${world.master.dir})`,
+                ),
+            });
+            fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));
+            process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
+            say(`results written to ${opts.out}`);
+            if (report.failed > 0) process.exitCode = 1;
+          } finally {
+            await worker.stop();
+          }
+        });
       }),
     );
 }

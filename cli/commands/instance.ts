@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
 import { openStores } from '../../core/app-context';
-import { InstanceService } from '../../core/service/instances';
+import { InstanceService } from '../../service/instances';
 import { MasterKey } from '../../core/secrets/envelope';
 import { loadMasterKey } from '../../core/secrets/master-key';
 import { action, printJson, printTable } from '../output';

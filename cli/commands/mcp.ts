@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
 import { createLogger } from '../../core/logger';
-import { openServices } from '../../core/service';
-import { hasPollers } from '../../core/service/workers';
+import { withServices } from '../services';
+import { hasPollers } from '../../service/workers';
 import { shareServices } from '../../mcp/server/create-server';
 import { startMcpHttpServer } from '../../mcp/server/http';
 import { serveStdio } from '../../mcp/server/stdio';
@@ -43,8 +43,7 @@ export function registerMcp(program: Command): void {
         const config = loadConfig();
         const port = portOption(opts.port, config.mcp.port);
         const log = createLogger('mcp', config.logLevel);
-        const services = await openServices(config);
-        try {
+        await withServices(config, async (services) => {
           if (!(await hasPollers(services.temporal, config.temporal.namespace, config.temporal.taskQueue))) {
             log.warn(`no worker is polling task queue '${config.temporal.taskQueue}': tasks will wait until one runs ('sre-agent worker')`);
           }
@@ -58,9 +57,7 @@ export function registerMcp(program: Command): void {
           process.stderr.write(`MCP server listening at ${http.url}${config.api.apiKey ? ' (requests need Authorization: Bearer $SRE_API_KEY)' : ''}\n`);
           await untilSignal();
           await http.close();
-        } finally {
-          await services.close();
-        }
+        });
       }),
     );
 }

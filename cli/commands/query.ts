@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { ValidationError } from '../../core/errors';
-import { followUpSchema, taskCreateSchema } from '../../core/service/schemas';
+import { instanceCreateSchema } from '../../core/instances/model';
+import { followUpSchema, instanceIdSchema, instanceRequired, needsInstance, taskCreateSchema } from '../../service/schemas';
 import { parseOrThrow } from '../../core/validation';
-import { openServices } from '../../core/service';
+import { withServices } from '../services';
 import { runWithWorker } from '../local-worker';
 import { action, printJson } from '../output';
 import { awaitTask } from '../progress';
@@ -18,6 +20,19 @@ interface QueryOptions {
   offline?: boolean;
   timeout: string;
 }
+
+/** What the user typed, checked as given: the instance as an id or as a Redis URL, never a stand-in. */
+const queryArguments = z
+  .object({
+    message: taskCreateSchema.shape.message,
+    agent: taskCreateSchema.shape.agent,
+    instance: instanceIdSchema.optional(),
+    redis_url: instanceCreateSchema.shape.connection_url.optional(),
+  })
+  .refine((q) => needsInstance({ agent: q.agent, instance_id: q.instance ?? q.redis_url }), {
+    message: 'the triage agent needs an instance to diagnose; give --instance or --redis-url, or ask the chat or knowledge agent',
+    path: [instanceRequired.path[0]],
+  });
 
 export function registerQuery(program: Command): void {
   program
@@ -43,16 +58,9 @@ export function registerQuery(program: Command): void {
         if (opts.thread && (opts.instance || opts.redisUrl))
           throw new ValidationError('--thread continues a conversation on its own instance: leave out --instance and --redis-url');
         if (opts.thread) parseOrThrow(followUpSchema, { message: words.join(' '), agent: opts.agent });
-        // --redis-url becomes an instance id once registered; until then a placeholder stands for it.
-        else
-          parseOrThrow(taskCreateSchema, {
-            message: words.join(' '),
-            agent: opts.agent,
-            instance_id: opts.instance ?? (opts.redisUrl ? 'inst_fromredisurl' : undefined),
-          });
-        const services = await openServices(config);
+        else parseOrThrow(queryArguments, { message: words.join(' '), agent: opts.agent, instance: opts.instance, redis_url: opts.redisUrl });
         const say = (line: string) => process.stderr.write(`${line}\n`);
-        try {
+        await withServices(config, async (services) => {
           const instanceId = opts.redisUrl ? (await services.stores.instances.ensureForUrl(opts.redisUrl)).id : opts.instance;
           const request = { message: words.join(' '), instance_id: instanceId, agent: opts.agent };
           const submitted = opts.thread
@@ -71,9 +79,7 @@ export function registerQuery(program: Command): void {
             process.stdout.write(`Temporal UI: ${view.workflow_url}\n`);
           }
           if (view.status !== 'done') process.exitCode = 1;
-        } finally {
-          await services.close();
-        }
+        });
       }),
     );
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors';
-import type { ScheduleService } from '../../core/service/schedules';
+import type { ScheduleService } from '../../service/schedules';
 import { action, printJson, printTable } from '../output';
-import { withServices } from '../services';
+import { withDefaultServices } from '../services';
 
 /** `sre-agent schedule …`: recurring checks, backed by Temporal schedules. */
 
@@ -46,7 +46,7 @@ function row(v: Awaited<ReturnType<ScheduleService['get']>>) {
   return { ...v, every: v.cron ? `cron ${v.cron}` : `${v.interval?.every} ${v.interval?.unit}`, next_run: v.next_runs[0] ?? '' };
 }
 
-const withSchedules = <T>(fn: (s: ScheduleService) => Promise<T>): Promise<T> => withServices((services) => fn(services.schedules));
+const withSchedules = <T>(fn: (s: ScheduleService) => Promise<T>): Promise<T> => withDefaultServices((services) => fn(services.schedules));
 
 function withFields(command: Command): Command {
   return command

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
-import { installAll } from '../../scripts/stack/install';
-import { stackDown, stackStatus, stackUp } from '../../scripts/stack/stack';
+import { installAll } from '../../stack/install';
+import { stackDown, stackStatus, stackUp } from '../../stack/stack';
 import { action, printJson, printTable } from '../output';
 
 export function registerStack(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withServices } from '../services';
+import { withDefaultServices } from '../services';
 import { action, printJson, printTable } from '../output';
 
 /** `sre-agent thread …` and `sre-agent task …`: reading conversations and tasks. */
@@ -13,7 +13,7 @@ export function registerThread(program: Command): void {
     .option('--json', 'JSON output')
     .action(
       action(async (opts: { limit: string; instance?: string; json?: boolean }) => {
-        const threads = await withServices((s) => s.threads.list({ limit: opts.limit, ...(opts.instance ? { instance_id: opts.instance } : {}) }));
+        const threads = await withDefaultServices((s) => s.threads.list({ limit: opts.limit, ...(opts.instance ? { instance_id: opts.instance } : {}) }));
         if (opts.json) printJson(threads);
         else printTable(threads as never[], ['id', 'title', 'instanceId', 'updatedAt']);
       }),
@@ -24,7 +24,7 @@ export function registerThread(program: Command): void {
     .option('--json', 'JSON output')
     .action(
       action(async (id: string, opts: { json?: boolean }) => {
-        const t = await withServices((s) => s.threads.get(id));
+        const t = await withDefaultServices((s) => s.threads.get(id));
         if (opts.json) return printJson(t);
         process.stdout.write(`# ${t.title}\nthread ${t.id}${t.instanceId ? ` · instance ${t.instanceId}` : ''} · updated ${t.updatedAt}\n`);
         for (const m of t.messages) process.stdout.write(`\n## ${m.role} (${m.taskId}, ${m.at})\n${m.content}\n`);
@@ -41,7 +41,7 @@ export function registerThread(program: Command): void {
     .option('--json', 'JSON output')
     .action(
       action(async (id: string, opts: { json?: boolean }) => {
-        const view = await withServices((s) => s.tasks.get(id));
+        const view = await withDefaultServices((s) => s.tasks.get(id));
         if (opts.json) return printJson(view);
         printTable([{ ...view, tool_calls: view.tool_calls.length, tokens: view.usage?.totalTokens ?? 0 }] as never[], [
           'task_id',
@@ -62,12 +62,18 @@ export function registerThread(program: Command): void {
     .command('list')
     .option('--status <status>')
     .option('--limit <n>', 'how many', '20')
+    .option('--page <token>', 'the next page, as printed after the previous one')
     .option('--json', 'JSON output')
     .action(
-      action(async (opts: { status?: string; limit: string; json?: boolean }) => {
-        const views = await withServices((s) => s.tasks.list({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}) }));
-        if (opts.json) printJson(views);
-        else printTable(views as never[], ['task_id', 'status', 'agent', 'mode', 'message', 'created_at']);
+      action(async (opts: { status?: string; limit: string; page?: string; json?: boolean }) => {
+        const page = await withDefaultServices((s) =>
+          s.tasks.list({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}), ...(opts.page ? { next_page_token: opts.page } : {}) }),
+        );
+        if (opts.json) printJson(page);
+        else {
+          printTable(page.tasks as never[], ['task_id', 'status', 'agent', 'mode', 'message', 'created_at']);
+          if (page.next_page_token) process.stderr.write(`more: sre-agent task list --page ${page.next_page_token}\n`);
+        }
       }),
     );
   task
@@ -75,7 +81,7 @@ export function registerThread(program: Command): void {
     .argument('<id>')
     .action(
       action(async (id: string) => {
-        const view = await withServices((s) => s.tasks.cancel(id));
+        const view = await withDefaultServices((s) => s.tasks.cancel(id));
         process.stdout.write(`task ${id}: ${view.status}\n`);
       }),
     );

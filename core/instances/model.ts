@@ -25,18 +25,18 @@ const selector = z
   .regex(/^[^\n\r]*$/, 'must be one line');
 
 const fields = {
-  name: label(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only'),
-  connection_url: redisUrl,
-  password: z.string().max(512, 'at most 512 characters').optional(),
-  environment: z.enum(ENVIRONMENTS),
-  usage: z.enum(USAGES),
-  description: z.string().max(2000, 'at most 2000 characters'),
-  instance_type: z.enum(INSTANCE_TYPES),
-  /** Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}. */
-  monitoring_selector: selector.optional(),
-  /** Loki stream selector for this instance's logs, e.g. {app="redis",instance="cache-prod"}. */
-  logging_selector: selector.optional(),
-  notes: z.string().max(4000, 'at most 4000 characters'),
+  name: label(100)
+    .regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only')
+    .describe('A unique name people use for the instance, e.g. cache-prod (at most 100 characters)'),
+  connection_url: redisUrl.describe('Redis URL: redis://[user:password@]host:port[/db] or rediss:// for TLS; stored encrypted, shown masked'),
+  password: z.string().max(512, 'at most 512 characters').optional().describe('Password, when not in the URL; stored encrypted and never returned'),
+  environment: z.enum(ENVIRONMENTS).describe('Where the instance runs: production, staging, development or test'),
+  usage: z.enum(USAGES).describe('What the application uses it for; it changes what counts as risky (e.g. noeviction on a cache)'),
+  description: z.string().max(2000, 'at most 2000 characters').describe('Free text for people and the agent, at most 2000 characters'),
+  instance_type: z.enum(INSTANCE_TYPES).describe('Topology: standalone, replica, cluster, sentinel, enterprise, or unknown'),
+  monitoring_selector: selector.optional().describe('Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}'),
+  logging_selector: selector.optional().describe('Loki stream selector for its logs, e.g. {app="redis",instance="cache-prod"}'),
+  notes: z.string().max(4000, 'at most 4000 characters').describe('Operational notes the agent reads, at most 4000 characters'),
 };
 
 export const instanceCreateSchema = z

@@ -46,6 +46,7 @@ export function externalTool(connection: McpServerConnection, tool: Tool): ToolD
     description: `${purpose.slice(0, MAX_DESCRIPTION)} (tool '${tool.name}' of MCP server '${server}')`,
     schema: anyArguments,
     jsonSchema: argumentSchema(tool.inputSchema),
+    capability: 'mcp',
     retryClass: 'mcp',
     needsInstance: false,
     access: toolAccess(tool, connection.spec.access),

@@ -1,15 +1,12 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import type { Services } from '../../core/service';
-import type { KnowledgeQueries } from '../../core/service/knowledge';
+import type { Services } from '../../service';
 
 /** The agent's own tools as MCP clients see them: defined once, served over stdio and HTTP alike. */
 
 /** What a tool may use while it answers one MCP call. */
 export interface AgentToolContext {
   services: Services;
-  /** Opened on first use: most calls never search the runbooks. */
-  knowledge(): KnowledgeQueries;
   /** Tells a waiting client the call is alive (MCP progress notifications, when it asked for them). */
   progress(message: string, done: number, total: number): Promise<void>;
 }

@@ -1,13 +1,11 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { argumentsJsonSchema } from '../../activities/tools/define';
-import type { Services } from '../../core/service';
-import { KnowledgeQueries } from '../../core/service/knowledge';
+import { argumentsJsonSchema } from '../../core/json-schema';
+import type { Services } from '../../service';
 import { SreError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { parseOrThrow } from '../../core/validation';
-import { createKnowledgeBase } from '../../knowledge/create-knowledge-base';
 import { AGENT_IMPLEMENTATION } from '../implementation';
 import type { AgentTool, AgentToolContext } from './agent-tool';
 import { AGENT_TOOLS } from './agent-tools';
@@ -21,16 +19,14 @@ import { toolError, toolResult } from './tool-results';
 const INSTRUCTIONS =
   'Redis SRE agent: investigates Redis instances with live diagnostics, every investigation a durable Temporal workflow. Register an instance (redis_sre_create_instance) or find one (redis_sre_list_instances), then ask (redis_sre_database_chat) or run a deep triage (redis_sre_deep_triage) and follow it with redis_sre_get_task_status and redis_sre_get_thread.';
 
-/** What the servers of one process share: the service layer, and the knowledge base opened on first use. */
+/** What the servers of one process share: the service layer and a logger. */
 export interface AgentMcpShared {
   services: Services;
   log: Logger;
-  knowledge(): KnowledgeQueries;
 }
 
 export function shareServices(services: Services, log: Logger): AgentMcpShared {
-  let knowledge: KnowledgeQueries | undefined;
-  return { services, log, knowledge: () => (knowledge ??= new KnowledgeQueries(createKnowledgeBase(services.config, log), services.config.knowledgeDirs)) };
+  return { services, log };
 }
 
 function listing(tool: AgentTool): Tool {
@@ -60,7 +56,6 @@ export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] 
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${name}'; this server has: ${[...byName.keys()].join(', ')}`);
     const ctx: AgentToolContext = {
       services: shared.services,
-      knowledge: shared.knowledge,
       progress: async (message, done, total) => {
         if (_meta?.progressToken === undefined) return;
         await extra

@@ -9,8 +9,8 @@ export const listInstancesTool = defineAgentTool({
   description: 'Lists the registered Redis instances (ids, names, environment, usage, masked URLs), optionally filtered.',
   schema: z
     .object({
-      environment: z.enum(ENVIRONMENTS).optional(),
-      usage: z.enum(USAGES).optional(),
+      environment: z.enum(ENVIRONMENTS).optional().describe('Only instances in this environment: production, staging, development or test'),
+      usage: z.enum(USAGES).optional().describe('Only instances with this usage, e.g. cache or queue'),
       search: z.string().max(200).optional().describe('text to find in the name or description'),
     })
     .strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { knowledgeSearchArgsSchema } from '../../core/service/knowledge';
+import { knowledgeSearchArgsSchema } from '../../service/knowledge';
 import { defineAgentTool } from './agent-tool';
 
 /** Direct runbook search through the service layer; MCP names the text `query`, like the other tools. */
@@ -11,5 +11,5 @@ export const knowledgeSearchTool = defineAgentTool({
     'Searches the Redis SRE runbooks directly (no agent): returns the best matching sections with runbook id, title, heading, snippet and score. Filter by category (memory, performance, connections, ...).',
   schema: z.object({ query: q.describe('words to find: error messages, INFO fields, config names, symptoms'), limit, category }).strict(),
   annotations: { title: 'Search the runbooks', readOnlyHint: true, openWorldHint: false },
-  handler: async ({ query, ...options }, ctx) => ({ data: await ctx.knowledge().search({ q: query, ...options }) }),
+  handler: async ({ query, ...options }, ctx) => ({ data: await ctx.services.knowledge.search({ q: query, ...options }) }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scheduleCreateSchema, scheduleIdSchema } from '../../core/service/schedules';
+import { scheduleCreateSchema, scheduleIdSchema } from '../../service/schedules';
 import { defineAgentTool } from './agent-tool';
 
 /** Recurring checks (Temporal schedules) over MCP. */
@@ -24,7 +24,7 @@ export const createScheduleTool = defineAgentTool({
 export const triggerScheduleTool = defineAgentTool({
   name: 'redis_sre_trigger_schedule',
   description: 'Runs a schedule now and returns the task id of the run; follow it with redis_sre_get_task_status.',
-  schema: z.object({ schedule_id: scheduleIdSchema }).strict(),
+  schema: z.object({ schedule_id: scheduleIdSchema.describe('A schedule id as redis_sre_list_schedules shows it, e.g. sched_AbC123xyz') }).strict(),
   annotations: { title: 'Run a schedule now', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async ({ schedule_id }, ctx) => ({ data: await ctx.services.schedules.trigger(schedule_id) }),
 });

@@ -1,4 +1,4 @@
-import type { SubmittedTask, TaskView } from '../../core/service/tasks';
+import type { SubmittedTask, TaskView } from '../../service/tasks';
 import type { AgentToolContext, AgentToolReply } from './agent-tool';
 
 /** Starting, waiting for and describing tasks: what every task-running MCP tool answers with. */

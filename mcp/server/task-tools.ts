@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Thread } from '../../core/threads';
-import { instanceIdSchema, taskCreateSchema, taskIdSchema, threadIdSchema } from '../../core/service/schemas';
+import { instanceIdSchema, taskCreateSchema, taskIdSchema, threadIdSchema } from '../../service/schemas';
 import { defineAgentTool } from './agent-tool';
 import { runTask, taskReply } from './task-replies';
 
@@ -76,7 +76,7 @@ export const knowledgeQueryTool = defineAgentTool({
 export const taskStatusTool = defineAgentTool({
   name: 'redis_sre_get_task_status',
   description: 'Status of a task (queued, running, done, failed, cancelled), its phase, tool calls so far, and the answer once done.',
-  schema: z.object({ task_id: taskIdSchema }).strict(),
+  schema: z.object({ task_id: taskIdSchema.describe('The task id returned when the task was started, e.g. task_AbC123xyz') }).strict(),
   annotations: { title: 'Task status', readOnlyHint: true, openWorldHint: false },
   handler: async ({ task_id }, ctx) => taskReply(await ctx.services.tasks.get(task_id)),
 });
@@ -91,7 +91,7 @@ export const threadTool = defineAgentTool({
   name: 'redis_sre_get_thread',
   description:
     'The full conversation of a thread: messages, every tool call with its result summary, and the reports (the text is the latest report; structured content has everything).',
-  schema: z.object({ thread_id: threadIdSchema }).strict(),
+  schema: z.object({ thread_id: threadIdSchema.describe('The thread id returned with the task, e.g. thread_AbC123xyz') }).strict(),
   annotations: { title: 'Read a thread', readOnlyHint: true, openWorldHint: false },
   handler: async ({ thread_id }, ctx) => {
     const thread = await ctx.services.threads.get(thread_id);

@@ -1,6 +1,6 @@
-import type { IsolatedStack } from '../stack/isolated';
-import { startEphemeralRedis } from '../ephemeral-redis';
-import { callTools, say, toolResults } from '../scripted-model';
+import type { IsolatedStack } from '../../stack/isolated';
+import { startEphemeralRedis } from '../../stack/ephemeral-redis';
+import { callTools, say, toolResults } from './scripted-model';
 import { agentEnv, peakRssMb, startBenchAgent, startModel } from './harness';
 import { median, percentile, round } from './stats';
 

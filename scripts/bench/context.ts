@@ -7,9 +7,9 @@ import { digestText } from '../../core/digest-text';
 import { loadConfig } from '../../core/config';
 import { withTarget } from '../../core/target-redis';
 import { buildWorkerDeps } from '../../workers/deps';
-import { CAPTURE_TOOLS } from '../eval/capture';
-import { startEphemeralRedis } from '../ephemeral-redis';
-import type { IsolatedStack } from '../stack/isolated';
+import { CAPTURE_TOOLS } from '../../eval/capture';
+import { startEphemeralRedis } from '../../stack/ephemeral-redis';
+import type { IsolatedStack } from '../../stack/isolated';
 import { agentEnv } from './harness';
 import { round } from './stats';
 

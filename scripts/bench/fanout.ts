@@ -1,6 +1,6 @@
-import type { IsolatedStack } from '../stack/isolated';
-import { startEphemeralRedis } from '../ephemeral-redis';
-import { callTools, say, systemPrompt, toolResults, type ChatRequestBody } from '../scripted-model';
+import type { IsolatedStack } from '../../stack/isolated';
+import { startEphemeralRedis } from '../../stack/ephemeral-redis';
+import { callTools, say, systemPrompt, toolResults, type ChatRequestBody } from './scripted-model';
 import { agentEnv, startBenchAgent, startModel } from './harness';
 import { median, round } from './stats';
 

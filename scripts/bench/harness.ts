@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../core/config';
 import { projectRoot } from '../../core/paths';
-import { openServices, type Services } from '../../core/service';
-import type { TaskView } from '../../core/service/tasks';
+import { openServices, type Services } from '../../service';
+import type { TaskView } from '../../service/tasks';
 import { startWorker, type RunningWorker } from '../../workers/worker';
 import { buildWorkerDeps } from '../../workers/deps';
-import { ScriptedModel, type Script } from '../scripted-model';
-import type { IsolatedStack } from '../stack/isolated';
+import { ScriptedModel, type Script } from './scripted-model';
+import type { IsolatedStack } from '../../stack/isolated';
 
 /** Benchmark plumbing: a worker (in-process or its own process) plus services on a private queue. */
 

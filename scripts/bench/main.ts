@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../../core/paths';
-import { startIsolatedStack } from '../stack/isolated';
+import { startIsolatedStack } from '../../stack/isolated';
 import { benchConcurrency } from './concurrency';
 import { benchContext } from './context';
 import { benchFanout } from './fanout';

@@ -1,7 +1,7 @@
 import type { temporal } from '@temporalio/proto';
-import type { IsolatedStack } from '../stack/isolated';
-import { startEphemeralRedis } from '../ephemeral-redis';
-import { callTools, say, toolResults } from '../scripted-model';
+import type { IsolatedStack } from '../../stack/isolated';
+import { startEphemeralRedis } from '../../stack/ephemeral-redis';
+import { callTools, say, toolResults } from './scripted-model';
 import { agentEnv, startBenchAgent, startModel } from './harness';
 import { median, percentile, round } from './stats';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { openStores } from '../../core/app-context';
 import { loadConfig } from '../../core/config';
 import { projectRoot } from '../../core/paths';
-import { freePort, sleep } from '../../scripts/stack/processes';
+import { freePort, sleep } from '../../stack/processes';
 import { testEnv } from '../support/agent';
 import { call } from '../support/api';
 import { startRedis, type EphemeralRedis } from '../support/redis';

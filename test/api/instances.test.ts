@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { startApi } from '../../api/server';
-import { openServices } from '../../core/service';
+import { openServices } from '../../service';
 import { startApiUnderTest, serveApi, waitForTask, call, type ApiUnderTest } from '../support/api';
 import { captureStderr } from '../support/capture-stderr';
 import { startRedis, type EphemeralRedis } from '../support/redis';

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebSocket } from 'ws';
-import { openServices } from '../../core/service';
-import { taskCreateSchema } from '../../core/service/schemas';
-import { scheduleCreateSchema } from '../../core/service/schedules';
+import { openServices } from '../../service';
+import { taskCreateSchema } from '../../service/schemas';
+import { scheduleCreateSchema } from '../../service/schedules';
 import { startApiUnderTest, serveApi, call, type ApiUnderTest } from '../support/api';
 
 describe('REST system routes, auth and knowledge', () => {
@@ -81,6 +81,7 @@ describe('REST system routes, auth and knowledge', () => {
       'instance_id',
       'thread_id',
       'limit',
+      'next_page_token',
     ]);
     expect(doc.body.paths['/api/v1/threads/{id}/stream'].get.responses['200'].content['text/event-stream']).toBeDefined();
     expect(doc.body.paths['/api/v1/ws/tasks/{thread_id}']).toBeDefined();

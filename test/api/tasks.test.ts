@@ -60,6 +60,20 @@ describe('REST tasks and threads', () => {
     expect(failed.body.tasks).toEqual([]);
     const limited = await api.call('GET', '/api/v1/tasks?limit=1');
     expect(limited.body.tasks).toHaveLength(1);
+    // Pages walk back in time through every task: none is cut off by a fixed window.
+    expect(limited.body.tasks[0].task_id).toBe(followUp.body.task_id);
+    expect(limited.body.next_page_token).toEqual(expect.any(String));
+    const older = await api.call('GET', `/api/v1/tasks?limit=1&next_page_token=${limited.body.next_page_token}`);
+    expect(older.status).toBe(200);
+    expect(older.body.tasks.map((t: { task_id: string }) => t.task_id)).toEqual([posted.body.task_id]);
+    const threadPage = await api.call('GET', `/api/v1/tasks?thread_id=${posted.body.thread_id}&limit=1`);
+    expect(threadPage.body.tasks.map((t: { task_id: string }) => t.task_id)).toEqual([followUp.body.task_id]);
+    const threadNext = await api.call('GET', `/api/v1/tasks?thread_id=${posted.body.thread_id}&limit=1&next_page_token=${threadPage.body.next_page_token}`);
+    expect(threadNext.body.tasks.map((t: { task_id: string }) => t.task_id)).toEqual([posted.body.task_id]);
+    expect(threadNext.body.next_page_token).toBeUndefined();
+    const forged = await api.call('GET', '/api/v1/tasks?limit=1&next_page_token=bm90LWEtdG9rZW4');
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.issues[0].field).toBe('next_page_token');
 
     const threads = await api.call('GET', `/api/v1/threads?instance_id=${instanceId}`);
     expect(threads.body.threads.map((t: { id: string }) => t.id)).toContain(posted.body.thread_id);

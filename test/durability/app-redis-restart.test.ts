@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
-import { waitFor } from '../../scripts/stack/processes';
+import { waitFor } from '../../stack/processes';
 
 describe('app Redis restarted in the middle of a task', () => {
   let appDir: string;

@@ -1,4 +1,4 @@
-import { freePort } from '../../scripts/stack/processes';
+import { freePort } from '../../stack/processes';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { callTools, failWith, say, ScriptedModel, toolResults } from '../support/scripted-model';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { loadConfig } from '../../core/config';
 import { projectRoot } from '../../core/paths';
-import { openServices, type Services } from '../../core/service';
+import { openServices, type Services } from '../../service';
 import { modelEnv, testEnv } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../support/scripted-model';

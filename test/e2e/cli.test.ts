@@ -55,6 +55,20 @@ describe('sre-agent CLI', () => {
     expect(run.stderr).toMatch(/SRE_TEMPORAL_PORT: expected a TCP port/);
   });
 
+  it('validates what the user gave before connecting to anything: a bad --redis-url or --instance exits 2 naming it', () => {
+    // Temporal is unreachable here: a check after connecting would exit 4 instead.
+    const env = { ...testEnv(), TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const url = sreAgent(['query', 'why is it slow?', '--agent', 'triage', '--redis-url', 'http://10.0.0.5:6379'], env);
+    expect(url.status).toBe(2);
+    expect(url.stderr).toMatch(/redis_url: .*redis:\/\//);
+    const id = sreAgent(['query', 'why is it slow?', '--instance', 'inst_!!'], env);
+    expect(id.status).toBe(2);
+    expect(id.stderr).toMatch(/instance: must be an instance id like inst_/);
+    const none = sreAgent(['query', 'why is it slow?', '--agent', 'triage'], env);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/triage agent needs an instance.*--instance or --redis-url/);
+  });
+
   it('exits non-zero with a clear message when Temporal is unreachable', () => {
     const run = sreAgent(['query', 'x'], { ...testEnv(), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(run.status).toBe(4);

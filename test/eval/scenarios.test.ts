@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatResult, runEval, type EvalReport } from '../../scripts/eval/runner';
-import { portOpen } from '../../scripts/stack/processes';
+import { formatResult, runEval, type EvalReport } from '../../eval/runner';
+import { portOpen } from '../../stack/processes';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
 

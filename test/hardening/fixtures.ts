@@ -135,7 +135,7 @@ export async function startHardening(): Promise<Hardening> {
       return {
         instances: instances.map((i) => `${i.id} ${i.name}`).sort(),
         threads: threads.map((t) => `${t.id} ${t.title.slice(0, 80)}`).sort(),
-        tasks: tasks.map((t) => `${t.task_id} ${t.message.slice(0, 80)}`).sort(),
+        tasks: tasks.tasks.map((t) => `${t.task_id} ${t.message.slice(0, 80)}`).sort(),
         schedules: ourSchedules.map((s) => `${s.id} ${s.name.slice(0, 80)}`).sort(),
         fixtureInstance: JSON.stringify(fixtureInstance),
         fixtureSchedule: JSON.stringify(fixtureSchedule),

@@ -1,4 +1,4 @@
-import { argumentsJsonSchema } from '../../activities/tools/define';
+import { argumentsJsonSchema } from '../../core/json-schema';
 import { AGENT_TOOLS } from '../../mcp/server/agent-tools';
 import { RUN, T } from './fixtures';
 import { applyMutation, objectMutations, show, type Json, type Outcome } from './mutations';

@@ -36,6 +36,15 @@ describe('Prometheus tools against the real Prometheus and redis_exporter', () =
     expect(alerts.count).toBeGreaterThanOrEqual(0);
   });
 
+  it('answers a query Prometheus refuses with its own error text, and does not retry it', async () => {
+    await expect(call(prometheusQuery, { query: 'rate(redis_up[5m' })).rejects.toMatchObject({
+      message: expect.stringMatching(/^prometheus_query: Prometheus refused the query \(bad_data\): .*parse error/),
+      nonRetryable: true,
+    });
+    // The refusal is Prometheus's words, not its JSON envelope.
+    await expect(call(prometheusQuery, { query: 'rate(redis_up[5m' })).rejects.toMatchObject({ message: expect.not.stringContaining('"status"') });
+  });
+
   it('says Prometheus is unreachable when it is, so the activity retries', async () => {
     const down = buildWorkerDeps(loadConfig(testEnv({ PROMETHEUS_URL: 'http://127.0.0.1:1' })));
     await expect(

@@ -73,8 +73,8 @@ describe('knowledge tools', () => {
   });
 
   it('both tools are offered to the knowledge agent without an instance, read-only', () => {
-    const offered = new ToolRegistry(BUILTIN_TOOLS).offered(config, { withInstance: false, families: ['knowledge'] });
+    const offered = new ToolRegistry(BUILTIN_TOOLS).offered(config, { withInstance: false, capabilities: ['knowledge'] });
     expect(offered.map((t) => t.name).sort()).toEqual(['knowledge_get_document', 'knowledge_search']);
-    expect(offered.every((t) => t.access === 'read' && !t.needsInstance && t.retryClass === 'knowledge')).toBe(true);
+    expect(offered.every((t) => t.access === 'read' && !t.needsInstance && t.capability === 'knowledge')).toBe(true);
   });
 });

@@ -3,8 +3,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { InstanceView } from '../../core/instances/model';
 import { createLogger } from '../../core/logger';
-import type { ScheduleView } from '../../core/service/schedules';
-import type { TaskView } from '../../core/service/tasks';
+import type { ScheduleView } from '../../service/schedules';
+import type { TaskView } from '../../service/tasks';
 import { shareServices } from '../../mcp/server/create-server';
 import { startMcpHttpServer, type McpHttpServer } from '../../mcp/server/http';
 import { startTestAgent, type TestAgent } from '../support/agent';

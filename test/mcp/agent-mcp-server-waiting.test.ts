@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger } from '../../core/logger';
-import type { TaskView } from '../../core/service/tasks';
+import type { TaskView } from '../../service/tasks';
 import { createAgentMcpServer, shareServices } from '../../mcp/server/create-server';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { say, ScriptedModel } from '../support/scripted-model';

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { TaskView } from '../../core/service/tasks';
+import type { TaskView } from '../../service/tasks';
 import type { Thread } from '../../core/threads';
 
 /** What the MCP tests do as a client: call tools, read results, run a triage from start to report. */

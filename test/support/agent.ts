@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { loadConfig, type Config } from '../../core/config';
-import { openServices, type Services } from '../../core/service';
-import type { TaskView } from '../../core/service/tasks';
+import { openServices, type Services } from '../../service';
+import type { TaskView } from '../../service/tasks';
 import { startWorker, type WorkerHandle } from '../../workers/worker';
 import { buildWorkerDeps } from '../../workers/deps';
 import { readStackEnv } from './stack-env';

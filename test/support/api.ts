@@ -1,5 +1,5 @@
 import { listenApi, type RunningApi } from '../../api/server';
-import type { Services } from '../../core/service';
+import type { Services } from '../../service';
 import { startTestAgent, type TestAgent } from './agent';
 import { startRedis, type EphemeralRedis } from './redis';
 

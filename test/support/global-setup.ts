@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../core/paths';
-import { temporalBinaryPath } from '../../scripts/stack/install';
-import { startIsolatedStack } from '../../scripts/stack/isolated';
+import { temporalBinaryPath } from '../../stack/install';
+import { startIsolatedStack } from '../../stack/isolated';
 import { newStackEnvFile, stackDisabled, type TestStackEnv } from './stack-env';
 
 /** Starts the real services once per test run: Temporal dev server, app Redis, redis_exporter, Prometheus. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { loadConfig } from '../../core/config';
-import { stackDown } from '../../scripts/stack/stack';
+import { stackDown } from '../../stack/stack';
 import { stackDisabled, stackEnvFile, type TestStackEnv } from './stack-env';
 
 export default async function globalTeardown(): Promise<void> {

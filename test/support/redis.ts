@@ -1,1 +1,1 @@
-export { startEphemeralRedis as startRedis, type EphemeralRedis } from '../../scripts/ephemeral-redis';
+export { startEphemeralRedis as startRedis, type EphemeralRedis } from '../../stack/ephemeral-redis';

@@ -1,2 +1,2 @@
 /** The scripted OpenAI-compatible server lives in scripts/ so benchmarks can use it too. */
-export * from '../../scripts/scripted-model';
+export * from '../../scripts/bench/scripted-model';

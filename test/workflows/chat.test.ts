@@ -1,25 +1,19 @@
-import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
-import { scheduledActivities, startTestAgent, type TestAgent } from '../support/agent';
-import { startRedis, type EphemeralRedis } from '../support/redis';
+import { callTools, say, toolResults, type ScriptedModel } from '../support/scripted-model';
+import { scheduledActivities, type TestAgent } from '../support/agent';
+import { startModelWorld, type ModelWorld } from '../support/model-world';
 
 describe('chat agent with a model', () => {
+  let world: ModelWorld;
   let model: ScriptedModel;
   let agent: TestAgent;
-  let redis: EphemeralRedis;
   let instanceId: string;
 
   beforeAll(async () => {
-    model = new ScriptedModel(() => say('unused'));
-    agent = await startTestAgent({ modelBaseURL: await model.start() });
-    redis = await startRedis();
-    instanceId = (await agent.services.stores.instances.ensureForUrl(redis.url, `chat-target-${redis.port}`)).id;
+    world = await startModelWorld();
+    ({ model, agent, instanceId } = world);
   });
 
-  afterAll(async () => {
-    await agent.stop();
-    await model.stop();
-    await redis.stop();
-  });
+  afterAll(async () => world.stop());
 
   it('runs two tool calls of one model turn as concurrent activities and hands both results to the next turn', async () => {
     model.setScript((_req, i) =>

@@ -1,6 +1,6 @@
-import { callTools, failWith, say, ScriptedModel, systemPrompt, toolResults, type ChatRequestBody } from '../support/scripted-model';
-import { startTestAgent, type TestAgent } from '../support/agent';
-import { startRedis, type EphemeralRedis } from '../support/redis';
+import { callTools, failWith, say, systemPrompt, toolResults, type ChatRequestBody, type ScriptedModel } from '../support/scripted-model';
+import type { TestAgent } from '../support/agent';
+import { startModelWorld, type ModelWorld } from '../support/model-world';
 
 const TOPICS = [
   { title: 'Memory pressure', category: 'memory', severity: 'warning', rationale: 'check headroom', suggestedTools: ['redis_memory'] },
@@ -20,23 +20,18 @@ function triageScript(req: ChatRequestBody) {
 }
 
 describe('deep triage with a model', () => {
+  let world: ModelWorld;
   let model: ScriptedModel;
   let agent: TestAgent;
-  let redis: EphemeralRedis;
 
   beforeAll(async () => {
-    model = new ScriptedModel(triageScript, { latencyMs: 1000 });
-    agent = await startTestAgent({ modelBaseURL: await model.start() });
-    redis = await startRedis();
+    world = await startModelWorld({ script: triageScript, latencyMs: 1000 });
+    ({ model, agent } = world);
   });
-  afterAll(async () => {
-    await agent.stop();
-    await model.stop();
-    await redis.stop();
-  });
+  afterAll(async () => world.stop());
 
   it('researches topics in parallel child workflows and still reports when one topic fails', async () => {
-    const instance = await agent.services.stores.instances.ensureForUrl(redis.url);
+    const instance = { id: world.instanceId };
     const view = await agent.run({ message: 'Do a deep triage of this instance', instance_id: instance.id }, { timeoutMs: 180_000 });
 
     expect(view.status).toBe('done');
@@ -66,7 +61,7 @@ describe('deep triage with a model', () => {
       if (system.startsWith('You write the final report')) return say('# Report\n\n## Summary\nok');
       return say('Notes: checked.');
     });
-    const instance = await agent.services.stores.instances.ensureForUrl(redis.url);
+    const instance = { id: world.instanceId };
     const view = await agent.run({ message: 'deep dive please', instance_id: instance.id }, { timeoutMs: 120_000 });
     expect(view.status).toBe('done');
     const planCalls = model.chatRequests().filter((r) => systemPrompt(r.body).startsWith('You plan'));

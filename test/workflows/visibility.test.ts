@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { startTestAgent, type TestAgent } from '../support/agent';
+import { statusQuery } from '../../workflows/messages';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
 
@@ -36,7 +37,7 @@ describe('Temporal UI visibility', () => {
     expect(await parent.staticSummary()).toBe('task: full health check please');
     const child = await agent.services.temporal.workflow.getHandle(`${view.task_id}-triage`).describe();
     expect(await child.staticSummary()).toBe('deep triage (offline): full health check please');
-    const status = await agent.services.temporal.workflow.getHandle(`${view.task_id}-triage`).query('status');
+    const status = await agent.services.temporal.workflow.getHandle(`${view.task_id}-triage`).query(statusQuery);
     expect(status).toMatchObject({ phase: 'done', agent: 'triage', mode: 'offline' });
   });
 });

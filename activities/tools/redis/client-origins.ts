@@ -81,6 +81,8 @@ export const redisClientOrigins = defineTool({
   description:
     'For clients connected from this same host: the local process (pid and command line) that owns each connection, grouped by process, with how many connections, their last commands, idle time and blocked count. Identifies leaking or blocked applications. Returns a note when the target is remote.',
   schema: noArgs,
+  // It reads the target's client list, then this host's sockets: a Redis tool that retries like a host probe.
+  capability: 'redis',
   retryClass: 'host',
   needsInstance: true,
   access: 'read',

@@ -41,8 +41,15 @@ export const redisCommand = redisTool({
     'Runs ONE read-only Redis command and returns its reply, for checks no other tool covers, e.g. {"command":"XINFO","args":["GROUPS","orders"]}, {"command":"OBJECT","args":["ENCODING","user:1"]}, {"command":"TTL","args":["session:9"]}. Only allow-listed read commands are sent; writes, CONFIG SET, FLUSHALL, KEYS, DEBUG, SHUTDOWN and anything unlisted are refused before reaching Redis. Use SCAN, never KEYS.',
   schema: z
     .object({
-      command: z.string().regex(/^[A-Za-z][A-Za-z-]{0,39}$/, 'a Redis command name such as XINFO'),
-      args: z.array(z.string().max(512)).max(20).default([]),
+      command: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z-]{0,39}$/, 'a Redis command name such as XINFO')
+        .describe('One allow-listed read-only Redis command name, e.g. XINFO, OBJECT, TTL, MEMORY'),
+      args: z
+        .array(z.string().max(512).describe('One argument, e.g. a subcommand or a key name'))
+        .max(20)
+        .default([])
+        .describe('The arguments in order, at most 20, e.g. ["GROUPS", "orders"] for XINFO GROUPS orders'),
     })
     .strict(),
   handler: async ({ command, args }, ctx) => {

@@ -34,7 +34,9 @@ export const redisSlowlog = redisTool({
   name: 'redis_slowlog',
   description:
     'SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold.',
-  schema: z.object({ count: z.number().int().min(1).max(128).default(25) }).strict(),
+  schema: z
+    .object({ count: z.number().int().min(1).max(128).default(25).describe('How many of the most recent slow-log entries to read, 1 to 128 (default 25)') })
+    .strict(),
   handler: async ({ count }, ctx) =>
     onTarget(ctx, async (redis) => {
       const [reply, length, config] = await Promise.all([

@@ -74,7 +74,11 @@ export const redisInfo = redisTool({
   name: 'redis_info',
   description:
     'Redis INFO, parsed and compacted. section "all" (default) returns every section incl. errorstats and the top commands by total time; or pick one section (memory, clients, stats, persistence, replication, cpu, commandstats, latencystats, errorstats, keyspace, server, cluster).',
-  schema: z.object({ section: z.enum(INFO_SECTIONS).default('all') }).strict(),
+  schema: z
+    .object({
+      section: z.enum(INFO_SECTIONS).default('all').describe('INFO section to read; "all" (default) returns every section, e.g. memory or replication for one'),
+    })
+    .strict(),
   maxOutputBytes: 16_000,
   handler: async ({ section }, ctx) => onTarget(ctx, async (redis) => compactInfo(await readInfo(redis, section === 'all' ? 'everything' : section))),
   summarize: (data: Record<string, Record<string, unknown>>) => {
@@ -155,10 +159,12 @@ export const redisConfigGet = redisTool({
             .string()
             .min(1)
             .max(64)
-            .regex(/^[\w*?.-]+$/, 'a parameter name or glob'),
+            .regex(/^[\w*?.-]+$/, 'a parameter name or glob')
+            .describe('A config parameter or glob, e.g. maxmemory-policy or maxmemory*'),
         )
         .max(40)
-        .optional(),
+        .optional()
+        .describe('Up to 40 parameters or globs; leave out for the settings that matter for diagnosis'),
     })
     .strict(),
   handler: async ({ parameters }, ctx) =>

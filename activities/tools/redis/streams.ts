@@ -25,7 +25,18 @@ export const redisStreams = redisTool({
   name: 'redis_streams',
   description:
     "Finds stream keys (SCAN TYPE stream, time-bounded) and reports each one's length and consumer groups: consumers, pending (delivered, not acknowledged) and lag (entries not yet delivered). Use it for queues built on streams.",
-  schema: z.object({ budgetMs: z.number().int().min(100).max(10_000).default(1_000), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+  schema: z
+    .object({
+      budgetMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(10_000)
+        .default(1_000)
+        .describe('Time budget for finding stream keys in milliseconds, 100 to 10000 (default 1000)'),
+      limit: z.number().int().min(1).max(50).default(20).describe('Most streams to report, 1 to 50 (default 20)'),
+    })
+    .strict(),
   handler: async ({ budgetMs, limit }, ctx) =>
     onTarget(ctx, async (redis): Promise<StreamReport> => {
       const keys: string[] = [];

@@ -7,13 +7,14 @@ import {
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import { z } from 'zod';
-import type { AppStores } from '../app-context';
-import type { Config } from '../config';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { newId } from '../ids';
-import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
-import { AGENT_CHOICES, type TaskInput } from '../types';
-import { parseOrThrow } from '../validation';
+import type { AppStores } from '../core/app-context';
+import type { Config } from '../core/config';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors';
+import { newId } from '../core/ids';
+import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
+import { AGENT_CHOICES, type TaskInput } from '../core/types';
+import { parseOrThrow } from '../core/validation';
+import { taskWorkflow } from '../workflows/task';
 import { instanceIdSchema, instanceRequired, needsInstance } from './schemas';
 
 /**
@@ -24,7 +25,12 @@ import { instanceIdSchema, instanceRequired, needsInstance } from './schemas';
 const UNITS = { minutes: 'm', hours: 'h', days: 'd', weeks: 'd' } as const;
 const OVERLAP = { skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, allow_all: ScheduleOverlapPolicy.ALLOW_ALL } as const;
 
-const interval = z.object({ every: z.number().int().min(1, 'at least 1').max(10_000), unit: z.enum(['minutes', 'hours', 'days', 'weeks']) }).strict();
+const interval = z
+  .object({
+    every: z.number().int().min(1, 'at least 1').max(10_000).describe('How many units between runs, 1 to 10000'),
+    unit: z.enum(['minutes', 'hours', 'days', 'weeks']).describe('minutes, hours, days or weeks'),
+  })
+  .strict();
 const cron = z
   .string()
   .trim()
@@ -34,14 +40,20 @@ const agent = z.enum(AGENT_CHOICES);
 const overlap = z.enum(['skip', 'buffer_one', 'allow_all']);
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
-  instance_id: instanceIdSchema.optional(),
-  message: z.string().trim().min(1).max(4000).default('Run a full health check and report anything that needs attention.'),
-  agent: agent.default('triage'),
-  interval: interval.optional(),
-  cron: cron.optional(),
-  enabled: z.boolean().default(true),
-  overlap: overlap.default('skip'),
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters').describe('A unique name for the schedule, at most 100 characters'),
+  instance_id: instanceIdSchema.optional().describe('The instance each run checks (required for the triage agent)'),
+  message: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4000)
+    .default('Run a full health check and report anything that needs attention.')
+    .describe('What each run asks, at most 4000 characters (default: a full health check)'),
+  agent: agent.default('triage').describe('Which agent answers: auto, chat, triage (default) or knowledge'),
+  interval: interval.optional().describe('Run every N units, e.g. {"every": 1, "unit": "days"}; give this or cron'),
+  cron: cron.optional().describe('A 5-field cron expression in UTC, e.g. "0 3 * * *"; give this or interval'),
+  enabled: z.boolean().default(true).describe('Start active (default true) or paused'),
+  overlap: overlap.default('skip').describe('When a run is still going at the next time: skip (default), buffer_one or allow_all'),
 };
 
 export const scheduleCreateSchema = z
@@ -112,7 +124,7 @@ function action(config: Config, id: string, memo: ScheduleMemo): ScheduleOptions
   };
   return {
     type: 'startWorkflow',
-    workflowType: 'taskWorkflow',
+    workflowType: taskWorkflow,
     taskQueue: config.temporal.taskQueue,
     workflowId: `task_${id.replace(/^sched_/, 'sched')}`,
     args: [task],

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors';
-import { AGENT_CHOICES } from '../../core/types';
+import { ValidationError } from '../core/errors';
+import { AGENT_CHOICES } from '../core/types';
 
 /** The scenario file format of ../shared/SCENARIOS.md, validated with messages that name the field. */
 

@@ -1,5 +1,5 @@
 import type { Services } from '.';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../core/errors';
 
 /** Reachability of what the app depends on: Temporal, the app Redis, Prometheus. */
 

@@ -1,5 +1,5 @@
-import type { Services } from '../../core/service';
-import type { AgentChoice } from '../../core/types';
+import type { Services } from '../service';
+import type { AgentChoice } from '../core/types';
 import { createWorld, runSetup, SetupError, type ScenarioWorld } from './environment';
 import { checkAnswer, findScenarioFiles, loadScenarioFile, type Scenario } from './scenario';
 

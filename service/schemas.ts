@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_CHOICES } from '../types';
+import { AGENT_CHOICES } from '../core/types';
 
 /** Request shapes shared by REST, MCP and CLI: one definition, one set of messages. */
 
@@ -61,5 +61,10 @@ export const taskListSchema = z
     instance_id: instanceIdSchema.optional(),
     thread_id: threadIdSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
+    next_page_token: z
+      .string()
+      .max(1024, 'at most 1024 characters')
+      .regex(/^[A-Za-z0-9_-]+$/, 'the next_page_token of an earlier page')
+      .optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
-import type { AppStores } from '../app-context';
+import type { AppStores } from '../core/app-context';
 import type { TaskService } from './tasks';
-import type { Thread, ThreadMeta, StreamEntry } from '../threads';
-import { parseOrThrow } from '../validation';
+import type { Thread, ThreadMeta, StreamEntry } from '../core/threads';
+import { parseOrThrow } from '../core/validation';
 import { z } from 'zod';
 import { instanceIdSchema, threadIdSchema } from './schemas';
 

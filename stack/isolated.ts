@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type Config } from '../../core/config';
-import { MasterKey } from '../../core/secrets/envelope';
+import { loadConfig, type Config } from '../core/config';
+import { MasterKey } from '../core/secrets/envelope';
 import { freePort } from './processes';
 import { stackDown, stackUp } from './stack';
 

@@ -1,27 +1,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { KNOWLEDGE_CATEGORIES } from '../../knowledge/categories';
-import type { KnowledgeService } from '../../knowledge/create-knowledge-base';
-import { builtInRunbooksDir, DOCUMENT_EXTENSIONS, isInside } from '../../knowledge/documents/discover';
-import type { IngestSummary } from '../../knowledge/ingest/ingest';
-import type { KnowledgeHit } from '../../knowledge/knowledge-base';
-import { ValidationError } from '../errors';
-import { parseOrThrow } from '../validation';
+import { KNOWLEDGE_CATEGORIES } from '../knowledge/categories';
+import type { KnowledgeService } from '../knowledge/create-knowledge-base';
+import { builtInRunbooksDir, DOCUMENT_EXTENSIONS, isInside } from '../knowledge/documents/discover';
+import type { IngestSummary } from '../knowledge/ingest/ingest';
+import type { KnowledgeHit } from '../knowledge/knowledge-base';
+import { ValidationError } from '../core/errors';
+import { parseOrThrow } from '../core/validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
 
 const searchFields = {
   q: z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters'),
-  limit: z.number().int().min(1).max(10).default(5),
-  category: z.enum(KNOWLEDGE_CATEGORIES).optional(),
+  limit: z.number().int().min(1).max(10).default(5).describe('How many sections to return, 1 to 10 (default 5)'),
+  category: z.enum(KNOWLEDGE_CATEGORIES).optional().describe('Only runbooks of this category; leave out to search all'),
 };
 
 /** Typed arguments (MCP, JSON bodies): a limit must really be a number. */
 export const knowledgeSearchArgsSchema = z.object(searchFields).strict();
 
 /** Query strings carry text only, so the REST query form converts the limit. */
-export const knowledgeSearchSchema = z.object({ ...searchFields, limit: z.coerce.number().int().min(1).max(10).default(5) }).strict();
+export const knowledgeSearchSchema = z
+  .object({ ...searchFields, limit: z.coerce.number().int().min(1).max(10).default(5).describe(searchFields.limit.description!) })
+  .strict();
 
 /** Ingest reads files on the server: a path must be a folder or a document, under an allowed root. */
 const ingestPath = z

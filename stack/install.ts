@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../core/paths';
 import { which } from './processes';
 
 /**

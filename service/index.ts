@@ -1,8 +1,11 @@
 import type { Client, Connection } from '@temporalio/client';
-import { openStores, type AppStores } from '../app-context';
-import type { Config } from '../config';
-import { connectTemporal } from '../temporal';
+import { openStores, type AppStores } from '../core/app-context';
+import type { Config } from '../core/config';
+import { createLogger } from '../core/logger';
+import { connectTemporal } from '../core/temporal';
+import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-knowledge-base';
 import { InstanceService } from './instances';
+import { KnowledgeQueries } from './knowledge';
 import { ScheduleService } from './schedules';
 import { TaskService } from './tasks';
 import { ThreadService } from './threads';
@@ -16,16 +19,22 @@ export interface Services {
   threads: ThreadService;
   instances: InstanceService;
   schedules: ScheduleService;
+  /** Runbook search and ingestion; the knowledge base opens on first use (most calls never search). */
+  readonly knowledge: KnowledgeQueries;
   close(): Promise<void>;
 }
 
-export async function openServices(
-  config: Config,
-  existing: { temporal?: { client: Client; connection?: Connection }; stores?: AppStores } = {},
-): Promise<Services> {
+export interface ExistingParts {
+  temporal?: { client: Client; connection?: Connection };
+  stores?: AppStores;
+  knowledge?: KnowledgeService;
+}
+
+export async function openServices(config: Config, existing: ExistingParts = {}): Promise<Services> {
   const temporal = existing.temporal ?? (await connectTemporal(config));
   const stores = existing.stores ?? openStores(config);
   const tasks = new TaskService(config, temporal.client, stores);
+  let knowledge: KnowledgeQueries | undefined;
   return {
     config,
     temporal: temporal.client,
@@ -34,6 +43,10 @@ export async function openServices(
     threads: new ThreadService(stores, tasks),
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
+    get knowledge() {
+      knowledge ??= new KnowledgeQueries(existing.knowledge ?? createKnowledgeBase(config, createLogger('knowledge', config.logLevel)), config.knowledgeDirs);
+      return knowledge;
+    },
     close: async () => {
       if (!existing.stores) await stores.close();
       if (!existing.temporal) await temporal.connection?.close();

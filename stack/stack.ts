@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
-import type { Config } from '../../core/config';
-import { ensureLocalMasterKeyFile } from '../../core/secrets/master-key';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../core/search-attributes';
+import type { Config } from '../core/config';
+import { ensureLocalMasterKeyFile } from '../core/secrets/master-key';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../core/search-attributes';
 import { installAll, temporalBinaryPath } from './install';
 import { writePrometheusConfig } from './prometheus-config';
 import { portOpen, runningPid, startDetached, stopPid, waitFor, which } from './processes';
@@ -168,6 +168,25 @@ export function components(config: Config): Component[] {
   ];
 }
 
+/**
+ * The dev server's namespace keeps closed workflows for a day; task listing reads visibility, so
+ * the local namespace keeps them as long as the app keeps tasks (SRE_RETENTION_DAYS).
+ */
+async function ensureNamespaceRetention(config: Config, say: Say): Promise<void> {
+  // The local dev server only, never a TEMPORAL_ADDRESS elsewhere.
+  const connection = await Connection.connect({ address: `127.0.0.1:${config.stack.temporalPort}`, connectTimeout: '5s' });
+  try {
+    const namespace = config.temporal.namespace;
+    const wanted = config.retentionDays * 86_400;
+    const described = await connection.workflowService.describeNamespace({ namespace });
+    if (Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) === wanted) return;
+    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: { seconds: wanted as never } } });
+    say(`temporal: namespace '${namespace}' keeps closed workflows for ${config.retentionDays} days`);
+  } finally {
+    await connection.close();
+  }
+}
+
 export interface ComponentStatus {
   name: string;
   address: string;
@@ -206,6 +225,7 @@ export async function stackUp(config: Config, say: Say = () => undefined): Promi
       say(`${c.name}: ready`);
     }),
   );
+  await ensureNamespaceRetention(config, say);
   return stackStatus(config);
 }
 

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runTool } from '../../activities/tools/activities';
-import type { WorkerDeps } from '../../activities/deps';
-import type { BaselineInput } from '../../activities/rules/baseline';
-import { withTarget } from '../../core/target-redis';
-import { BASELINE_CALLS } from '../../workflows/playbook';
+import { runTool } from '../activities/tools/activities';
+import type { WorkerDeps } from '../activities/deps';
+import type { BaselineInput } from '../activities/rules/baseline';
+import { withTarget } from '../core/target-redis';
+import { BASELINE_CALLS } from '../workflows/playbook';
 import type { Scenario } from './scenario';
 import type { ScenarioWorld } from './environment';
 

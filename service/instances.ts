@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AppStores } from '../app-context';
-import { errorMessage } from '../errors';
-import type { InstanceView } from '../instances/model';
-import { endpointLabel } from '../redis-url';
-import { withTarget } from '../target-redis';
-import { parseOrThrow } from '../validation';
+import type { AppStores } from '../core/app-context';
+import { errorMessage } from '../core/errors';
+import type { InstanceView } from '../core/instances/model';
+import { endpointLabel } from '../core/redis-url';
+import { withTarget } from '../core/target-redis';
+import { parseOrThrow } from '../core/validation';
 import { instanceIdSchema } from './schemas';
 
 /** The instance registry as the front doors use it: CRUD plus connection tests. */

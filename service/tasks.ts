@@ -1,16 +1,39 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { AppStores } from '../app-context';
-import type { Config } from '../config';
-import { NotFoundError, asUnavailable, errorMessage } from '../errors';
-import { newId } from '../ids';
-import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../search-attributes';
-import type { TaskRecord } from '../task-records';
-import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCallRecord, WorkflowStatus } from '../types';
-import { parseOrThrow } from '../validation';
+import type { AppStores } from '../core/app-context';
+import type { Config } from '../core/config';
+import { NotFoundError, ValidationError, asUnavailable, errorMessage } from '../core/errors';
+import { newId } from '../core/ids';
+import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
+import type { TaskRecord } from '../core/task-records';
+import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCallRecord, WorkflowStatus } from '../core/types';
+import { parseOrThrow } from '../core/validation';
+import { statusQuery } from '../workflows/messages';
+import { taskWorkflow } from '../workflows/task';
+import { listVisibleTasks, visibilityQuery, type VisibleTask } from './task-visibility';
 import { followUpSchema, taskCreateSchema, taskIdSchema, taskListSchema, threadIdSchema } from './schemas';
 
 /** Task creation, status, results and cancellation: the one implementation behind REST, MCP and CLI. */
+
+export interface TaskPage {
+  tasks: TaskView[];
+  /** Pass back as next_page_token for the next (older) page; absent on the last page. */
+  next_page_token?: string;
+}
+
+/** How long a live status query may take before the view falls back to visibility. */
+const STATUS_QUERY_MS = 1_000;
+
+/** A thread's tasks are read from its own index in pages of this size at most. */
+const THREAD_TASKS_MAX = 500;
+
+const encodeOffset = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+function decodeOffset(token: string): number {
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!match)
+    throw new ValidationError('next_page_token: not a page token of this listing', [{ field: 'next_page_token', reason: 'not a page token of this listing' }]);
+  return Number(match[1]);
+}
 
 export interface SubmittedTask {
   task_id: string;
@@ -33,6 +56,8 @@ export interface TaskView {
   tool_calls: Array<Pick<ToolCallRecord, 'tool' | 'ok' | 'summary' | 'durationMs' | 'topic'>>;
   usage?: TaskResult['usage'];
   topics?: WorkflowStatus['topics'];
+  /** Why the status is less precise than usual (e.g. no worker answered the live status query). */
+  note?: string;
   created_at: string;
   finished_at?: string;
   workflow_url: string;
@@ -114,7 +139,7 @@ export class TaskService {
   }
 
   private async startWorkflow(task: TaskInput): Promise<void> {
-    await this.temporal.workflow.start('taskWorkflow', {
+    await this.temporal.workflow.start(taskWorkflow, {
       taskQueue: this.config.temporal.taskQueue,
       workflowId: task.taskId,
       args: [task],
@@ -137,9 +162,10 @@ export class TaskService {
     }
   }
 
+  /** A query needs a worker to answer: without one it would hang, so it gets a short deadline. */
   private async liveStatus(workflowId: string): Promise<WorkflowStatus | undefined> {
     try {
-      return await this.temporal.workflow.getHandle(workflowId).query<WorkflowStatus>('status');
+      return await this.temporal.withDeadline(Date.now() + STATUS_QUERY_MS, () => this.temporal.workflow.getHandle(workflowId).query(statusQuery));
     } catch {
       return undefined;
     }
@@ -160,13 +186,19 @@ export class TaskService {
     };
     let status: TaskStatus = base.status ?? (description ? (STATUS_BY_TEMPORAL[description.status.name] ?? 'running') : 'queued');
     let live: WorkflowStatus | undefined;
+    let note: string | undefined;
     if (description?.status.name === 'RUNNING') {
       live = await this.liveStatus(taskId);
       if (live?.childWorkflowId) {
         const child = await this.liveStatus(live.childWorkflowId);
         if (child) live = { ...child, childWorkflowId: live.childWorkflowId };
       }
-      status = live && live.phase !== 'queued' ? 'running' : 'queued';
+      if (live) status = live.phase !== 'queued' ? 'running' : 'queued';
+      else {
+        // No worker answered: what visibility says (SreStatus is set when the workflow starts running).
+        status = description.typedSearchAttributes.get(SA_STATUS) === 'queued' ? 'queued' : 'running';
+        note = `${status}; no worker answered the status query within ${STATUS_QUERY_MS} ms (is a worker polling the task queue '${this.config.temporal.taskQueue}'?)`;
+      }
     }
     const calls = base.threadId
       ? ((await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [])
@@ -186,6 +218,7 @@ export class TaskService {
       tool_calls: calls.map((c) => ({ tool: c.tool, ok: c.ok, summary: c.summary, durationMs: c.durationMs, topic: c.topic })),
       usage: base.result?.usage ?? live?.usage,
       topics: live?.topics,
+      ...(note ? { note } : {}),
       created_at: base.createdAt,
       finished_at: base.finishedAt,
       workflow_url: this.workflowUrl(taskId),
@@ -222,22 +255,74 @@ export class TaskService {
     return this.get(taskId);
   }
 
-  async list(query: unknown = {}): Promise<TaskView[]> {
+  /**
+   * Tasks newest first, one page at a time. Without a thread filter the page comes from Temporal
+   * visibility (search attributes, this deployment's task queue); a thread's tasks come from its
+   * own index. Either way one query answers for the whole page, never one per task.
+   */
+  async list(query: unknown = {}): Promise<TaskPage> {
     const filter = parseOrThrow(taskListSchema, query);
-    const records = await this.stores.tasks.list({
-      limit: filter.status || filter.agent || filter.instance_id ? 500 : filter.limit,
-      threadId: filter.thread_id,
-    });
-    const views: TaskView[] = [];
-    for (const record of records) {
-      if (filter.instance_id && record.instanceId !== filter.instance_id) continue;
-      const view = record.status ? this.recordView(record) : await this.get(record.taskId).catch(() => this.recordView(record));
-      if (filter.status && view.status !== filter.status) continue;
-      if (filter.agent && view.agent !== filter.agent) continue;
-      views.push(view);
-      if (views.length >= filter.limit) break;
+    if (filter.thread_id) return this.listThread(filter.thread_id, filter);
+    const page = await listVisibleTasks(
+      this.temporal,
+      this.config.temporal.namespace,
+      visibilityQuery(this.config.temporal.taskQueue, filter),
+      filter.limit,
+      filter.next_page_token,
+    );
+    const records = await this.stores.tasks.findMany(page.tasks.map((t) => t.taskId));
+    const tasks = page.tasks.map((visible, i) => this.listView(visible, records[i]));
+    return { tasks, ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+  }
+
+  private async listThread(
+    threadId: string,
+    filter: { status?: TaskStatus; agent?: string; instance_id?: string; limit: number; next_page_token?: string },
+  ): Promise<TaskPage> {
+    const offset = filter.next_page_token ? decodeOffset(filter.next_page_token) : 0;
+    const records = await this.stores.tasks.list({ threadId, offset, limit: THREAD_TASKS_MAX });
+    // Open tasks have no outcome in their record yet: one visibility query gives all their statuses.
+    const open = records.filter((r) => !r.status).map((r) => r.taskId);
+    const visible = new Map<string, VisibleTask>();
+    if (open.length) {
+      const query = `WorkflowId IN (${open.map((id) => `'${id}'`).join(', ')})`;
+      for (const task of (await listVisibleTasks(this.temporal, this.config.temporal.namespace, query, open.length)).tasks) visible.set(task.taskId, task);
     }
-    return views;
+    const matches = (v: TaskView) =>
+      (!filter.status || v.status === filter.status) &&
+      (!filter.agent || v.agent === filter.agent) &&
+      (!filter.instance_id || v.instance_id === filter.instance_id);
+    const tasks: TaskView[] = [];
+    let consumed = 0;
+    for (const record of records) {
+      consumed++;
+      const view = this.listView(visible.get(record.taskId) ?? { taskId: record.taskId, status: record.status ?? 'queued' }, record);
+      if (matches(view)) tasks.push(view);
+      if (tasks.length === filter.limit) break;
+    }
+    const more = consumed < records.length || records.length === THREAD_TASKS_MAX;
+    return { tasks, ...(more ? { next_page_token: encodeOffset(offset + consumed) } : {}) };
+  }
+
+  /** A list entry: the task record's facts, the status from visibility until the record has its outcome. */
+  private listView(visible: VisibleTask, record: TaskRecord | undefined): TaskView {
+    if (!record) {
+      return {
+        task_id: visible.taskId,
+        thread_id: '',
+        message: '',
+        status: visible.status,
+        agent: visible.agent,
+        instance_id: visible.instanceId,
+        source: 'schedule',
+        tool_calls: [],
+        created_at: (visible.startTime ?? new Date(0)).toISOString(),
+        finished_at: visible.closeTime?.toISOString(),
+        workflow_url: this.workflowUrl(visible.taskId),
+      };
+    }
+    const view = this.recordView(record);
+    return { ...view, status: record.status ?? visible.status, agent: view.agent ?? (visible.agent === 'auto' ? undefined : visible.agent) };
   }
 
   private recordView(record: TaskRecord): TaskView {

@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEphemeralRedis, type EphemeralRedis } from '../ephemeral-redis';
+import { startEphemeralRedis, type EphemeralRedis } from '../stack/ephemeral-redis';
 import { sleep } from '../stack/processes';
 import type { Scenario, SetupStep } from './scenario';
+import { registerPid } from '../stack/pid-registry';
 
 /**
  * A scenario's world: fresh redis-server(s) on free loopback ports, the setup steps, and a
@@ -125,6 +126,7 @@ export async function runSetup(steps: SetupStep[], world: ScenarioWorld, timeout
     } else if (step.background) {
       const child = spawn('bash', ['-c', step.shell], { cwd: world.master.dir, env: { ...process.env, ...world.variables }, stdio: 'ignore', detached: true });
       world.background.push(child);
+      registerPid(child.pid, 'bash', 'group');
     } else {
       await runShell(step.shell, world, timeoutMs);
     }

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { probeTcp } from '../../core/net';
+import { probeTcp } from '../core/net';
 import * as path from 'node:path';
+import { registerPid } from './pid-registry';
 
 /** Detached service processes tracked by PID files, so `down` stops only what `up` started. */
 
@@ -57,6 +58,7 @@ export function startDetached(command: string, args: string[], options: { pidFil
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   child.unref();
   fs.writeFileSync(options.pidFile, `${child.pid}\n${command}\n`);
+  registerPid(child.pid, command);
   return child.pid;
 }
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
-import { freePort, isAlive as isRunning, sleep, which } from './stack/processes';
+import { freePort, isAlive as isRunning, sleep, which } from './processes';
+import { registerPid } from './pid-registry';
 
 /**
  * A throwaway redis-server on a free loopback port with its own directory and log file, for the
@@ -98,6 +99,7 @@ export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): 
     }
   }
   const serverPid = await pidOf(make);
+  registerPid(serverPid, server);
   return {
     port,
     url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${port}`,
