@@ -113,6 +113,7 @@ const envSchema = z.object({
   SRE_TOPIC_TOOL_BUDGET: positiveInt(6, 50),
   SRE_WORKER_CONCURRENCY: positiveInt(100, 10_000),
   SRE_RETENTION_DAYS: positiveInt(30, 3650),
+  SRE_RATE_SAMPLE_MS: positiveInt(3000, 10_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -151,7 +152,7 @@ export interface Config {
   mcp: { port: number; serversFile?: string };
   /** Folders that REST/MCP callers may ingest into the knowledge base. */
   knowledgeDirs: string[];
-  limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number };
+  limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number; rateSampleMs: number };
   /** How long tasks, threads and workflow histories are kept. */
   retentionDays: number;
 }
@@ -246,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxToolIterations: e.SRE_MAX_TOOL_ITERATIONS,
       topicToolBudget: e.SRE_TOPIC_TOOL_BUDGET,
       workerConcurrency: e.SRE_WORKER_CONCURRENCY,
+      rateSampleMs: Math.max(500, e.SRE_RATE_SAMPLE_MS),
     },
     retentionDays: e.SRE_RETENTION_DAYS,
   };

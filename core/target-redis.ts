@@ -106,13 +106,47 @@ function describeFailure(err: unknown, where: string): Error {
   return new TargetCommandError(`Redis at ${where} replied: ${message}`, message);
 }
 
+/** What tools need of a target connection: one allow-listed command at a time. */
+export interface RedisCommands {
+  call(command: string, ...args: Array<string | number>): Promise<unknown>;
+  /** Commands the agent sent on the underlying connection, by commandstats name. */
+  readonly sent?: ReadonlyMap<string, number>;
+}
+
+/** Commands whose first argument is a subcommand, named as INFO commandstats names them (config|get). */
+const WITH_SUBCOMMAND = new Set([
+  'CONFIG',
+  'CLIENT',
+  'MEMORY',
+  'SLOWLOG',
+  'LATENCY',
+  'OBJECT',
+  'XINFO',
+  'CLUSTER',
+  'ACL',
+  'COMMAND',
+  'PUBSUB',
+  'FUNCTION',
+  'MODULE',
+  'SENTINEL',
+  'SCRIPT',
+]);
+
+/** The commandstats name of a command: "scan", "config|get". */
+export function commandStatName(command: string, args: ReadonlyArray<string | number>): string {
+  const name = command.toLowerCase();
+  return WITH_SUBCOMMAND.has(command.toUpperCase()) && args.length ? `${name}|${String(args[0]).toLowerCase()}` : name;
+}
+
 export interface TargetRedisOptions {
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
 }
 
-export class TargetRedis {
+export class TargetRedis implements RedisCommands {
   private readonly client: Redis;
+  /** Commands sent on this connection, by commandstats name: what the agent itself adds to the target's counters. */
+  readonly sent = new Map<string, number>();
   /** ioredis reports why a connection failed on its 'error' event, not in the rejected promise. */
   private lastError?: Error;
   readonly label: string;
@@ -156,6 +190,8 @@ export class TargetRedis {
   /** Sends one allow-listed command. Refused commands throw before anything is sent. */
   async call(command: string, ...args: Array<string | number>): Promise<unknown> {
     checkAllowed(command, args);
+    const stat = commandStatName(command, args);
+    this.sent.set(stat, (this.sent.get(stat) ?? 0) + 1);
     try {
       return await this.client.call(command, ...args);
     } catch (err) {

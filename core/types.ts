@@ -3,6 +3,8 @@
  * This file holds types and pure constants only: it crosses into the workflow bundle.
  */
 
+import type { Footprint } from './footprint';
+
 export const AGENT_CHOICES = ['auto', 'chat', 'triage', 'knowledge'] as const;
 export type AgentChoice = (typeof AGENT_CHOICES)[number];
 export type AgentKind = Exclude<AgentChoice, 'auto'>;
@@ -97,6 +99,8 @@ export interface ToolOutput {
   data: unknown;
   /** Set when the output was cut to stay within bounds, saying what was dropped. */
   truncated?: string;
+  /** What producing it cost the target (commands, busy time), when the tool talked to one. */
+  footprint?: Footprint;
 }
 
 export interface ToolCallRecord {

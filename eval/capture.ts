@@ -5,6 +5,7 @@ import type { WorkerDeps } from '../activities/deps';
 import type { BaselineInput } from '../activities/rules/baseline';
 import { withTarget } from '../core/target-redis';
 import { BASELINE_CALLS } from '../workflows/playbook';
+import type { ServerKind } from '../stack/install';
 import type { Scenario } from './scenario';
 import type { ScenarioWorld } from './environment';
 
@@ -19,12 +20,25 @@ export const CAPTURE_TOOLS = BASELINE_CALLS;
 export interface CapturedScenario {
   id: string;
   title: string;
+  server?: ServerKind;
   capturedAt: string;
   raw: { info?: string; clientList?: string; slowlog?: unknown; error?: string };
   baseline: BaselineInput;
 }
 
-export async function captureScenario(deps: WorkerDeps, scenario: Scenario, world: ScenarioWorld, instanceId: string, outDir: string): Promise<string> {
+/** The fixture file of a scenario on a server: <id>.json on Redis, <id>.valkey.json on Valkey. */
+export function fixtureName(id: string, server: ServerKind): string {
+  return server === 'redis' ? `${id}.json` : `${id}.${server}.json`;
+}
+
+export async function captureScenario(
+  deps: WorkerDeps,
+  scenario: Scenario,
+  world: ScenarioWorld,
+  instanceId: string,
+  outDir: string,
+  server: ServerKind = 'redis',
+): Promise<string> {
   const connection = await deps.instances.resolve(instanceId);
   const raw: CapturedScenario['raw'] = {};
   try {
@@ -52,7 +66,7 @@ export async function captureScenario(deps: WorkerDeps, scenario: Scenario, worl
   );
   // Ports and pids differ per run; keep fixtures stable and free of local paths.
   const text = JSON.stringify(
-    { id: scenario.id, title: scenario.title, capturedAt: new Date().toISOString(), raw, baseline } satisfies CapturedScenario,
+    { id: scenario.id, title: scenario.title, server, capturedAt: new Date().toISOString(), raw, baseline } satisfies CapturedScenario,
     null,
     2,
   )
@@ -61,7 +75,7 @@ export async function captureScenario(deps: WorkerDeps, scenario: Scenario, worl
     .split(world.master.dir)
     .join('/var/lib/redis');
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${scenario.id}.json`);
+  const file = path.join(outDir, fixtureName(scenario.id, server));
   fs.writeFileSync(file, text);
   return file;
 }

@@ -6,6 +6,7 @@ import { startEphemeralRedis, type EphemeralRedis } from '../stack/ephemeral-red
 import { sleep } from '../stack/processes';
 import type { Scenario, SetupStep } from './scenario';
 import { registerPid } from '../stack/pid-registry';
+import type { ServerKind } from '../stack/install';
 
 /**
  * A scenario's world: fresh redis-server(s) on free loopback ports, the setup steps, and a
@@ -46,7 +47,7 @@ async function waitForLink(replica: EphemeralRedis, timeoutMs: number): Promise<
   }
 }
 
-export async function createWorld(scenario: Scenario): Promise<ScenarioWorld> {
+export async function createWorld(scenario: Scenario, server: ServerKind = 'redis'): Promise<ScenarioWorld> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `sre-eval-${scenario.id}-`));
   fs.chmodSync(root, 0o755);
   const servers: EphemeralRedis[] = [];
@@ -64,11 +65,11 @@ export async function createWorld(scenario: Scenario): Promise<ScenarioWorld> {
   };
   try {
     const runAs = scenario.run_as && process.getuid?.() === 0 ? scenario.run_as : undefined;
-    const master = await startEphemeralRedis({ args: scenario.server_args, runAs, dir: path.join(root, 'master') });
+    const master = await startEphemeralRedis({ args: scenario.server_args, runAs, dir: path.join(root, 'master'), server });
     servers.push(master);
     let replica: EphemeralRedis | undefined;
     if (scenario.replica) {
-      replica = await startEphemeralRedis({ args: scenario.server_args, runAs, replicaOf: master.port, dir: path.join(root, 'replica') });
+      replica = await startEphemeralRedis({ args: scenario.server_args, runAs, replicaOf: master.port, dir: path.join(root, 'replica'), server });
       servers.push(replica);
       await waitForLink(replica, 30_000);
     }

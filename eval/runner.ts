@@ -1,7 +1,10 @@
+import { BUILTIN_TOOLS } from '../activities/tools/registry';
 import type { Services } from '../service';
 import type { AgentChoice } from '../core/types';
+import type { ServerKind } from '../stack/install';
 import { createWorld, runSetup, SetupError, type ScenarioWorld } from './environment';
-import { checkAnswer, findScenarioFiles, loadScenarioFile, type Scenario } from './scenario';
+import { toolsCalledInHistory } from './history-tools';
+import { checkAnswer, findScenarioFiles, loadScenarioFile, SERVER_KINDS, type Scenario } from './scenario';
 
 /** Runs incident scenarios through the real path and checks the answers. */
 
@@ -11,6 +14,8 @@ export interface ScenarioResult {
   id: string;
   title: string;
   file: string;
+  /** The server the scenario ran on. */
+  server?: ServerKind;
   status: ScenarioStatus;
   failed: string[];
   error?: string;
@@ -18,6 +23,8 @@ export interface ScenarioResult {
   agent?: string;
   mode?: string;
   toolCalls: number;
+  /** Tools the task's histories show, sorted (what must_call / must_not_call are checked against). */
+  toolsCalled?: string[];
   tokens: number;
   modelCalls: number;
   seconds: number;
@@ -29,6 +36,7 @@ export interface EvalReport {
   finishedAt: string;
   mode: 'offline' | 'model';
   model?: string;
+  servers: ServerKind[];
   results: ScenarioResult[];
   passed: number;
   failed: number;
@@ -41,29 +49,40 @@ export interface EvalOptions {
   keep?: boolean;
   concurrency: number;
   taskTimeoutMs: number;
+  /** Servers to run each scenario on (those it applies to); default: every server the harness has. */
+  servers?: ServerKind[];
   onResult?(result: ScenarioResult): void;
   onKept?(scenario: Scenario, world: ScenarioWorld): void;
   /** Before asking, capture the baseline as a rules fixture (see capture.ts). */
-  capture?(scenario: Scenario, world: ScenarioWorld, instanceId: string): Promise<void>;
+  capture?(scenario: Scenario, world: ScenarioWorld, instanceId: string, server: ServerKind): Promise<void>;
 }
 
-async function runOne(services: Services, scenario: Scenario, file: string, options: EvalOptions): Promise<ScenarioResult> {
+const TOOL_NAMES = new Set(BUILTIN_TOOLS.map((t) => t.name));
+
+/**
+ * The instance's name is neutral: answers repeat it, so a name carrying the scenario's id or
+ * title ("aof-rewrite-disabled") could satisfy a must_mention by itself.
+ */
+export function neutralInstanceName(port: number, started: number): string {
+  return `target-${port}-${started.toString(36)}`;
+}
+
+async function runOne(services: Services, scenario: Scenario, file: string, server: ServerKind, options: EvalOptions): Promise<ScenarioResult> {
   const started = Date.now();
-  const base = { id: scenario.id, title: scenario.title, file, failed: [] as string[], toolCalls: 0, tokens: 0, modelCalls: 0 };
+  const base = { id: scenario.id, title: scenario.title, file, server, failed: [] as string[], toolCalls: 0, tokens: 0, modelCalls: 0 };
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   let world: ScenarioWorld | undefined;
   let instanceId: string | undefined;
   try {
-    world = await createWorld(scenario);
+    world = await createWorld(scenario, server);
     await runSetup(scenario.setup, world);
     const instance = await services.stores.instances.create({
-      name: `eval ${scenario.id} ${world.target.port} ${started}`,
+      name: neutralInstanceName(world.target.port, started),
       connection_url: world.target.url,
       environment: 'test',
-      description: scenario.title,
     });
     instanceId = instance.id;
-    if (options.capture) await options.capture(scenario, world, instance.id);
+    if (options.capture) await options.capture(scenario, world, instance.id, server);
     const submitted = await services.tasks.submit(
       { message: scenario.query, instance_id: instance.id, agent: options.agent ?? scenario.agent },
       { source: 'eval', forceOffline: options.offline },
@@ -71,18 +90,20 @@ async function runOne(services: Services, scenario: Scenario, file: string, opti
     const view = await services.tasks.wait(submitted.task_id, options.taskTimeoutMs);
     const answer = view.result?.answer ?? '';
     const usage = view.result?.usage;
+    const toolsCalled = await toolsCalledInHistory(services.temporal, view.task_id, TOOL_NAMES);
     const common = {
       ...base,
       taskId: view.task_id,
       agent: view.agent,
       mode: view.mode,
       toolCalls: view.result?.toolCalls ?? view.tool_calls.length,
+      toolsCalled,
       tokens: usage?.totalTokens ?? 0,
       modelCalls: usage?.calls ?? 0,
       answer,
     };
     if (view.status !== 'done') return { ...common, status: 'error', error: `task ${view.status}${view.error ? `: ${view.error}` : ''}`, seconds: seconds() };
-    const check = checkAnswer(answer, scenario);
+    const check = checkAnswer(answer, scenario, toolsCalled);
     return { ...common, status: check.passed ? 'pass' : 'fail', failed: check.failed, seconds: seconds() };
   } catch (err) {
     return { ...base, status: err instanceof SetupError ? 'setup-error' : 'error', error: (err as Error).message, seconds: seconds() };
@@ -97,13 +118,14 @@ async function runOne(services: Services, scenario: Scenario, file: string, opti
 
 export async function runEval(services: Services, paths: string[], options: EvalOptions): Promise<EvalReport> {
   const startedAt = new Date().toISOString();
+  const servers = options.servers ?? [...SERVER_KINDS];
   const loaded = findScenarioFiles(paths).map(loadScenarioFile);
   const results: ScenarioResult[] = [];
   const record = (r: ScenarioResult) => {
     results.push(r);
     options.onResult?.(r);
   };
-  const runnable: Array<{ scenario: Scenario; file: string }> = [];
+  const runnable: Array<{ scenario: Scenario; file: string; server: ServerKind }> = [];
   const seen = new Set<string>();
   for (const entry of loaded) {
     if (!entry.ok) {
@@ -138,24 +160,29 @@ export async function runEval(services: Services, paths: string[], options: Eval
       continue;
     }
     seen.add(entry.scenario.id);
-    runnable.push(entry);
+    for (const server of servers.filter((s) => entry.scenario.servers.includes(s))) runnable.push({ ...entry, server });
   }
   let next = 0;
   const lane = async () => {
     while (next < runnable.length) {
-      const { scenario, file } = runnable[next++];
-      record(await runOne(services, scenario, file, options));
+      const { scenario, file, server } = runnable[next++];
+      record(await runOne(services, scenario, file, server, options));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, runnable.length)) }, lane));
-  const order = new Map(loaded.map((l, i) => [l.file, i]));
-  results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  const order = new Map(runnable.map((r, i) => [`${r.file}@${r.server}`, i]));
+  const fileOrder = new Map(loaded.map((l, i) => [l.file, i]));
+  results.sort(
+    (a, b) =>
+      (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || (order.get(`${a.file}@${a.server}`) ?? 0) - (order.get(`${b.file}@${b.server}`) ?? 0),
+  );
   const passed = results.filter((r) => r.status === 'pass').length;
   return {
     startedAt,
     finishedAt: new Date().toISOString(),
     mode: options.offline || !services.config.model ? 'offline' : 'model',
     model: options.offline ? undefined : services.config.model?.main,
+    servers,
     results,
     passed,
     failed: results.length - passed,
@@ -166,5 +193,5 @@ export function formatResult(r: ScenarioResult): string {
   const label = { pass: 'PASS', fail: 'FAIL', 'setup-error': 'SETUP-ERROR', error: 'ERROR', invalid: 'INVALID' }[r.status];
   const stats = `tools ${r.toolCalls}, tokens ${r.tokens}, ${r.seconds}s`;
   const detail = r.status === 'fail' ? ` — ${r.failed.join('; ')}` : r.error ? ` — ${r.error.split('\n')[0]}` : '';
-  return `${label.padEnd(11)} ${r.id.padEnd(28)} ${stats}${detail}`;
+  return `${label.padEnd(11)} ${`${r.id}${r.server ? ` [${r.server}]` : ''}`.padEnd(38)} ${stats}${detail}`;
 }

@@ -18,6 +18,11 @@ const pattern = z
     }
   });
 
+/** Servers the harness can run a scenario on. */
+export const SERVER_KINDS = ['redis', 'valkey'] as const;
+
+const toolName = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'a tool name such as redis_client_list');
+
 /** An item is a list of alternative patterns; a bare string is accepted as a one-item list. */
 const item = z.union([z.array(pattern).min(1), pattern.transform((p) => [p])]);
 
@@ -42,6 +47,14 @@ export const scenarioSchema = z
     agent: z.enum(AGENT_CHOICES).default('auto'),
     must_mention: z.array(item).default([]),
     must_not_mention: z.array(item).default([]),
+    // Second version of the format (../shared/SCENARIOS.md): every field optional.
+    servers: z
+      .array(z.enum(SERVER_KINDS))
+      .min(1)
+      .default([...SERVER_KINDS]),
+    topology: z.enum(['single', 'cluster', 'sentinel']).default('single'),
+    must_call: z.array(toolName).default([]),
+    must_not_call: z.array(toolName).default([]),
   })
   .refine((s) => s.target !== 'replica' || s.replica, { message: 'target: replica needs replica: true', path: ['target'] });
 
@@ -85,11 +98,18 @@ export interface CheckResult {
   failed: string[];
 }
 
-export function checkAnswer(answer: string, scenario: Pick<Scenario, 'must_mention' | 'must_not_mention'>): CheckResult {
+export function checkAnswer(
+  answer: string,
+  scenario: Pick<Scenario, 'must_mention' | 'must_not_mention'> & Partial<Pick<Scenario, 'must_call' | 'must_not_call'>>,
+  toolsCalled: string[] = [],
+): CheckResult {
   const matches = (alternatives: string[]) => alternatives.some((p) => new RegExp(p, 'i').test(answer));
+  const called = new Set(toolsCalled);
   const failed = [
     ...scenario.must_mention.filter((alts) => !matches(alts)).map((alts) => `missing: ${alts.join(' | ')}`),
     ...scenario.must_not_mention.filter((alts) => matches(alts)).map((alts) => `forbidden: ${alts.join(' | ')}`),
+    ...(scenario.must_call ?? []).filter((t) => !called.has(t)).map((t) => `not called: ${t}`),
+    ...(scenario.must_not_call ?? []).filter((t) => called.has(t)).map((t) => `called: ${t}`),
   ];
   return { passed: failed.length === 0, failed };
 }

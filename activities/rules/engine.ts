@@ -36,7 +36,7 @@ function facts(b: Baseline): Record<string, string | number> {
   const put = (k: string, v: string | number | undefined) => {
     if (v !== undefined && v !== '') out[k] = v;
   };
-  put('redis_version', b.str('redis_version'));
+  put('server', b.server()?.label);
   put('role', b.str('role'));
   put('uptime', b.num('uptime_in_seconds') !== undefined ? `${Math.round(b.num('uptime_in_seconds')! / 60)} min` : undefined);
   put('used_memory', b.num('used_memory') !== undefined ? bytes(b.num('used_memory')) : undefined);

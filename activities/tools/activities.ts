@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ValidationError } from '../../core/errors';
+import { FootprintRecorder } from '../../core/footprint-recorder';
 import type { ToolCallInput, ToolOutput } from '../../core/types';
 import { parseOrThrow } from '../../core/validation';
 import { heartbeat, withHeartbeat } from '../heartbeat';
@@ -75,10 +76,12 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     } catch (err) {
       throw ApplicationFailure.nonRetryable(`${tool.name}: invalid arguments: ${(err as ValidationError).message}`, 'InvalidToolArguments');
     }
+    const footprint = new FootprintRecorder();
     const ctx: ToolContext = {
       call: input,
       deps,
       heartbeat,
+      footprint,
       instance: async () => {
         if (!input.instanceId) throw new ValidationError(`${tool.name} needs a Redis instance, and this task has none`);
         return deps.instances.resolve(input.instanceId);
@@ -88,7 +91,8 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     const { data, truncated } = bound(raw, tool.maxOutputBytes);
     const summary = tool.summarize ? safeSummary(tool, raw) : 'ok';
     await finish(true, truncated ? `${summary} (truncated)` : summary);
-    return { tool: tool.name, data, truncated };
+    const cost = footprint.summary();
+    return { tool: tool.name, data, truncated, ...(cost.commands ? { footprint: cost } : {}) };
   } catch (err) {
     const failure = toToolFailure(tool.name, err);
     await finish(false, `${failure.nonRetryable ? 'failed' : `attempt ${attempt} failed, will retry`}: ${failure.message}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { argumentsJsonSchema } from '../../core/json-schema';
 import type { Config } from '../../core/config';
+import type { FootprintRecorder } from '../../core/footprint-recorder';
 import type { InstanceConnection } from '../../core/instances/model';
 import type { RetryClass, ToolCallInput, ToolCapability, ToolSpec } from '../../core/types';
 import type { ToolDeps } from './deps';
@@ -13,6 +14,8 @@ export interface ToolContext {
   instance(): Promise<InstanceConnection>;
   /** Tells Temporal the activity is alive (long scans). */
   heartbeat(details?: unknown): void;
+  /** Every command to a target goes through it: what this call costs the target. */
+  footprint: FootprintRecorder;
 }
 
 /** A tool is defined once: the model's tool list and the worker's activities both come from this. */

@@ -10,6 +10,7 @@ import { redisClientOrigins } from './redis/client-origins';
 import { redisBigKeys, redisHotKeys, redisKeyInfo, redisMemory, redisSampleKeys } from './redis/memory';
 import { redisLatency, redisSlowlog } from './redis/performance';
 import { redisReplication } from './redis/replication';
+import { redisInfoRates } from './redis/rates';
 import { redisStreams } from './redis/streams';
 import { redisSecurity } from './redis/security';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
@@ -17,6 +18,7 @@ import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './re
 /** Every built-in tool, defined once. External MCP tools are added at worker start. */
 export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisInfo,
+  redisInfoRates,
   redisSlowlog,
   redisClientList,
   redisClientOrigins,

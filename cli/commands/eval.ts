@@ -7,6 +7,8 @@ import { projectRoot } from '../../core/paths';
 import { withServices } from '../services';
 import { AGENT_CHOICES, type AgentChoice } from '../../core/types';
 import { captureScenario } from '../../eval/capture';
+import { SERVER_KINDS } from '../../eval/scenario';
+import type { ServerKind } from '../../stack/install';
 import { formatResult, runEval } from '../../eval/runner';
 import { stackUp } from '../../stack/stack';
 import { startWorker } from '../../workers/worker';
@@ -21,6 +23,7 @@ interface EvalCliOptions {
   concurrency: string;
   timeout: string;
   capture?: string;
+  server?: string[];
 }
 
 export function registerEval(program: Command): void {
@@ -36,10 +39,14 @@ export function registerEval(program: Command): void {
     .option('--concurrency <n>', 'scenarios run at once', '2')
     .option('--timeout <seconds>', 'per-scenario task timeout', '300')
     .option('--capture <dir>', "also save each scenario's raw outputs and baseline as rules-engine fixtures")
+    .option('--server <kind...>', 'run on these servers only: redis, valkey (default: both, where a scenario applies)')
     .action(
       action(async (paths: string[], opts: EvalCliOptions) => {
         const config = loadConfig();
         const say = (line: string) => process.stderr.write(`${line}\n`);
+        const servers = (opts.server ?? [...SERVER_KINDS]) as ServerKind[];
+        const unknown = servers.filter((s) => !(SERVER_KINDS as readonly string[]).includes(s));
+        if (unknown.length) throw new ValidationError(`--server: expected redis or valkey, not '${unknown.join(', ')}'`);
         if (opts.agent && !(AGENT_CHOICES as readonly string[]).includes(opts.agent))
           throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
         const dirs = paths.length ? paths : [path.join(projectRoot(), 'test', 'scenarios')];
@@ -55,11 +62,12 @@ export function registerEval(program: Command): void {
               agent: opts.agent as AgentChoice | undefined,
               only: opts.only,
               keep: opts.keep,
+              servers,
               concurrency: Math.max(1, Number(opts.concurrency) || 1),
               taskTimeoutMs: Number(opts.timeout) * 1000,
               onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
               capture: opts.capture
-                ? async (s, world, instanceId) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!))
+                ? async (s, world, instanceId, server) => void (await captureScenario(worker.deps, s, world, instanceId, opts.capture!, server))
                 : undefined,
               onKept: (s, world) =>
                 say(

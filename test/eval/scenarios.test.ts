@@ -14,18 +14,43 @@ describe('incident scenarios, offline', () => {
   });
   afterAll(async () => agent.stop());
 
-  const options = { offline: true, concurrency: 2, taskTimeoutMs: 180_000 };
+  const options = { offline: true, concurrency: 2, taskTimeoutMs: 180_000, servers: ['redis' as const] };
 
-  it('diagnoses every scenario in test/scenarios', async () => {
-    const report: EvalReport = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios')], {
-      ...options,
-      onResult: (r) => process.stderr.write(`[eval] ${formatResult(r)}\n`),
-    });
-    const failures = report.results.filter((r) => r.status !== 'pass').map((r) => formatResult(r));
-    expect(failures).toEqual([]);
-    expect(report.passed).toBeGreaterThanOrEqual(11);
-    expect(report.results.every((r) => r.toolCalls > 0 && r.mode === 'offline')).toBe(true);
-  }, 900_000);
+  it.each(['redis', 'valkey'] as const)(
+    'diagnoses every scenario in test/scenarios that applies to %s',
+    async (server) => {
+      const report: EvalReport = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios')], {
+        ...options,
+        servers: [server],
+        onResult: (r) => process.stderr.write(`[eval] ${formatResult(r)}\n`),
+      });
+      const failures = report.results.filter((r) => r.status !== 'pass').map((r) => formatResult(r));
+      expect(failures).toEqual([]);
+      expect(report.passed).toBeGreaterThanOrEqual(11);
+      expect(report.results.every((r) => r.server === server && r.toolCalls > 0 && r.mode === 'offline')).toBe(true);
+    },
+    900_000,
+  );
+
+  it('names the instance neutrally: never after the scenario id or title, which answers would echo', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-eval-names-'));
+    fs.writeFileSync(
+      path.join(dir, 'echo.yaml'),
+      [
+        'id: aof-rewrite-disabled',
+        'title: AOF rewrite disabled on a busy primary',
+        'query: Is anything wrong?',
+        'agent: chat',
+        'must_mention:',
+        '  - ["aof-rewrite-disabled|AOF rewrite disabled"]',
+      ].join('\n'),
+    );
+    const report = await runEval(agent.services, [dir], options);
+    // The only way the answer could mention the id or title is by echoing the instance name.
+    expect(report.results[0]).toMatchObject({ status: 'fail', failed: ['missing: aof-rewrite-disabled|AOF rewrite disabled'] });
+    expect(report.results[0].answer).toMatch(/target-\d+-[a-z0-9]+/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reports a failing setup step as a setup error and leaves no process behind', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-eval-bad-'));

@@ -5,7 +5,7 @@ import { Baseline } from '../../activities/rules/baseline';
 import type { Check } from '../../activities/rules/check';
 import { ALL_CHECKS, runChecks } from '../../activities/rules/engine';
 import { blockingKeys } from '../../activities/rules/checks/connections';
-import { parseClientList, parseInfo, parseSlowlog } from '../../activities/tools/redis/parse';
+import { parseClientList, parseInfo, parseSlowlog } from '../../core/redis-replies';
 import { compactInfo } from '../../activities/tools/redis/server';
 import { summarizeClients } from '../../activities/tools/redis/clients';
 import { summarizeSlowlog } from '../../activities/tools/redis/performance';

@@ -1,5 +1,6 @@
 import type { SecurityReport } from '../../tools/redis/security';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
+import { versionAtLeast } from '../../../core/server-identity';
 
 export const authentication: Check = {
   id: 'security.authentication',
@@ -64,16 +65,16 @@ export const oldVersion: Check = {
   name: 'Redis version',
   category: 'security',
   run(b) {
-    const version = b.str('redis_version');
-    if (!version) return skip('redis_version not available');
-    const [major, minor] = version.split('.').map(Number);
-    if (major > 6 || (major === 6 && minor >= 2)) return pass();
+    const server = b.server();
+    if (!server) return skip('the server version is not available');
+    // Every Valkey release (7.2 onwards) is maintained; Redis before 6.2 is end of life.
+    if (server.kind === 'valkey' || versionAtLeast(server.version, 6, 2)) return pass();
     return fail(
       finding(this, {
-        title: `Redis ${version} is end of life`,
+        title: `${server.label} is end of life`,
         severity: 'warning',
         detail: 'Versions before 6.2 no longer receive security fixes and lack ACL and latency improvements.',
-        evidence: [ev('redis_info', 'redis_version', version)],
+        evidence: [ev('redis_info', 'redis_version', server.version)],
         recommendation: 'Plan an upgrade to a supported release (7.2 or later).',
         commands: ['INFO server'],
         runbook: 'security-acl-hardening',

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { redact } from '../../../core/logger';
 import { parseRedisUrl } from '../../../core/redis-url';
 import { defineTool, noArgs } from '../define';
-import { parseClientList } from './parse';
+import { parseClientList } from '../../../core/redis-replies';
 import { onTarget } from './target';
 
 /**

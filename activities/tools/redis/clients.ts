@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { redisTool } from './tool';
-import { parseClientList, type ClientEntry } from './parse';
+import { parseClientList, type ClientEntry } from '../../../core/redis-replies';
 import { onTarget, readConfig } from './target';
 
 /** CLIENT LIST, summarised: who is connected, what they do, who is idle, blocked or buffering. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../../core/errors';
 import { redisTool } from './tool';
-import { pairsToObject } from './parse';
+import { pairsToObject } from '../../../core/redis-replies';
 import { onTarget, redactConfig } from './target';
 
 /**

@@ -1,4 +1,5 @@
-import type { TargetRedis } from '../../../core/target-redis';
+import { performance } from 'node:perf_hooks';
+import type { RedisCommands } from '../../../core/target-redis';
 
 /** Time-bounded keyspace scanning shared by the key tools. SCAN only: never KEYS. */
 
@@ -36,7 +37,7 @@ export function printableKey(key: string): string {
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
 }
 
-export async function keyFacts(redis: TargetRedis, key: string, withMemory: boolean): Promise<KeyFacts> {
+export async function keyFacts(redis: RedisCommands, key: string, withMemory: boolean): Promise<KeyFacts> {
   const type = String(await redis.call('TYPE', key));
   const lengthCommand = LENGTH_COMMAND[type];
   const [size, ttl, memory] = await Promise.all([
@@ -58,28 +59,65 @@ export interface ScanProgress {
   scanned: number;
   complete: boolean;
   elapsedMs: number;
+  /** The COUNT the scan settled on (adapted so each SCAN stays cheap on this keyspace). */
+  count?: number;
 }
+
+/**
+ * Cost bounds of every keyspace walk (see the footprint benchmark): each SCAN call is kept near
+ * SCAN_CALL_TARGET_MS of round trip by adapting COUNT to what this keyspace costs (TYPE filters
+ * and expired keys make SCAN slower per key), and the walk is paced so that it keeps the target
+ * busy at most SCAN_DUTY of the time, probes of each batch included.
+ */
+export const SCAN_CALL_TARGET_MS = 0.5;
+export const SCAN_DUTY = 0.02;
+const MIN_COUNT = 10;
+const MAX_COUNT = 1000;
+/** A batch that looked slow (our own event loop, the shared connection) must not stall the walk. */
+const MAX_REST_MS = 50;
+/**
+ * Round trips on the shared connection include waiting behind other tools' replies; the least of
+ * the last few is a steadier measure of what one SCAN costs the server.
+ */
+const RTT_WINDOW = 4;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Walks the keyspace with SCAN until done, the key limit, or the time budget; batches go to visit. */
 export async function scanKeyspace(
-  redis: TargetRedis,
-  options: { budgetMs: number; maxKeys: number; match?: string; count?: number; type?: string; onProgress?: (p: ScanProgress) => void },
+  redis: RedisCommands,
+  options: { budgetMs: number; maxKeys: number; match?: string; count?: number; type?: string; duty?: number; onProgress?: (p: ScanProgress) => void },
   visit: (keys: string[]) => Promise<void>,
 ): Promise<ScanProgress> {
-  const started = Date.now();
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const maxCount = Math.min(options.count ?? MAX_COUNT, MAX_COUNT);
+  const duty = options.duty ?? SCAN_DUTY;
+  const recent: number[] = [];
+  let count = Math.min(100, maxCount);
   let cursor = '0';
   let scanned = 0;
   do {
-    const args: Array<string | number> = [cursor, 'COUNT', options.count ?? 500];
+    const args: Array<string | number> = [cursor, 'COUNT', count];
     if (options.match) args.push('MATCH', options.match);
     if (options.type) args.push('TYPE', options.type);
+    const batchStarted = performance.now();
     const [next, keys] = (await redis.call('SCAN', ...args)) as [string, string[]];
+    recent.push((performance.now() - batchStarted) / count);
+    if (recent.length > RTT_WINDOW) recent.shift();
     cursor = next;
-    const room = options.maxKeys - scanned;
-    const batch = keys.slice(0, room);
+    const batch = keys.slice(0, options.maxKeys - scanned);
     scanned += batch.length;
     if (batch.length) await visit(batch);
-    options.onProgress?.({ scanned, complete: false, elapsedMs: Date.now() - started });
-  } while (cursor !== '0' && scanned < options.maxKeys && Date.now() - started < options.budgetMs);
-  return { scanned, complete: cursor === '0', elapsedMs: Date.now() - started };
+    const busyMs = performance.now() - batchStarted;
+    // COUNT follows what one SCAN costs per bucket here (TYPE filters and expiring keys cost more).
+    const perBucketMs = Math.min(...recent);
+    count = Math.max(MIN_COUNT, Math.min(maxCount, Math.floor(SCAN_CALL_TARGET_MS / Math.max(perBucketMs, 1e-6)), count * 2));
+    options.onProgress?.({ scanned, complete: false, elapsedMs: Math.round(elapsed()), count });
+    if (cursor === '0' || scanned >= options.maxKeys) break;
+    // Pacing: rest long enough that this batch was at most `duty` of the time.
+    const rest = Math.min(busyMs * (1 / duty - 1), MAX_REST_MS, options.budgetMs - elapsed());
+    if (rest > 0) await sleep(rest);
+  } while (elapsed() < options.budgetMs);
+  return { scanned, complete: cursor === '0', elapsedMs: Math.round(elapsed()), count };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { BIG_KEY_THRESHOLDS, LENGTH_COMMAND, keyFacts, printableKey, scanKeyspace, type KeyFacts } from './keys';
-import { numeric, pairsToObject } from './parse';
+import { numeric, pairsToObject } from '../../../core/redis-replies';
 import { onTarget, readConfig, readInfoFields } from './target';
 
 export const redisMemory = redisTool({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { noArgs } from '../define';
 import { redisTool } from './tool';
-import { parseSlowlog, type SlowlogEntry } from './parse';
+import { parseSlowlog, type SlowlogEntry } from '../../../core/redis-replies';
 import { onTarget, readConfig } from './target';
 
 export interface SlowlogSummary {

@@ -1,7 +1,7 @@
 import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { probeTcp } from '../../../core/net';
-import { numeric } from './parse';
+import { numeric } from '../../../core/redis-replies';
 import { onTarget, readConfig, readInfoFields } from './target';
 
 export interface ReplicationReport {

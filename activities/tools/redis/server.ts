@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { noArgs } from '../define';
 import { redisTool } from './tool';
-import { numeric, parseInfoPairs, type InfoSections } from './parse';
+import { numeric, parseInfoPairs, type InfoSections } from '../../../core/redis-replies';
 import { onTarget, readConfig, readInfo, redactConfig } from './target';
+import { serverIdentity } from '../../../core/server-identity';
 
 /** Server-level tools: INFO, CONFIG GET, keyspace, cluster. */
 
@@ -86,11 +87,7 @@ export const redisInfo = redisTool({
     const m = data.memory ?? {};
     const c = data.clients ?? {};
     return (
-      [
-        s.redis_version && `redis ${s.redis_version}`,
-        m.used_memory_human && `memory ${m.used_memory_human}`,
-        c.connected_clients !== undefined && `${c.connected_clients} clients`,
-      ]
+      [serverIdentity(s)?.label, m.used_memory_human && `memory ${m.used_memory_human}`, c.connected_clients !== undefined && `${c.connected_clients} clients`]
         .filter(Boolean)
         .join(', ') || `${Object.keys(data).length} section(s)`
     );
@@ -167,6 +164,8 @@ export const redisConfigGet = redisTool({
         .describe('Up to 40 parameters or globs; leave out for the settings that matter for diagnosis'),
     })
     .strict(),
+  // CONFIG GET * (the baseline's config audit) is about 200 parameters on Redis 7.
+  maxOutputBytes: 24_000,
   handler: async ({ parameters }, ctx) =>
     onTarget(ctx, async (redis) => redactConfig(await readConfig(redis, ...(parameters?.length ? parameters : DEFAULT_CONFIG_PARAMS)))),
   summarize: (data: Record<string, string>) => `${Object.keys(data).length} parameter(s)`,

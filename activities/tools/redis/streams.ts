@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pairsToObject } from './parse';
+import { pairsToObject } from '../../../core/redis-replies';
 import { printableKey, scanKeyspace } from './keys';
 import { onTarget } from './target';
 import { redisTool } from './tool';

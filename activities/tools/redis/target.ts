@@ -1,22 +1,25 @@
-import type { TargetRedis } from '../../../core/target-redis';
+import type { RedisCommands } from '../../../core/target-redis';
 import type { ToolContext } from '../define';
-import { flattenInfo, pairsToObject, parseInfo, type InfoSections } from './parse';
+import { flattenInfo, pairsToObject, parseInfo, type InfoSections } from '../../../core/redis-replies';
 
-/** Runs fn against the task's target Redis over the worker's shared read-only connection. */
-export async function onTarget<T>(ctx: ToolContext, fn: (redis: TargetRedis) => Promise<T>): Promise<T> {
-  return ctx.deps.targets.use(await ctx.instance(), fn);
+/**
+ * Runs fn against the task's target Redis over the worker's shared read-only connection; every
+ * command is measured for the call's footprint on the target.
+ */
+export async function onTarget<T>(ctx: ToolContext, fn: (redis: RedisCommands) => Promise<T>): Promise<T> {
+  return ctx.deps.targets.use(await ctx.instance(), (redis) => fn(ctx.footprint.wrap(redis)));
 }
 
-export async function readInfo(redis: TargetRedis, section = 'everything'): Promise<InfoSections> {
+export async function readInfo(redis: RedisCommands, section = 'everything'): Promise<InfoSections> {
   return parseInfo(String(await redis.call('INFO', section)));
 }
 
-export async function readInfoFields(redis: TargetRedis, section = 'everything'): Promise<Record<string, string>> {
+export async function readInfoFields(redis: RedisCommands, section = 'everything'): Promise<Record<string, string>> {
   return flattenInfo(await readInfo(redis, section));
 }
 
 /** CONFIG GET for several parameters at once, as a map. */
-export async function readConfig(redis: TargetRedis, ...params: string[]): Promise<Record<string, string>> {
+export async function readConfig(redis: RedisCommands, ...params: string[]): Promise<Record<string, string>> {
   return pairsToObject(await redis.call('CONFIG', 'GET', ...params)) as Record<string, string>;
 }
 
