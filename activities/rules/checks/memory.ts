@@ -267,6 +267,11 @@ export const pastPeak: Check = {
   },
 };
 
+/**
+ * Dynamically generated scripts: MEMORY DOCTOR flags more than 1000 cached scripts (object.c,
+ * getMemoryDoctorReport, "many_scripts"); since Redis 7.4 and Valkey 8 the EVAL cache keeps at most
+ * 500 scripts and evicts the rest (evicted_scripts), so there the same fault shows as evictions.
+ */
 export const scriptCache: Check = {
   id: 'memory.script-cache',
   name: 'Lua script cache',
@@ -274,14 +279,23 @@ export const scriptCache: Check = {
   run(b) {
     const scripts = b.num('number_of_cached_scripts');
     if (scripts === undefined) return skip('number_of_cached_scripts not available');
-    if (scripts <= 1000) return pass();
+    const evicted = b.num('evicted_scripts');
+    const evictedRate = b.rate('evicted_scripts');
+    if (scripts <= 1000 && !evicted) return pass();
+    const evicting = Boolean(evicted);
     return fail(
       finding(this, {
-        title: `${scripts} Lua scripts cached`,
+        title: evicting ? `Lua script cache churning: ${evicted} scripts evicted, ${scripts} cached` : `${scripts} Lua scripts cached`,
         severity: 'warning',
-        detail:
-          'Thousands of cached scripts mean scripts are generated dynamically (values inlined into the script body); each one is cached forever and memory grows.',
-        evidence: [ev('redis_info', 'number_of_cached_scripts', scripts), ev('redis_info', 'used_memory_scripts', b.num('used_memory_scripts') ?? 'unknown')],
+        detail: evicting
+          ? `The EVAL script cache is full (it keeps ${scripts}) and ${evicted} scripts were evicted${evictedRate ? ` (${evictedRate}/s right now)` : ''}: scripts are generated dynamically (values inlined into the script body), so each call compiles a new script and evicts an old one, costing CPU on every call.`
+          : 'Thousands of cached scripts mean scripts are generated dynamically (values inlined into the script body); each one is cached forever and memory grows.',
+        evidence: [
+          ev('redis_info', 'number_of_cached_scripts', scripts),
+          ...(evicting ? [ev('redis_info', 'evicted_scripts', evicted!)] : []),
+          ...(evictedRate !== undefined ? [ev('redis_info_rates', 'evicted_scripts per second', evictedRate)] : []),
+          ev('redis_info', 'used_memory_scripts', b.num('used_memory_scripts') ?? 'unknown'),
+        ],
         recommendation: 'Pass values as KEYS/ARGV instead of building script text; load once with SCRIPT LOAD and call EVALSHA. SCRIPT FLUSH clears the cache.',
         commands: ['INFO memory', 'SCRIPT FLUSH ASYNC'],
         runbook: 'lua-busy-scripts',

@@ -62,7 +62,8 @@ export const slowCommands: Check = {
         const call = sample ? `${g.command} ${sample.args.join(' ')}`.trim() : g.command;
         return finding(this, {
           title: `${g.command} in the slow log: ${g.count} call(s), up to ${(g.maxUs / 1000).toFixed(0)} ms each`,
-          severity: g.maxUs >= 100_000 || g.command === 'KEYS' ? 'critical' : 'warning',
+          // DEBUG is an operator's command (DEBUG SLEEP, POPULATE), not application traffic: noted, not alarmed.
+          severity: g.command === 'DEBUG' ? 'info' : g.maxUs >= 100_000 || g.command === 'KEYS' ? 'critical' : 'warning',
           detail: `The slow log holds ${g.count} ${g.command} call(s) taking up to ${(g.maxUs / 1000).toFixed(1)} ms (total ${(g.totalUs / 1000).toFixed(0)} ms), e.g. \`${call}\`${sample?.client ? ` from ${sample.client}` : ''}. Redis runs commands one at a time, so ${advice ? advice.why : 'while it runs every other client waits'}.`,
           evidence: [
             ev('redis_slowlog', `${g.command} max duration`, `${g.maxUs} us`),
@@ -112,6 +113,9 @@ export const expensiveCommandStats: Check = {
   },
 };
 
+/** "501 ms (0.5 s)": a stall people describe in seconds reads in both units. */
+const millis = (ms: number) => (ms >= 100 ? `${ms} ms (${(ms / 1000).toFixed(1)} s)` : `${ms} ms`);
+
 export const latencyEvents: Check = {
   id: 'performance.latency-events',
   name: 'latency monitor events',
@@ -124,7 +128,7 @@ export const latencyEvents: Check = {
     if (spikes.length === 0) return pass();
     return fail(
       finding(this, {
-        title: `Latency spikes recorded: ${spikes.map((e) => `${e.event} up to ${e.maxMs} ms`).join(', ')}`,
+        title: `Latency spikes recorded: ${spikes.map((e) => `${e.event} up to ${millis(e.maxMs)}`).join(', ')}`,
         severity: 'warning',
         detail: `The latency monitor recorded events above ${latency.monitorThresholdMs} ms. ${spikes.some((e) => e.event.startsWith('fork')) ? 'Fork events come from BGSAVE/AOF rewrite on a large dataset. ' : ''}${spikes.some((e) => e.event.startsWith('aof')) ? 'AOF fsync/write events point at slow disks. ' : ''}${spikes.some((e) => e.event.includes('expire')) ? 'Expire-cycle events come from many keys expiring at once. ' : ''}`,
         evidence: spikes.map((e) => ev('redis_latency', e.event, `${e.maxMs} ms max, ${e.latestMs} ms latest`)),

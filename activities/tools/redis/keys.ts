@@ -73,8 +73,14 @@ export const SCAN_CALL_TARGET_MS = 0.5;
 export const SCAN_DUTY = 0.02;
 const MIN_COUNT = 10;
 const MAX_COUNT = 1000;
-/** A batch that looked slow (our own event loop, the shared connection) must not stall the walk. */
-const MAX_REST_MS = 50;
+/** A pause between batches is at most this long, so a slow-looking batch does not stall the walk. */
+const MAX_REST_MS = 200;
+/**
+ * Server time of one O(1) probe (TYPE, STRLEN, OBJECT FREQ…), for pacing. The agent's own
+ * round trips cannot measure it (they carry the client's encoding and the shared connection's
+ * queue, 20-80 times the server's microsecond); the footprint benchmark checks it from SLOWLOG.
+ */
+const PROBE_COST_MS = 0.003;
 /**
  * Round trips on the shared connection include waiting behind other tools' replies; the least of
  * the last few is a steadier measure of what one SCAN costs the server.
@@ -87,7 +93,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function scanKeyspace(
   redis: RedisCommands,
   options: { budgetMs: number; maxKeys: number; match?: string; count?: number; type?: string; duty?: number; onProgress?: (p: ScanProgress) => void },
-  visit: (keys: string[]) => Promise<void>,
+  /** Handles a batch; returns how many commands it sent per key batch (default: one per key). */
+  visit: (keys: string[]) => Promise<number | void>,
 ): Promise<ScanProgress> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -98,25 +105,26 @@ export async function scanKeyspace(
   let cursor = '0';
   let scanned = 0;
   do {
-    const args: Array<string | number> = [cursor, 'COUNT', count];
+    const asked = count;
+    const args: Array<string | number> = [cursor, 'COUNT', asked];
     if (options.match) args.push('MATCH', options.match);
     if (options.type) args.push('TYPE', options.type);
     const batchStarted = performance.now();
     const [next, keys] = (await redis.call('SCAN', ...args)) as [string, string[]];
-    recent.push((performance.now() - batchStarted) / count);
+    recent.push((performance.now() - batchStarted) / asked);
     if (recent.length > RTT_WINDOW) recent.shift();
     cursor = next;
     const batch = keys.slice(0, options.maxKeys - scanned);
     scanned += batch.length;
-    if (batch.length) await visit(batch);
-    const busyMs = performance.now() - batchStarted;
+    const probes = batch.length ? await visit(batch) : 0;
     // COUNT follows what one SCAN costs per bucket here (TYPE filters and expiring keys cost more).
     const perBucketMs = Math.min(...recent);
     count = Math.max(MIN_COUNT, Math.min(maxCount, Math.floor(SCAN_CALL_TARGET_MS / Math.max(perBucketMs, 1e-6)), count * 2));
     options.onProgress?.({ scanned, complete: false, elapsedMs: Math.round(elapsed()), count });
     if (cursor === '0' || scanned >= options.maxKeys) break;
-    // Pacing: rest long enough that this batch was at most `duty` of the time.
-    const rest = Math.min(busyMs * (1 / duty - 1), MAX_REST_MS, options.budgetMs - elapsed());
+    // Pacing: rest long enough that this batch's server time was at most `duty` of the time.
+    const serverMs = perBucketMs * asked + (typeof probes === 'number' ? probes : batch.length) * PROBE_COST_MS;
+    const rest = Math.min(serverMs * (1 / duty - 1), MAX_REST_MS, options.budgetMs - elapsed());
     if (rest > 0) await sleep(rest);
   } while (elapsed() < options.budgetMs);
   return { scanned, complete: cursor === '0', elapsedMs: Math.round(elapsed()), count };

@@ -115,6 +115,7 @@ export const redisBigKeys = redisTool({
           candidates.sort((a, b) => b.size / (BIG_KEY_THRESHOLDS[b.type]?.size ?? 1) - a.size / (BIG_KEY_THRESHOLDS[a.type]?.size ?? 1));
           candidates.splice(500);
         }
+        return keys.length * 2; // TYPE and a length call per key
       });
       candidates.sort((a, b) => b.size / (BIG_KEY_THRESHOLDS[b.type]?.size ?? 1) - a.size / (BIG_KEY_THRESHOLDS[a.type]?.size ?? 1));
       const leaders = await Promise.all(candidates.slice(0, top).map((c) => keyFacts(redis, c.key, true)));
