@@ -17,7 +17,7 @@ import { addUsage } from '../core/usage';
 import { digestText } from '../core/digest-text';
 import { modelTurn } from './model/turn';
 import { plannerSystemPrompt, synthesisSystemPrompt } from '../core/prompts';
-import { renderTriageReport, verdict } from './rules/report';
+import { footprintLine, renderTriageReport, verdict } from './rules/report';
 
 /** Deep triage steps that need a model: planning topics and writing the final report. */
 
@@ -139,7 +139,10 @@ export async function synthesizeReport(
       mode: 'model',
       summary: markdown ? summaryLine(markdown) : verdict(findings),
       findings,
-      markdown: appendRunNotes(appendFailedTopics(markdown || renderTriageReport(input.digest, input.target).markdown, input.topics), input.notes),
+      markdown: withFootprint(
+        appendRunNotes(appendFailedTopics(markdown || renderTriageReport(input.digest, input.target).markdown, input.topics), input.notes),
+        input.digest,
+      ),
     },
     usage: turn.usage,
   };
@@ -150,6 +153,12 @@ function appendFailedTopics(markdown: string, topics: TopicResult[]): string {
   const failed = topics.filter((t) => t.state === 'failed');
   if (!failed.length) return markdown;
   return `${markdown}\n\n## Research topics that failed\n${failed.map((t) => `- ${t.topic.title}: ${t.error}`).join('\n')}`;
+}
+
+/** The investigation's footprint on the target, stated in every report (a model does not write it). */
+function withFootprint(markdown: string, digest: BaselineDigest): string {
+  const line = footprintLine(digest);
+  return line && !markdown.includes('Investigation footprint') ? `${markdown}\n\n_${line}_` : markdown;
 }
 
 /** How the triage ran when it departed from the plan (e.g. topics derived from the baseline): always stated. */

@@ -7,6 +7,7 @@ export function digestText(digest: BaselineDigest): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,
   ];
+  if (digest.vitals?.length) lines.push('Measured now:', ...digest.vitals.map((v) => `- ${v.text} (${v.source})`));
   if (digest.findings.length === 0) lines.push('Rule findings: none (all checks passed).');
   for (const f of digest.findings) {
     lines.push(`- [${f.severity}] ${f.title} (check ${f.checkId}${f.runbook ? `, runbook ${f.runbook}` : ''})`);

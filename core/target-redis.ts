@@ -1,52 +1,28 @@
 import Redis from 'ioredis';
+import { commandLabel, grammarRefusal } from './command-grammar';
 import { SreError } from './errors';
 import type { InstanceConnection } from './instances/model';
 import { endpointLabel, parseRedisUrl } from './redis-url';
 
 /**
- * The only way the agent talks to a target Redis. Every command is checked against an
- * allow-list of read-only commands (and subcommands) before it is sent; anything else is
+ * The only way the agent talks to a target Redis. Every command is parsed against the grammar
+ * of allowed read-only commands (core/command-grammar.ts) before it is sent; anything else is
  * refused locally and never reaches the server.
  */
 
-const READ_COMMANDS: Record<string, true | readonly string[]> = {
-  PING: true,
-  INFO: true,
-  DBSIZE: true,
-  TIME: true,
-  ROLE: true,
-  LASTSAVE: true,
-  TYPE: true,
-  TTL: true,
-  PTTL: true,
-  EXISTS: true,
-  STRLEN: true,
-  LLEN: true,
-  HLEN: true,
-  SCARD: true,
-  ZCARD: true,
-  XLEN: true,
-  SCAN: true,
-  OBJECT: ['ENCODING', 'FREQ', 'IDLETIME', 'REFCOUNT'],
-  MEMORY: ['USAGE', 'STATS', 'DOCTOR'],
-  SLOWLOG: ['GET', 'LEN'],
-  LATENCY: ['LATEST', 'DOCTOR', 'HISTORY', 'HISTOGRAM'],
-  CLIENT: ['LIST', 'INFO', 'ID', 'GETNAME'],
-  CONFIG: ['GET'],
-  ACL: ['LIST', 'USERS', 'WHOAMI', 'LOG', 'CAT'],
-  CLUSTER: ['INFO', 'NODES', 'SHARDS', 'SLOTS', 'MYID', 'COUNTKEYSINSLOT'],
-  COMMAND: ['COUNT', 'INFO', 'DOCS'],
-  XINFO: ['STREAM', 'GROUPS', 'CONSUMERS'],
-  PUBSUB: ['CHANNELS', 'NUMSUB', 'NUMPAT', 'SHARDCHANNELS'],
-  FUNCTION: ['LIST', 'STATS'],
-  MODULE: ['LIST'],
-  SENTINEL: ['MASTERS', 'MASTER', 'REPLICAS', 'SENTINELS', 'CKQUORUM', 'GET-MASTER-ADDR-BY-NAME'],
-};
+/**
+ * The agent names its connection (CLIENT SETNAME at connect): its own commands and connection
+ * are told apart from the target's traffic by this name and never reported as the target's problem.
+ */
+export const AGENT_CLIENT_NAME = 'sre-agent';
 
-/** A command was refused by the allow-list before reaching Redis. */
+/** A command was refused by the argument-level allow-list before reaching Redis. */
 export class RefusedCommandError extends SreError {
-  constructor(readonly command: string) {
-    super(`refused: '${command}' is not an allowed read-only command; the agent never sends writes or dangerous commands to a target`, 'refused_command');
+  constructor(
+    readonly command: string,
+    readonly reason = 'it is not an allowed read-only command',
+  ) {
+    super(`refused: '${command}': ${reason}; the agent never sends writes, resets or unbounded commands to a target`, 'refused_command');
   }
 }
 
@@ -67,13 +43,10 @@ export class TargetCommandError extends SreError {
   }
 }
 
+/** Refuses (before anything is sent) every command and argument form the grammar does not allow. */
 export function checkAllowed(command: string, args: ReadonlyArray<string | number>): void {
-  const name = command.toUpperCase();
-  const rule = READ_COMMANDS[name];
-  const sub = args.length ? String(args[0]).toUpperCase() : '';
-  const label = rule === true || rule === undefined ? name : `${name} ${sub.slice(0, 40)}`.trim();
-  if (!rule) throw new RefusedCommandError(label);
-  if (rule !== true && !rule.includes(sub)) throw new RefusedCommandError(label);
+  const refusal = grammarRefusal(command, args);
+  if (refusal) throw new RefusedCommandError(commandLabel(command, args), refusal);
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -169,7 +142,7 @@ export class TargetRedis implements RedisCommands {
       retryStrategy: () => null,
       connectTimeout: options.connectTimeoutMs ?? 3_000,
       commandTimeout: options.commandTimeoutMs ?? 5_000,
-      connectionName: 'sre-agent',
+      connectionName: AGENT_CLIENT_NAME,
     });
     this.client.on('error', (err: Error) => {
       this.lastError = err;

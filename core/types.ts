@@ -190,6 +190,19 @@ export interface BaselineDigest {
   facts: Record<string, string | number>;
   /** Tools that failed while collecting the baseline, with their error. */
   toolErrors: Array<{ tool: string; error: string }>;
+  /** The values a question about each symptom wants stated first, each from a named tool. */
+  vitals?: Vital[];
+  /** What collecting the baseline cost the target (from the agent's side). */
+  footprint?: Footprint;
+  /** The agent's own traces left out of the findings (its slow-log entries, its connections). */
+  ownActivity?: { slowlogEntries: number; connections: number };
+}
+
+/** One vital sign: a sentence of values, the tool it came from, and the symptoms it answers. */
+export interface Vital {
+  symptoms: string[];
+  source: string;
+  text: string;
 }
 
 export interface Report {

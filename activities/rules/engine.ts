@@ -1,4 +1,8 @@
+import { addFootprints, NO_FOOTPRINT, type Footprint } from '../../core/footprint';
 import type { BaselineDigest, Finding, Severity } from '../../core/types';
+import type { ClientSummary } from '../tools/redis/clients';
+import type { SlowlogSummary } from '../tools/redis/performance';
+import { vitals } from './vitals';
 import { Baseline, bytes, type BaselineInput } from './baseline';
 import type { Check, FollowUp } from './check';
 import { availabilityChecks } from './checks/availability';
@@ -48,6 +52,20 @@ function facts(b: Baseline): Record<string, string | number> {
   return out;
 }
 
+/** What collecting these outputs cost the target, summed over the tools that talked to it. */
+function footprintOf(input: BaselineInput): Footprint | undefined {
+  const costs = Object.values(input).flatMap((e) => (e.ok && e.output.footprint ? [e.output.footprint] : []));
+  return costs.length ? costs.reduce(addFootprints, NO_FOOTPRINT) : undefined;
+}
+
+/** The agent's own traces the tools left out, so the report can say how many. */
+function ownActivity(b: Baseline): BaselineDigest['ownActivity'] {
+  const slowlog = b.data<SlowlogSummary>('redis_slowlog')?.ownEntriesLeftOut;
+  const connections = b.data<ClientSummary>('redis_client_list')?.ownConnectionsLeftOut;
+  if (slowlog === undefined && connections === undefined) return undefined;
+  return { slowlogEntries: slowlog ?? 0, connections: connections ?? 0 };
+}
+
 export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): { digest: BaselineDigest; followUps: FollowUp[] } {
   const b = new Baseline(input);
   const findings: Finding[] = [];
@@ -68,5 +86,17 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
       if (!input[f.tool] && !followUps.some((x) => x.tool === f.tool)) followUps.push(f);
     }
   }
-  return { digest: { findings: findings.sort(bySeverity), passed, skipped, facts: facts(b), toolErrors: b.errors() }, followUps };
+  return {
+    digest: {
+      findings: findings.sort(bySeverity),
+      passed,
+      skipped,
+      facts: facts(b),
+      toolErrors: b.errors(),
+      vitals: vitals(b),
+      footprint: footprintOf(input),
+      ownActivity: ownActivity(b),
+    },
+    followUps,
+  };
 }

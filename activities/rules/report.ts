@@ -1,6 +1,7 @@
 import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
 import { answerReport } from '../../core/answer-summary';
 import { bytes } from './baseline';
+import { rankForQuestion, relevance, symptomsOf, type Symptom } from './symptoms';
 import { bySeverity } from './engine';
 
 /** Markdown for offline answers and reports. The same finding format is used with a model. */
@@ -18,19 +19,6 @@ const CATEGORY_TITLE: Record<TopicCategory, string> = {
   security: 'Security',
   cluster: 'Cluster',
   configuration: 'Configuration',
-};
-
-const CATEGORY_WORDS: Record<TopicCategory, RegExp> = {
-  availability: /\b(down|unreachable|error|errors|fail|failing|respond|unresponsive|hang|stuck|timeout|help)\b/i,
-  memory: /\b(memory|ram|oom|evict\w*|maxmemory|rss|leak|fragment\w*|hit (rate|ratio)|cache|miss\w*|full)\b/i,
-  performance: /\b(slow\w*|latency|p99|p95|spike\w*|cpu|lag\w*|timeouts?|perf\w*)\b/i,
-  connections: /\b(connect\w*|clients?|refused|pool|maxclients|blocked|workers?|queue|consumers?|jobs?)\b/i,
-  persistence: /\b(writes?|persist\w*|disk|save|bgsave|rdb|aof|backup|snapshot|append)\b/i,
-  replication: /\b(replica\w*|stale|master|slave|sync|failover|replication|old data)\b/i,
-  keyspace: /\b(keys?|ttl|expir\w*|big|hot|size)\b/i,
-  security: /\b(security|password|acl|auth\w*|audit|exposed|harden\w*)\b/i,
-  cluster: /\b(cluster|slots?|shard\w*|moved|migrat\w*)\b/i,
-  configuration: /\b(config\w*|setting\w*)\b/i,
 };
 
 /** Byte counts read better with a human size beside them. */
@@ -87,37 +75,56 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
       ? '- Apply configuration changes with CONFIG SET first and persist with CONFIG REWRITE only once verified; changes to maxmemory, eviction policy or persistence affect data retention.'
       : '- None identified beyond the informational notes above.',
   );
+  const footprint = footprintLine(digest);
+  if (footprint) lines.push('', '## Investigation footprint', footprint);
   lines.push('', `## Checks passed (${digest.passed.length})`, digest.passed.join(', ') || 'none');
   if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...digest.skipped.map((s) => `- ${s.checkId}: ${s.reason}`));
   if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
   return answerReport(`Redis health report: ${target}`, 'offline', lines.join('\n'), findings);
 }
 
-/** Categories the question is about, from its words. */
-export function questionCategories(question: string): Set<TopicCategory> {
-  return new Set((Object.keys(CATEGORY_WORDS) as TopicCategory[]).filter((c) => CATEGORY_WORDS[c].test(question)));
+/** One line on what this investigation cost the target, and what of its own it left out. */
+export function footprintLine(digest: BaselineDigest): string | undefined {
+  const f = digest.footprint;
+  if (!f) return undefined;
+  const own = digest.ownActivity;
+  const leftOut =
+    own && (own.slowlogEntries || own.connections)
+      ? `; left out as the agent's own: ${own.slowlogEntries} slow-log entr${own.slowlogEntries === 1 ? 'y' : 'ies'}, ${own.connections} connection(s)`
+      : '';
+  return `Investigation footprint on the target: ${f.commands} commands sent, at most ${f.busyMs.toFixed(1)} ms of server time (measured from the agent's side, network included), longest round trip ${f.longestMs.toFixed(1)} ms${f.longestCommand ? ` (${f.longestCommand})` : ''}${leftOut}.`;
 }
 
-/** Chat: the findings that answer the question, most severe and most relevant first. */
+/** The vital signs for the question's symptoms, stated before the findings. */
+function askedLines(digest: BaselineDigest, symptoms: Symptom[]): string[] {
+  const wanted = (digest.vitals ?? []).filter((v) => v.symptoms.some((s) => symptoms.includes(s as Symptom)));
+  return wanted.slice(0, 4).map((v) => `- ${v.text} (\`${v.source}\`)`);
+}
+
+/** Chat: the findings that answer the question, what explains its symptom first. */
 export function renderChatAnswer(digest: BaselineDigest, question: string, target: string): Report {
-  const wanted = questionCategories(question);
-  const relevant = (f: Finding) => wanted.has(f.category);
-  const actionable = (f: Finding) => f.severity === 'critical' || (f.severity === 'warning' && (relevant(f) || wanted.size === 0));
+  const symptoms = symptomsOf(question);
+  const relevant = (f: Finding) => relevance(f, symptoms) > 0;
+  const actionable = (f: Finding) => f.severity === 'critical' || (f.severity === 'warning' && (relevant(f) || symptoms.length === 0));
   // When nothing actionable matches the question's words, the warnings we have may still be the answer.
   const include = digest.findings.some(actionable) ? actionable : (f: Finding) => f.severity === 'warning';
-  const chosen = digest.findings
-    .filter((f) => include(f) || (f.severity === 'info' && relevant(f)))
-    .sort((a, b) => bySeverity(a, b) || Number(relevant(b)) - Number(relevant(a)))
-    .slice(0, 5);
+  const chosen = rankForQuestion(
+    digest.findings.filter((f) => include(f) || (f.severity === 'info' && relevance(f, symptoms) >= 2)),
+    symptoms,
+  ).slice(0, 5);
   const others = digest.findings.filter((f) => !chosen.includes(f) && f.severity !== 'info');
   const summary = chosen.length ? verdict(chosen) : `No problems found on ${target} for this question: ${verdict(digest.findings).replace(/^Healthy: /, '')}`;
   const lines = [OFFLINE_LABEL, '', `**${target}:** ${summary}`];
+  const asked = askedLines(digest, symptoms);
+  if (asked.length) lines.push('', '**What you asked about, as measured now:**', ...asked);
   for (const f of chosen) lines.push('', formatFinding(f, '###'));
   if (others.length) lines.push('', `Also noticed: ${others.map((f) => `${f.title} (${f.severity})`).join('; ')}.`);
   if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
   if (digest.toolErrors.length && !chosen.some((f) => f.category === 'availability')) {
     lines.push('', `Some diagnostics failed: ${digest.toolErrors.map((e) => `${e.tool} (${e.error.slice(0, 100)})`).join('; ')}`);
   }
+  const footprint = footprintLine(digest);
+  if (footprint) lines.push('', `_${footprint}_`);
   return answerReport(`Answer: ${question.slice(0, 80)}`, 'offline', lines.join('\n'), chosen);
 }
 

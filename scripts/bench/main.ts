@@ -6,11 +6,12 @@ import { startIsolatedStack } from '../../stack/isolated';
 import { benchConcurrency } from './concurrency';
 import { benchContext } from './context';
 import { benchFanout } from './fanout';
+import { benchFootprint, type ServerCost } from './footprint';
 import { benchKnowledgeSearch } from './knowledge-search';
 import { benchOverhead } from './overhead';
 
 /**
- * `npm run bench`: five groups of figures on a private stack (real Temporal dev server, Redis),
+ * `npm run bench`: groups of figures on a private stack (real Temporal dev server, Redis),
  * with the scripted model at fixed latencies. Prints a table and writes bench/results.json.
  * Measured, never asserted: these machines are noisy.
  */
@@ -85,6 +86,21 @@ async function main(): Promise<void> {
         `${r.baseline.compactedToolOutputTokens} tokens of tool output -> ${r.baseline.digestTokens} tokens of digest`,
       ]);
     }
+    if (want('footprint')) {
+      say('== footprint of an offline deep triage on the target (1M keys, SLOWLOG at threshold 0)');
+      const r = await benchFootprint(stack, say);
+      results.footprint = r;
+      const line = (c: ServerCost) =>
+        `${c.commands} commands, ${c.totalServerMs} ms server time in ${c.wallSeconds} s (${c.sharePercent}% of wall), longest ${c.longestUs} µs (${c.longestCommand}), ${c.over1ms} over 1 ms`;
+      rows.push(['footprint', `agent triage on ${r.keys} keys (targets: longest <= 1 ms, total <= 2% of wall)`, line(r.triage)]);
+      if (r.triage.agentEstimate)
+        rows.push([
+          'footprint',
+          "agent's own estimate in its report (upper bound)",
+          `${r.triage.agentEstimate.commands} commands, <= ${r.triage.agentEstimate.busyMs} ms`,
+        ]);
+      rows.push(['footprint', 'redis-cli --bigkeys on the same keys', line(r.bigkeys)]);
+    }
     if (want('knowledge')) {
       say('== knowledge search latency (local store)');
       const r = await benchKnowledgeSearch();
@@ -96,7 +112,12 @@ async function main(): Promise<void> {
   }
   const out = path.join(projectRoot(), 'bench', 'results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  // A run of some groups keeps the other groups' last figures (each group carries its own date).
+  const previous = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  const dated = Object.fromEntries(
+    Object.entries(results).map(([k, v]) => [k, k === 'machine' || k === 'at' || !v || typeof v !== 'object' ? v : { ...v, at: results.at }]),
+  );
+  fs.writeFileSync(out, `${JSON.stringify({ ...previous, ...dated }, null, 2)}\n`);
   process.stdout.write(`${table(rows)}\n\nwritten to ${path.relative(process.cwd(), out)}\n`);
 }
 

@@ -5,6 +5,7 @@ import { parseRedisUrl } from '../../../core/redis-url';
 import { defineTool, noArgs } from '../define';
 import { parseClientList } from '../../../core/redis-replies';
 import { onTarget } from './target';
+import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
 
 /**
  * Which local process owns each client connection (what `ss -tnp` / `lsof -i` tell an SRE on the
@@ -98,7 +99,7 @@ export const redisClientOrigins = defineTool({
       };
     }
     const clients = parseClientList(String(await onTarget(ctx, (redis) => redis.call('CLIENT', 'LIST')))).filter(
-      (c) => c.name !== 'sre-agent' && local.has(c.host),
+      (c) => c.name !== AGENT_CLIENT_NAME && local.has(c.host),
     );
     const inodes = await socketInodes();
     const byClient = new Map<string, string>();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { redisTool } from './tool';
 import { parseClientList, type ClientEntry } from '../../../core/redis-replies';
+import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
 import { onTarget, readConfig } from './target';
 
 /** CLIENT LIST, summarised: who is connected, what they do, who is idle, blocked or buffering. */
@@ -18,6 +19,8 @@ const brief = (c: ClientEntry) => ({ id: c.id, addr: c.addr, name: c.name || und
 
 export interface ClientSummary {
   total: number;
+  /** The agent's own connections (client name sre-agent), left out of every count here. */
+  ownConnectionsLeftOut?: number;
   maxclients?: number;
   timeout?: number;
   byHost: Array<{ value: string; count: number }>;
@@ -34,10 +37,11 @@ export interface ClientSummary {
 
 /** Our own connections are left out: they would skew counts and look idle. */
 export function summarizeClients(all: ClientEntry[], config: Record<string, string> = {}): ClientSummary {
-  const clients = all.filter((c) => c.name !== 'sre-agent' && !c.flags.includes('S') && !c.flags.includes('M'));
+  const clients = all.filter((c) => c.name !== AGENT_CLIENT_NAME && !c.flags.includes('S') && !c.flags.includes('M'));
   const byIdle = [...clients].sort((a, b) => b.idle - a.idle);
   return {
     total: clients.length,
+    ownConnectionsLeftOut: all.filter((c) => c.name === AGENT_CLIENT_NAME).length,
     maxclients: config.maxclients ? Number(config.maxclients) : undefined,
     timeout: config.timeout ? Number(config.timeout) : undefined,
     byHost: countBy(clients, (c) => c.host),

@@ -65,11 +65,12 @@ export interface ScanProgress {
 
 /**
  * Cost bounds of every keyspace walk (see the footprint benchmark): each SCAN call is kept near
- * SCAN_CALL_TARGET_MS of round trip by adapting COUNT to what this keyspace costs (TYPE filters
+ * SCAN_CALL_TARGET_MS of round trip (well under the 1 ms a command may take; the round trip
+ * includes the network, so the server's share is smaller still) by adapting COUNT to what this keyspace costs (TYPE filters
  * and expired keys make SCAN slower per key), and the walk is paced so that it keeps the target
  * busy at most SCAN_DUTY of the time, probes of each batch included.
  */
-export const SCAN_CALL_TARGET_MS = 0.5;
+export const SCAN_CALL_TARGET_MS = 0.3;
 export const SCAN_DUTY = 0.02;
 const MIN_COUNT = 10;
 const MAX_COUNT = 1000;
@@ -119,7 +120,7 @@ export async function scanKeyspace(
     const probes = batch.length ? await visit(batch) : 0;
     // COUNT follows what one SCAN costs per bucket here (TYPE filters and expiring keys cost more).
     const perBucketMs = Math.min(...recent);
-    count = Math.max(MIN_COUNT, Math.min(maxCount, Math.floor(SCAN_CALL_TARGET_MS / Math.max(perBucketMs, 1e-6)), count * 2));
+    count = Math.max(MIN_COUNT, Math.min(maxCount, Math.floor(SCAN_CALL_TARGET_MS / Math.max(perBucketMs, 1e-6)), Math.ceil(count * 1.5)));
     options.onProgress?.({ scanned, complete: false, elapsedMs: Math.round(elapsed()), count });
     if (cursor === '0' || scanned >= options.maxKeys) break;
     // Pacing: rest long enough that this batch's server time was at most `duty` of the time.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { parseSlowlog, type SlowlogEntry } from '../../../core/redis-replies';
+import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
 import { onTarget, readConfig } from './target';
 
 export interface SlowlogSummary {
@@ -10,9 +11,12 @@ export interface SlowlogSummary {
   length: number;
   byCommand: Array<{ command: string; count: number; totalUs: number; maxUs: number }>;
   entries: SlowlogEntry[];
+  /** Entries of the agent's own connection (client name sre-agent), left out of the above. */
+  ownEntriesLeftOut?: number;
 }
 
-export function summarizeSlowlog(entries: SlowlogEntry[], length: number, config: Record<string, string>): SlowlogSummary {
+export function summarizeSlowlog(all: SlowlogEntry[], length: number, config: Record<string, string>): SlowlogSummary {
+  const entries = all.filter((e) => e.clientName !== AGENT_CLIENT_NAME);
   const groups = new Map<string, { command: string; count: number; totalUs: number; maxUs: number }>();
   for (const e of entries) {
     const g = groups.get(e.command) ?? { command: e.command, count: 0, totalUs: 0, maxUs: 0 };
@@ -27,13 +31,14 @@ export function summarizeSlowlog(entries: SlowlogEntry[], length: number, config
     length,
     byCommand: [...groups.values()].sort((a, b) => b.totalUs - a.totalUs),
     entries,
+    ownEntriesLeftOut: all.length - entries.length,
   };
 }
 
 export const redisSlowlog = redisTool({
   name: 'redis_slowlog',
   description:
-    'SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold.',
+    "SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold. The agent's own entries are left out (and counted).",
   schema: z
     .object({ count: z.number().int().min(1).max(128).default(25).describe('How many of the most recent slow-log entries to read, 1 to 128 (default 25)') })
     .strict(),
