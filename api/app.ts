@@ -2,10 +2,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import { createLogger, type Logger } from '../core/logger';
 import type { Services } from '../service';
 import { ApiMetrics } from './api-metrics';
-import { requireApiKey } from './auth';
+import { authorize } from './auth';
+import { RateLimiter, rateLimit } from './rate-limit';
 import { HttpError, errorHandler } from './errors';
 import { requireLocalOrigin } from './local-origin';
-import type { RouteSpec } from './route-spec';
+import { routeRole, type RouteSpec } from './route-spec';
+import type { ThreadEventHub } from './streaming/event-hub';
+import { adminRoutes } from './routes/admin';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
 import { scheduleRoutes } from './routes/schedules';
@@ -21,8 +24,8 @@ export interface ApiOptions {
   log?: Logger;
   /** How often idle SSE streams get a heartbeat comment. */
   heartbeatMs?: number;
-  /** Aborted when the server shuts down: open streams then end cleanly. */
-  shutdown?: AbortSignal;
+  /** The process's progress-stream hub (one blocking reader for every stream); listenApi makes it. */
+  hub: ThreadEventHub;
 }
 
 /** JSON routes refuse other media types before parsing; a request without a body passes through. */
@@ -38,33 +41,48 @@ function jsonBody(limit: string): RequestHandler[] {
       );
       return;
     }
+    // JSON is UTF-8 (RFC 8259): a body declared in another charset is refused as a media type, not as bad JSON.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      next(new HttpError(415, 'unsupported_media_type', `send the body as UTF-8 JSON (got charset=${charset.slice(0, 40)})`));
+      return;
+    }
     next();
   };
   return [requireJson, express.json({ limit, type: 'application/json', strict: true })];
 }
 
-export function createApp(services: Services, options: ApiOptions = {}): Express {
-  const log = options.log ?? createLogger('api', services.config.logLevel);
-  const metrics = options.metrics ?? new ApiMetrics();
-  const { apiKey, bodyLimit } = services.config.api;
-
+/** Every REST route, declared once: Express serves them and the OpenAPI document describes them. */
+export function apiRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEventHub, options: { heartbeatMs: number }): RouteSpec[] {
   const routes: RouteSpec[] = [
     ...systemRoutes(services, metrics, () => routes),
     ...taskRoutes(services, metrics),
-    ...threadRoutes(services, metrics, { heartbeatMs: options.heartbeatMs ?? 15_000, shutdown: options.shutdown }),
+    ...threadRoutes(services, metrics, hub, options),
     ...instanceRoutes(services),
     ...scheduleRoutes(services, metrics),
     ...knowledgeRoutes(services),
+    ...adminRoutes(services),
   ];
+  return routes;
+}
+
+export function createApp(services: Services, options: ApiOptions): Express {
+  const log = options.log ?? createLogger('api', services.config.logLevel);
+  const metrics = options.metrics ?? new ApiMetrics();
+  const { bodyLimit } = services.config.api;
+
+  const routes = apiRoutes(services, metrics, options.hub, { heartbeatMs: options.heartbeatMs ?? 15_000 });
 
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware());
   app.use(requireLocalOrigin(services.config.api.host));
-  const auth = requireApiKey(apiKey);
   const parseJson = jsonBody(bodyLimit);
+  const { rates } = services.config.api;
+  const limiters = { tasks: new RateLimiter(rates.tasks), streams: new RateLimiter(rates.streams), probes: new RateLimiter(rates.probes) };
   for (const route of routes) {
-    app[route.method](route.path, ...(route.public ? [] : [auth]), ...(route.body ? parseJson : []), route.handler);
+    const guard = route.public ? [] : [authorize(services.keys, routeRole(route)), ...(route.rate ? [rateLimit(limiters[route.rate], route.rate)] : [])];
+    app[route.method](route.path, ...guard, ...(route.body ? parseJson : []), route.handler);
   }
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}; the routes are listed in GET /api/v1/openapi.json`)));
   app.use(errorHandler(log));

@@ -1,25 +1,43 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { roleAllows, type ApiKeyRing, type Principal, type Role } from '../core/api-keys';
 import { HttpError } from './errors';
 
-/** Bearer API key (SRE_API_KEY); when no key is configured the API is open (it binds to loopback by default). */
+/**
+ * Who is calling, and whether their role allows the route. Keys come from SRE_API_KEYS_FILE (named,
+ * with roles) and SRE_API_KEY (one admin key); with none configured the API is open (it binds to
+ * loopback by default). The same check serves REST, the streams and MCP over HTTP.
+ */
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+export const UNAUTHORIZED_MESSAGE = 'missing or wrong API key: send the header Authorization: Bearer <key>';
 
-/** Compares digests so the check takes the same time whatever the guess. */
-export function isAuthorized(headers: IncomingHttpHeaders, apiKey: string | undefined): boolean {
-  if (!apiKey) return true;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-  return Boolean(match) && timingSafeEqual(digest(match![1]), digest(apiKey));
+const principals = new WeakMap<Request, Principal>();
+
+/** The caller of a request that passed authorize(). */
+export function principalOf(req: Request): Principal {
+  const p = principals.get(req);
+  if (!p) throw new Error('principalOf: the route has no authorize() in front of it');
+  return p;
 }
 
-export const UNAUTHORIZED_MESSAGE = 'missing or wrong API key: send the header Authorization: Bearer <SRE_API_KEY>';
+/** The principal behind a request's headers, or why there is none (401) or it may not (403). */
+export function authenticate(keys: ApiKeyRing, headers: IncomingHttpHeaders, needed: Role): Principal {
+  const principal = keys.fromAuthorization(headers.authorization);
+  if (!principal) throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE);
+  if (!roleAllows(principal.role, needed)) {
+    throw new HttpError(403, 'forbidden', `the key '${principal.name}' has the ${principal.role} role; this needs ${needed} or above`);
+  }
+  return principal;
+}
 
-export function requireApiKey(apiKey: string | undefined): RequestHandler {
+export function authorize(keys: ApiKeyRing, needed: Role): RequestHandler {
   return (req, res, next) => {
-    if (isAuthorized(req.headers, apiKey)) return next();
-    res.setHeader('WWW-Authenticate', 'Bearer realm="sre-agent"');
-    next(new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE));
+    try {
+      principals.set(req, authenticate(keys, req.headers, needed));
+      next();
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="sre-agent"');
+      next(err);
+    }
   };
 }

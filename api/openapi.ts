@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorBodySchema } from './errors';
-import { API_PREFIX, type RouteSpec } from './route-spec';
+import { API_PREFIX, routeRole, type RouteSpec } from './route-spec';
 
 /** OpenAPI 3.1 document generated from the route declarations and the service layer's zod schemas. */
 
@@ -29,7 +29,11 @@ function operation(route: RouteSpec): JsonSchema {
   const produces = route.produces ?? 'application/json';
   const responses: JsonSchema = {};
   if (route.params || route.query || route.body) responses['400'] = errorResponse('invalid request: the issues name each field and reason');
-  if (!route.public) responses['401'] = errorResponse('missing or wrong API key (only when SRE_API_KEY is set)');
+  if (!route.public) {
+    responses['401'] = errorResponse('missing or wrong API key (only when keys are configured: SRE_API_KEY or SRE_API_KEYS_FILE)');
+    responses['403'] = errorResponse(`the key's role is below ${routeRole(route)}`);
+  }
+  if (route.rate) responses['429'] = errorResponse(`too many ${route.rate} requests from this key (Retry-After says when to try again)`);
   if (route.params) responses['404'] = errorResponse('no such object');
   if (route.body) {
     responses['413'] = errorResponse('body over SRE_API_BODY_LIMIT');
@@ -71,7 +75,13 @@ export function openApiDocument(routes: RouteSpec[]): JsonSchema {
     security: [{ bearerAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'SRE_API_KEY; required only when it is set' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an API key (SRE_API_KEYS_FILE, or SRE_API_KEY as admin); required only when keys are configured',
+        },
+      },
       schemas: { Error: jsonSchema(errorBodySchema) },
     },
   };

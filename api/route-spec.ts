@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { Role } from '../core/api-keys';
+import type { RateKind } from './rate-limit';
 
 /**
  * One declaration per route feeds both Express and the OpenAPI document, so the document cannot
@@ -26,7 +28,16 @@ export interface RouteSpec {
   produces?: 'application/json' | 'text/event-stream' | 'text/plain';
   /** Open without the API key. */
   public?: boolean;
+  /** The least role that may call it (default: viewer for GET, operator otherwise). */
+  role?: Role;
+  /** A per-caller rate budget this route draws from. */
+  rate?: RateKind;
   handler: RequestHandler;
+}
+
+/** The role a route needs: its own, else reads for viewers and changes for operators. */
+export function routeRole(route: Pick<RouteSpec, 'method' | 'role'>): Role {
+  return route.role ?? (route.method === 'get' ? 'viewer' : 'operator');
 }
 
 /** A handler that answers the produced value as JSON (or 204 with no body). */

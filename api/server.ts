@@ -7,6 +7,7 @@ import { openServices, type Services } from '../service';
 import { hasPollers } from '../service/workers';
 import { ApiMetrics } from './api-metrics';
 import { createApp, type ApiOptions } from './app';
+import { ThreadEventHub } from './streaming/event-hub';
 import { attachWebSocketStreams } from './streaming/websocket';
 
 /** The API process: HTTP + WebSocket on one port, graceful shutdown. */
@@ -42,13 +43,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stre
 /** Serves the app and the WebSocket streams for already opened services (tests use port 0). */
 export async function listenApi(
   services: Services,
-  options: ApiOptions & { host: string; port: number; pingMs?: number; shutdownGraceMs?: number },
+  options: Omit<ApiOptions, 'hub'> & { host: string; port: number; pingMs?: number; shutdownGraceMs?: number },
 ): Promise<RunningApi> {
   const log = options.log ?? createLogger('api', services.config.logLevel);
   const metrics = options.metrics ?? new ApiMetrics();
-  const shutdown = new AbortController();
-  const server = http.createServer(createApp(services, { ...options, metrics, log, shutdown: shutdown.signal }));
-  const wss = attachWebSocketStreams(server, services, metrics, { pingMs: options.pingMs ?? 30_000, log });
+  const hub = new ThreadEventHub(services.stores.redis, services.config.appRedisUrl, services.config.api.streams);
+  const server = http.createServer(createApp(services, { ...options, metrics, log, hub }));
+  const wss = attachWebSocketStreams(server, services, hub, metrics, { pingMs: options.pingMs ?? 30_000, log });
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) =>
@@ -69,9 +70,9 @@ export async function listenApi(
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end on their own: end them, let requests in flight finish, then cut what is left.
-      shutdown.abort();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();
+      await hub.close();
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
       await closed;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerApi } from './commands/api';
+import { registerApiKey } from './commands/apikey';
 import { registerDemo } from './commands/demo';
 import { registerEval } from './commands/eval';
 import { registerInstance } from './commands/instance';
@@ -31,6 +32,7 @@ registerThread(program);
 registerStack(program);
 registerWorker(program);
 registerApi(program);
+registerApiKey(program);
 registerKnowledge(program);
 registerMcp(program);
 

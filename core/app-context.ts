@@ -1,9 +1,11 @@
 import type Redis from 'ioredis';
 import { connectAppRedis } from './app-redis';
+import { AuditLog } from './audit';
 import type { Config } from './config';
 import { InstanceStore } from './instances/store';
 import { loadMasterKey } from './secrets/master-key';
 import type { MasterKey } from './secrets/envelope';
+import { TargetPolicy } from './target-policy';
 import { TaskRecordStore } from './task-records';
 import { ThreadStore } from './threads';
 
@@ -16,15 +18,22 @@ export interface AppStores {
   instances: InstanceStore;
   threads: ThreadStore;
   tasks: TaskRecordStore;
+  /** Which targets may be registered and connected to. */
+  policy: TargetPolicy;
+  /** Who changed what, from every front door. */
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
 export function openStores(config: Config, redis: Redis = connectAppRedis(config.appRedisUrl)): AppStores {
   let key: MasterKey | undefined;
   const masterKey = () => (key ??= loadMasterKey(config));
+  const policy = new TargetPolicy(config);
   return {
     redis,
-    instances: new InstanceStore(redis, masterKey),
+    policy,
+    audit: new AuditLog(redis),
+    instances: new InstanceStore(redis, masterKey, policy),
     threads: new ThreadStore(redis),
     tasks: new TaskRecordStore(redis),
     close: async () => {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { projectRoot } from './paths';
+import { parseAllowList } from './target-policy';
 
 /**
  * Every setting comes from an environment variable (optionally from a YAML/JSON file named by
@@ -101,6 +102,12 @@ const envSchema = z.object({
   SRE_API_HOST: z.string().min(1).default('127.0.0.1'),
   SRE_API_PORT: port(8080),
   SRE_API_KEY: optionalText,
+  SRE_API_KEYS_FILE: optionalText,
+  SRE_MAX_STREAMS: positiveInt(1000, 100_000),
+  SRE_RATE_TASKS_PER_MINUTE: positiveInt(120, 1_000_000),
+  SRE_RATE_STREAMS_PER_MINUTE: positiveInt(600, 1_000_000),
+  SRE_RATE_PROBES_PER_MINUTE: positiveInt(20, 1_000_000),
+  SRE_MAX_STREAMS_PER_KEY: positiveInt(200, 100_000),
   SRE_API_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 256kb or 1mb')
@@ -114,6 +121,22 @@ const envSchema = z.object({
   SRE_WORKER_CONCURRENCY: positiveInt(100, 10_000),
   SRE_RETENTION_DAYS: positiveInt(30, 3650),
   SRE_RATE_SAMPLE_MS: positiveInt(3000, 10_000),
+  SRE_APP_REDIS_MAXMEMORY: z
+    .string()
+    .regex(/^\d+(kb|mb|gb)$/i, 'a size such as 512mb or 2gb')
+    .default('1gb'),
+  SRE_TARGET_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (!value?.trim()) return;
+      try {
+        parseAllowList(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  SRE_TARGET_ALLOW_LOOPBACK: bool(true),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -139,6 +162,8 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   stack: { temporalPort: number; temporalUiPort: number; appRedisPort: number; prometheusPort: number; redisExporterPort: number };
   appRedisUrl: string;
+  /** maxmemory of the app Redis the local stack starts. */
+  appRedisMaxmemory: string;
   prometheusUrl: string;
   loki?: { url: string; tenant?: string };
   qdrant?: { url: string; apiKey?: string; collection: string };
@@ -148,11 +173,21 @@ export interface Config {
   embedding?: EmbeddingSettings;
   masterKey: { value?: string; file: string };
   allowWrites: boolean;
-  api: { host: string; port: number; apiKey?: string; bodyLimit: string };
+  api: {
+    host: string;
+    port: number;
+    apiKey?: string;
+    keysFile?: string;
+    bodyLimit: string;
+    streams: { global: number; perCaller: number };
+    rates: { tasks: number; streams: number; probes: number };
+  };
   mcp: { port: number; serversFile?: string };
   /** Folders that REST/MCP callers may ingest into the knowledge base. */
   knowledgeDirs: string[];
   limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number; rateSampleMs: number };
+  /** The address policy for targets (core/target-policy.ts). */
+  targets: { allow?: string; allowLoopback: boolean };
   /** How long tasks, threads and workflow histories are kept. */
   retentionDays: number;
 }
@@ -220,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisExporterPort: e.SRE_REDIS_EXPORTER_PORT,
     },
     appRedisUrl: e.SRE_APP_REDIS_URL ?? `redis://127.0.0.1:${e.SRE_APP_REDIS_PORT}`,
+    appRedisMaxmemory: e.SRE_APP_REDIS_MAXMEMORY,
     prometheusUrl: e.PROMETHEUS_URL ?? `http://127.0.0.1:${e.SRE_PROMETHEUS_PORT}`,
     loki: e.LOKI_URL ? { url: e.LOKI_URL, tenant: e.LOKI_TENANT } : undefined,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY, collection: e.QDRANT_COLLECTION } : undefined,
@@ -236,7 +272,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embedding: e.SRE_EMBEDDING_MODEL ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL } : undefined,
     masterKey: { value: e.SRE_MASTER_KEY, file: e.SRE_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key') },
     allowWrites: e.SRE_ALLOW_WRITES,
-    api: { host: e.SRE_API_HOST, port: e.SRE_API_PORT, apiKey: e.SRE_API_KEY, bodyLimit: e.SRE_API_BODY_LIMIT },
+    api: {
+      host: e.SRE_API_HOST,
+      port: e.SRE_API_PORT,
+      apiKey: e.SRE_API_KEY,
+      keysFile: e.SRE_API_KEYS_FILE,
+      bodyLimit: e.SRE_API_BODY_LIMIT,
+      streams: { global: e.SRE_MAX_STREAMS, perCaller: e.SRE_MAX_STREAMS_PER_KEY },
+      rates: { tasks: e.SRE_RATE_TASKS_PER_MINUTE, streams: e.SRE_RATE_STREAMS_PER_MINUTE, probes: e.SRE_RATE_PROBES_PER_MINUTE },
+    },
     mcp: { port: e.SRE_MCP_PORT, serversFile: e.SRE_MCP_SERVERS_FILE ?? env.SRE_CONFIG_FILE },
     knowledgeDirs: e.SRE_KNOWLEDGE_DIRS
       ? e.SRE_KNOWLEDGE_DIRS.split(',')
@@ -250,5 +294,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateSampleMs: Math.max(500, e.SRE_RATE_SAMPLE_MS),
     },
     retentionDays: e.SRE_RETENTION_DAYS,
+    targets: { allow: e.SRE_TARGET_ALLOW?.trim() || undefined, allowLoopback: e.SRE_TARGET_ALLOW_LOOPBACK },
   };
 }

@@ -3,13 +3,25 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Removes passwords from URLs and obvious secret assignments in free text. */
+/** Placeholders in help texts and values already masked are not secrets: <key>, ***, $VAR, ${VAR}. */
+const PLACEHOLDER = /^(<[^>]*>?|\*+|\$\{?[A-Z_][A-Z0-9_]*\}?)$/;
+
+/**
+ * Removes passwords from URLs and secret assignments in free text. An assignment (`password=x`,
+ * `"password":"x"`) is always masked; after a colon or a space the value is masked unless it is a
+ * plain word, so a field name in a validation message ("password: Invalid input") stays readable.
+ */
 export function redact(text: string): string {
   return (
     text
       // Greedy up to the last @ before the host, so a password containing @ is masked whole.
       .replace(/\b(rediss?|https?):\/\/([^:/@\s]*):(\S+)@(?=[^@\s]*(\s|$))/gi, '$1://$2:***@')
-      .replace(/\b(requirepass|masterauth|password|api[_-]?key|authorization)(["'\s:=]+)(bearer\s+)?[^\s"',}]+/gi, '$1$2$3***')
+      .replace(/\b(requirepass|masterauth|password|api[_-]?key|authorization)(["'\s:=]+)(bearer\s+)?([^\s"',}]+)/gi, (match, name, sep, bearer, value) => {
+        if (PLACEHOLDER.test(value)) return match;
+        const assignment = /[="']/.test(sep) || Boolean(bearer);
+        if (!assignment && /^[A-Za-z]+$/.test(value)) return match;
+        return `${name}${sep}${bearer ?? ''}***`;
+      })
   );
 }
 

@@ -22,6 +22,17 @@ export function parseRedisUrl(text: string): RedisEndpoint {
   if (!url.hostname) throw new Error('the Redis URL has no host');
   // Options in a query string (e.g. ?password=) would escape masking: credentials belong in user:password@.
   if (url.search || url.hash) throw new Error('the Redis URL must not have a query string or fragment; put credentials as redis://user:password@host:port/db');
+  // A malformed %-escape would fail every connection later ("URI malformed"): refuse it now.
+  for (const [part, value] of [
+    ['user name', url.username],
+    ['password', url.password],
+  ] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      throw new Error(`the ${part} in the URL has a malformed %-escape; write a literal % as %25`);
+    }
+  }
   const port = url.port ? Number(url.port) : 6379;
   const dbText = url.pathname.replace(/^\//, '');
   if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new Error(`database must be a number 0-99, got '${dbText}'`);

@@ -3,6 +3,7 @@ import { commandLabel, grammarRefusal } from './command-grammar';
 import { SreError } from './errors';
 import type { InstanceConnection } from './instances/model';
 import { endpointLabel, parseRedisUrl } from './redis-url';
+import type { TargetPolicy } from './target-policy';
 
 /**
  * The only way the agent talks to a target Redis. Every command is parsed against the grammar
@@ -32,6 +33,9 @@ export class TargetUnavailableError extends SreError {
     super(message, 'target_unavailable');
   }
 }
+
+/** The reply recorded when whatever answered was not Redis. */
+export const NOT_A_REDIS_REPLY = '(not a Redis server)';
 
 /** The target answered with an error that retrying will not fix (auth, BUSY, bad arguments). */
 export class TargetCommandError extends SreError {
@@ -65,6 +69,10 @@ function describeFailure(err: unknown, where: string): Error {
     return new TargetUnavailableError(`Redis at ${where} refused the connection: ERR max number of clients reached (maxclients is exhausted)`);
   }
   if (/^LOADING/.test(message)) return new TargetUnavailableError(`Redis at ${where} is loading its dataset into memory`);
+  // Whatever else answered (HTTP, gRPC, TLS on a plain port) is not named: one message for all.
+  if (/Protocol error|unknown reply|Invalid first byte|wrong version number|packet length too long/i.test(message)) {
+    return new TargetCommandError(`the endpoint at ${where} did not answer as a Redis server`, NOT_A_REDIS_REPLY);
+  }
   if (/^(NOAUTH|WRONGPASS)/.test(message))
     return new TargetCommandError(`authentication to Redis at ${where} failed: ${message.split('.')[0]}; check the instance's password or ACL user`, message);
   if (/^NOPERM/.test(message)) return new TargetCommandError(`the ACL user lacks permission: ${message}`, message);
@@ -114,6 +122,8 @@ export function commandStatName(command: string, args: ReadonlyArray<string | nu
 export interface TargetRedisOptions {
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** Checked (and the name resolved) right before connecting: a name cannot change its answer after registration. */
+  policy?: TargetPolicy;
 }
 
 export class TargetRedis implements RedisCommands {
@@ -124,16 +134,17 @@ export class TargetRedis implements RedisCommands {
   private lastError?: Error;
   readonly label: string;
 
-  private constructor(connection: InstanceConnection, options: TargetRedisOptions) {
+  private constructor(connection: InstanceConnection, options: TargetRedisOptions, address?: string) {
     const endpoint = parseRedisUrl(connection.url);
     this.label = endpointLabel(connection.url);
     this.client = new Redis({
-      host: endpoint.host,
+      host: address ?? endpoint.host,
       port: endpoint.port,
       db: endpoint.db,
       username: endpoint.username,
       password: connection.password ?? (decodeURIComponent(new URL(connection.url).password) || undefined),
-      tls: endpoint.tls ? {} : undefined,
+      // The connection goes to the checked address; TLS still verifies the name the user gave.
+      tls: endpoint.tls ? { servername: endpoint.host } : undefined,
       lazyConnect: true,
       enableReadyCheck: false,
       enableOfflineQueue: true,
@@ -150,7 +161,9 @@ export class TargetRedis implements RedisCommands {
   }
 
   static async connect(connection: InstanceConnection, options: TargetRedisOptions = {}): Promise<TargetRedis> {
-    const target = new TargetRedis(connection, options);
+    const endpoint = parseRedisUrl(connection.url);
+    const checked = options.policy ? await options.policy.check(endpoint.host, endpoint.port) : undefined;
+    const target = new TargetRedis(connection, options, checked?.address);
     try {
       await target.client.connect();
     } catch (err) {

@@ -14,6 +14,8 @@ export interface TaskRecord {
   requestedAgent: AgentChoice;
   instanceId?: string;
   source: TaskSource;
+  /** Who asked: an API key's name, the CLI user, a schedule. */
+  requestedBy?: string;
   createdAt: string;
   finishedAt?: string;
   status?: TaskStatus;
@@ -69,6 +71,23 @@ export class TaskRecordStore {
 
   async idsForThread(threadId: string): Promise<string[]> {
     return this.redis.zrange(BY_THREAD(threadId), 0, -1);
+  }
+
+  /** Task records created before `cutoffMs` (oldest first, at most `limit`). */
+  async staleIds(cutoffMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(INDEX, '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
+  }
+
+  async delete(taskIds: string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    const records = await this.findMany(taskIds);
+    const tx = this.redis.multi();
+    taskIds.forEach((id, i) => {
+      tx.del(KEY(id)).zrem(INDEX, id);
+      const thread = records[i]?.threadId;
+      if (thread) tx.zrem(BY_THREAD(thread), id);
+    });
+    await tx.exec();
   }
 
   async deleteForThread(threadId: string): Promise<void> {

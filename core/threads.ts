@@ -48,6 +48,8 @@ const TOOL_CALLS = (id: string) => `sre:thread:${id}:toolcalls`;
 const REPORTS = (id: string) => `sre:thread:${id}:reports`;
 export const THREAD_EVENTS = (id: string) => `sre:thread:${id}:events`;
 const INDEX = 'sre:threads';
+const BY_INSTANCE_PREFIX = 'sre:threads:by-instance:';
+const BY_INSTANCE = (instanceId: string) => `${BY_INSTANCE_PREFIX}${instanceId}`;
 const STREAM_MAXLEN = 5000;
 
 /** Appends a message unless one with the same dedupe key was already appended (or the thread is gone). */
@@ -59,12 +61,22 @@ if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
 end
 return 0`;
 
-/** Updates a thread's meta and index position, only while the thread exists. */
+/** Updates a thread's meta and index positions (all threads, and its instance's), only while the thread exists. */
 const TOUCH_IF_EXISTS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('ZADD', KEYS[2], ARGV[1], KEYS[3])
+local instance = redis.call('HGET', KEYS[1], 'instanceId')
+if instance then redis.call('ZADD', '${BY_INSTANCE_PREFIX}' .. instance, ARGV[1], KEYS[3]) end
 return 1`;
+
+export interface MessagePage {
+  /** Messages in order; the newest `limit` before `before` (all of them when the thread is short). */
+  messages: ThreadMessage[];
+  messages_total: number;
+  /** Index of the first message returned; pass as `before` for the previous page (absent at the start). */
+  messages_before?: number;
+}
 
 export class ThreadStore {
   constructor(private readonly redis: Redis) {}
@@ -73,7 +85,9 @@ export class ThreadStore {
     const now = new Date().toISOString();
     const fields: Record<string, string> = { id: meta.id, title: meta.title.slice(0, 200), createdAt: now, updatedAt: now };
     if (meta.instanceId) fields.instanceId = meta.instanceId;
-    await this.redis.multi().hset(META(meta.id), fields).zadd(INDEX, Date.now(), meta.id).exec();
+    const tx = this.redis.multi().hset(META(meta.id), fields).zadd(INDEX, Date.now(), meta.id);
+    if (meta.instanceId) tx.zadd(BY_INSTANCE(meta.instanceId), Date.now(), meta.id);
+    await tx.exec();
     return fields as unknown as ThreadMeta;
   }
 
@@ -119,35 +133,60 @@ export class ThreadStore {
     return (await this.redis.lrange(MESSAGES(threadId), 0, -1)).map((raw) => JSON.parse(raw) as ThreadMessage);
   }
 
-  async get(id: string): Promise<Thread> {
+  /**
+   * A thread with one page of its messages (the newest `limit` before `before`), and the tool
+   * calls and reports of the tasks on that page: a long conversation is read in pages.
+   */
+  async get(id: string, page: { limit?: number; before?: number } = {}): Promise<Thread & MessagePage> {
     const meta = await this.meta(id);
-    const [messages, toolCalls, reports] = await Promise.all([this.messages(id), this.redis.hvals(TOOL_CALLS(id)), this.redis.hvals(REPORTS(id))]);
+    const total = await this.redis.llen(MESSAGES(id));
+    const end = Math.min(page.before ?? total, total);
+    const start = Math.max(0, end - (page.limit ?? total));
+    const [rawMessages, toolCalls, reports] = await Promise.all([
+      end > start ? this.redis.lrange(MESSAGES(id), start, end - 1) : Promise.resolve([] as string[]),
+      this.redis.hvals(TOOL_CALLS(id)),
+      this.redis.hvals(REPORTS(id)),
+    ]);
+    const messages = rawMessages.map((raw) => JSON.parse(raw) as ThreadMessage);
+    const tasks = start === 0 && end === total ? undefined : new Set(messages.map((m) => m.taskId));
     return {
       ...meta,
       messages,
-      toolCalls: toolCalls.map((raw) => JSON.parse(raw) as ToolCallRecord & { taskId: string }).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
-      reports: reports.map((raw) => JSON.parse(raw) as ThreadReport).sort((a, b) => a.at.localeCompare(b.at)),
+      messages_total: total,
+      ...(start > 0 ? { messages_before: start } : {}),
+      toolCalls: toolCalls
+        .map((raw) => JSON.parse(raw) as ToolCallRecord & { taskId: string })
+        .filter((c) => !tasks || tasks.has(c.taskId))
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+      reports: reports
+        .map((raw) => JSON.parse(raw) as ThreadReport)
+        .filter((r) => !tasks || tasks.has(r.taskId))
+        .sort((a, b) => a.at.localeCompare(b.at)),
     };
   }
 
+  /** One page of threads, most recently updated first (the instance's own index when filtered). */
   async list(options: { limit?: number; offset?: number; instanceId?: string } = {}): Promise<ThreadMeta[]> {
     const limit = options.limit ?? 50;
     const offset = options.offset ?? 0;
-    const ids = await this.redis.zrevrange(INDEX, 0, -1);
-    const metas: ThreadMeta[] = [];
-    for (const id of ids) {
-      const meta = await this.redis.hgetall(META(id));
-      if (!meta.id) continue;
-      if (options.instanceId && meta.instanceId !== options.instanceId) continue;
-      metas.push(meta as unknown as ThreadMeta);
-      if (metas.length >= offset + limit) break;
-    }
-    return metas.slice(offset);
+    const ids = await this.redis.zrevrange(options.instanceId ? BY_INSTANCE(options.instanceId) : INDEX, offset, offset + limit - 1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(META(id));
+    const metas = ((await pipeline.exec()) ?? []).map(([, meta]) => meta as Record<string, string>);
+    return metas.filter((meta) => meta?.id).map((meta) => meta as unknown as ThreadMeta);
+  }
+
+  /** Ids of threads last updated before `cutoffMs` (oldest first, at most `limit`). */
+  async staleIds(cutoffMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(INDEX, '-inf', `(${cutoffMs}`, 'LIMIT', 0, limit);
   }
 
   async delete(id: string): Promise<void> {
-    await this.meta(id);
-    await this.redis.multi().del(META(id), MESSAGES(id), MESSAGE_KEYS(id), TOOL_CALLS(id), REPORTS(id), THREAD_EVENTS(id)).zrem(INDEX, id).exec();
+    const meta = await this.meta(id);
+    const tx = this.redis.multi().del(META(id), MESSAGES(id), MESSAGE_KEYS(id), TOOL_CALLS(id), REPORTS(id), THREAD_EVENTS(id)).zrem(INDEX, id);
+    if (meta.instanceId) tx.zrem(BY_INSTANCE(meta.instanceId), id);
+    await tx.exec();
   }
 
   async publish(threadId: string, event: ProgressEvent): Promise<string> {

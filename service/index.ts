@@ -1,4 +1,5 @@
 import type { Client, Connection } from '@temporalio/client';
+import { ApiKeyRing } from '../core/api-keys';
 import { openStores, type AppStores } from '../core/app-context';
 import type { Config } from '../core/config';
 import { createLogger } from '../core/logger';
@@ -21,6 +22,8 @@ export interface Services {
   schedules: ScheduleService;
   /** Runbook search and ingestion; the knowledge base opens on first use (most calls never search). */
   readonly knowledge: KnowledgeQueries;
+  /** The API keys and their roles (REST, streams, MCP over HTTP). */
+  readonly keys: ApiKeyRing;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function openServices(config: Config, existing: ExistingParts = {})
   const stores = existing.stores ?? openStores(config);
   const tasks = new TaskService(config, temporal.client, stores);
   let knowledge: KnowledgeQueries | undefined;
+  let keys: ApiKeyRing | undefined;
   return {
     config,
     temporal: temporal.client,
@@ -43,6 +47,10 @@ export async function openServices(config: Config, existing: ExistingParts = {})
     threads: new ThreadService(stores, tasks),
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
+    get keys() {
+      keys ??= ApiKeyRing.fromConfig(config);
+      return keys;
+    },
     get knowledge() {
       knowledge ??= new KnowledgeQueries(existing.knowledge ?? createKnowledgeBase(config, createLogger('knowledge', config.logLevel)), config.knowledgeDirs);
       return knowledge;

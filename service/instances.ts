@@ -3,7 +3,8 @@ import type { AppStores } from '../core/app-context';
 import { errorMessage } from '../core/errors';
 import type { InstanceView } from '../core/instances/model';
 import { endpointLabel } from '../core/redis-url';
-import { withTarget } from '../core/target-redis';
+import { NOT_A_REDIS_REPLY, TargetCommandError, withTarget } from '../core/target-redis';
+import { TargetRefusedError, type TargetPolicy } from '../core/target-policy';
 import { parseOrThrow } from '../core/validation';
 import { instanceIdSchema } from './schemas';
 import { serverIdentity } from '../core/server-identity';
@@ -28,7 +29,17 @@ export const instanceListSchema = z
   .object({ environment: z.string().max(32).optional(), usage: z.string().max(32).optional(), search: z.string().max(200).optional() })
   .strict();
 
-async function probe(connection: { id: string; name: string; url: string; password?: string }): Promise<ConnectionTest> {
+/**
+ * For a URL not yet registered, every way of not finding Redis reads the same: a probe must not
+ * tell a closed port from an open one, or name what answered instead (HTTP, gRPC).
+ */
+const NOT_REDIS = (endpoint: string) => `no Redis server answered at ${endpoint} (nothing listening, unreachable, or not a Redis server)`;
+
+async function probe(
+  connection: { id: string; name: string; url: string; password?: string },
+  policy: TargetPolicy,
+  unregistered = false,
+): Promise<ConnectionTest> {
   const endpoint = endpointLabel(connection.url);
   const started = Date.now();
   try {
@@ -49,18 +60,23 @@ async function probe(connection: { id: string; name: string; url: string; passwo
           role: /role:(\S+)/.exec(replication)?.[1],
         };
       },
-      { connectTimeoutMs: 3_000, commandTimeoutMs: 3_000 },
+      { connectTimeoutMs: 3_000, commandTimeoutMs: 3_000, policy },
     );
   } catch (err) {
-    return { ok: false, endpoint, error: errorMessage(err) };
+    if (err instanceof TargetRefusedError) throw err;
+    // Authentication answers come from a Redis: those stay as they are.
+    const redisAnswered = err instanceof TargetCommandError && err.reply !== NOT_A_REDIS_REPLY;
+    return { ok: false, endpoint, error: unregistered && !redisAnswered ? NOT_REDIS(endpoint) : errorMessage(err) };
   }
 }
 
 export class InstanceService {
   constructor(private readonly stores: AppStores) {}
 
-  create(body: unknown): Promise<InstanceView> {
-    return this.stores.instances.create(body as never);
+  async create(body: unknown, actor = 'api'): Promise<InstanceView> {
+    const view = await this.stores.instances.create(body as never, actor);
+    await this.stores.audit.record({ actor, action: 'instance.create', target: view.id, detail: `${view.name} ${view.connection_url}` });
+    return view;
   }
 
   list(query: unknown = {}): Promise<InstanceView[]> {
@@ -71,17 +87,21 @@ export class InstanceService {
     return this.stores.instances.get(parseOrThrow(instanceIdSchema, id, 'id'));
   }
 
-  update(id: string, body: unknown): Promise<InstanceView> {
-    return this.stores.instances.update(parseOrThrow(instanceIdSchema, id, 'id'), body as never);
+  async update(id: string, body: unknown, actor = 'api'): Promise<InstanceView> {
+    const view = await this.stores.instances.update(parseOrThrow(instanceIdSchema, id, 'id'), body as never, actor);
+    const fields = body && typeof body === 'object' ? Object.keys(body).join(', ') : '';
+    await this.stores.audit.record({ actor, action: 'instance.update', target: id, detail: fields });
+    return view;
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor = 'api'): Promise<void> {
     await this.stores.instances.delete(parseOrThrow(instanceIdSchema, id, 'id'));
+    await this.stores.audit.record({ actor, action: 'instance.delete', target: id });
   }
 
   /** Connects with the stored (decrypted) details: PING, version, role. Never returns the secret. */
   async test(id: string): Promise<ConnectionTest> {
-    return probe(await this.stores.instances.resolve(parseOrThrow(instanceIdSchema, id, 'id')));
+    return probe(await this.stores.instances.resolve(parseOrThrow(instanceIdSchema, id, 'id')), this.stores.policy);
   }
 
   /** Tests a URL before registering it. */
@@ -93,6 +113,6 @@ export class InstanceService {
     } catch {
       return { ok: false, endpoint: '<invalid url>', error: 'expected a Redis URL such as redis://host:6379/0' };
     }
-    return probe({ id: 'inst_probe', name: 'probe', url: connection_url, password });
+    return probe({ id: 'inst_probe', name: 'probe', url: connection_url, password }, this.stores.policy, true);
   }
 }

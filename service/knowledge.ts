@@ -6,7 +6,8 @@ import type { KnowledgeService } from '../knowledge/create-knowledge-base';
 import { builtInRunbooksDir, DOCUMENT_EXTENSIONS, isInside } from '../knowledge/documents/discover';
 import type { IngestSummary } from '../knowledge/ingest/ingest';
 import type { KnowledgeHit } from '../knowledge/knowledge-base';
-import { ValidationError } from '../core/errors';
+import type { AuditLog } from '../core/audit';
+import { SreError, ValidationError, errorMessage } from '../core/errors';
 import { parseOrThrow } from '../core/validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
@@ -55,7 +56,7 @@ function checkIngestPaths(paths: string[], roots: string[]): string[] {
       throw fail(`no such file or folder: ${p}`);
     }
     if (!realRoots.some((root) => isInside(real, root)))
-      throw fail(`${p} is outside the folders this server may index (SRE_KNOWLEDGE_DIRS: ${roots.join(', ')})`);
+      throw fail(`${p} is outside the folders this server may index (set by SRE_KNOWLEDGE_DIRS on the server)`);
     const stat = fs.statSync(real);
     if (!stat.isDirectory() && !(stat.isFile() && DOCUMENT_EXTENSIONS.has(path.extname(real).toLowerCase()))) {
       throw fail(`${p} is neither a folder nor a ${[...DOCUMENT_EXTENSIONS].join(', ')} file`);
@@ -69,6 +70,7 @@ export class KnowledgeQueries {
     private readonly knowledge: KnowledgeService,
     /** Where remote callers may ingest from. */
     private readonly allowedRoots: string[],
+    private readonly audit?: AuditLog,
   ) {}
 
   async search(query: unknown): Promise<{ hits: KnowledgeHit[] }> {
@@ -77,9 +79,17 @@ export class KnowledgeQueries {
   }
 
   /** Indexes the given server paths (default: the built-in runbooks); unchanged chunks are skipped. */
-  async ingest(body: unknown): Promise<IngestSummary & { backend: string }> {
+  async ingest(body: unknown, actor = 'api'): Promise<IngestSummary & { backend: string }> {
     const { paths } = parseOrThrow(knowledgeIngestSchema, body ?? {});
     const checked = paths ? checkIngestPaths(paths, this.allowedRoots) : [builtInRunbooksDir()];
-    return { backend: this.knowledge.backend, ...(await this.knowledge.ingest(checked)) };
+    let summary: IngestSummary;
+    try {
+      summary = await this.knowledge.ingest(checked);
+    } catch (err) {
+      // The server's own file layout is not the caller's business: name what they gave, not where it lives.
+      throw new SreError(`ingest failed: ${errorMessage(err).replace(/(\/[\w.@-]+)+/g, '<path>')}`, 'ingest_failed');
+    }
+    await this.audit?.record({ actor, action: 'knowledge.ingest', target: paths?.join(', ').slice(0, 200) ?? 'built-in runbooks' });
+    return { backend: this.knowledge.backend, ...summary };
   }
 }

@@ -87,6 +87,9 @@ interface ScheduleMemo {
   cron?: string;
   overlap: keyof typeof OVERLAP;
   created_at: string;
+  /** Who created it and who changed it last (API key name, CLI user). */
+  created_by?: string;
+  updated_by?: string;
 }
 
 export interface ScheduleView extends ScheduleMemo {
@@ -199,7 +202,7 @@ export class ScheduleService {
       throw new ConflictError(`a schedule named '${name}' already exists`);
   }
 
-  async create(body: unknown): Promise<ScheduleView> {
+  async create(body: unknown, actor = 'api'): Promise<ScheduleView> {
     const input = parseOrThrow(scheduleCreateSchema, body);
     await this.checkInstance(input.instance_id);
     await this.checkNameFree(input.name);
@@ -213,6 +216,8 @@ export class ScheduleService {
       cron: input.cron,
       overlap: input.overlap,
       created_at: new Date().toISOString(),
+      created_by: actor,
+      updated_by: actor,
     };
     await writingSpec(memo, () =>
       this.temporal.schedule.create({
@@ -224,7 +229,12 @@ export class ScheduleService {
         memo: memo as unknown as Record<string, unknown>,
       }),
     );
+    await this.audit(actor, 'schedule.create', id, memo.name);
     return this.get(id);
+  }
+
+  private audit(actor: string, action: string, id: string, detail?: string): Promise<void> {
+    return this.stores.audit.record({ actor, action, target: id, detail });
   }
 
   async get(id: string): Promise<ScheduleView> {
@@ -240,7 +250,7 @@ export class ScheduleService {
     return views.filter(Boolean).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async update(id: string, body: unknown): Promise<ScheduleView> {
+  async update(id: string, body: unknown, actor = 'api'): Promise<ScheduleView> {
     const changes = parseOrThrow(scheduleUpdateSchema, body);
     await this.checkInstance(changes.instance_id);
     const current = settingsOf(await this.describe(id));
@@ -254,6 +264,7 @@ export class ScheduleService {
       ...(changes.overlap !== undefined ? { overlap: changes.overlap } : {}),
       ...(changes.interval ? { interval: changes.interval, cron: undefined } : {}),
       ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
+      updated_by: actor,
     };
     if (!needsInstance(memo))
       throw new ValidationError(`instance_id: ${instanceRequired.message}`, [{ field: 'instance_id', reason: instanceRequired.message }]);
@@ -268,24 +279,28 @@ export class ScheduleService {
           }) as ScheduleUpdateOptions,
       ),
     );
+    await this.audit(actor, 'schedule.update', id, Object.keys(changes).join(', '));
     return this.get(id);
   }
 
-  async pause(id: string, note = 'paused via sre-agent'): Promise<ScheduleView> {
+  async pause(id: string, actor = 'api', note = `paused by ${actor} via sre-agent`): Promise<ScheduleView> {
     await this.describe(id);
     await this.handle(id).pause(note);
+    await this.audit(actor, 'schedule.pause', id);
     return this.get(id);
   }
 
-  async resume(id: string, note = 'resumed via sre-agent'): Promise<ScheduleView> {
+  async resume(id: string, actor = 'api', note = `resumed by ${actor} via sre-agent`): Promise<ScheduleView> {
     await this.describe(id);
     await this.handle(id).unpause(note);
+    await this.audit(actor, 'schedule.resume', id);
     return this.get(id);
   }
 
   /** Runs the schedule's action now (regardless of overlap), returning the started task id. */
-  async trigger(id: string): Promise<{ schedule: ScheduleView; task_id?: string }> {
+  async trigger(id: string, actor = 'api'): Promise<{ schedule: ScheduleView; task_id?: string }> {
     const before = await this.describe(id);
+    await this.audit(actor, 'schedule.trigger', id);
     const seen = new Set(before.info.recentActions.map((a) => (a.action as { workflow?: { workflowId?: string } }).workflow?.workflowId));
     await this.handle(id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
     const deadline = Date.now() + 5_000;
@@ -297,8 +312,9 @@ export class ScheduleService {
     }
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor = 'api'): Promise<void> {
     await this.describe(id);
     await this.handle(id).delete();
+    await this.audit(actor, 'schedule.delete', id);
   }
 }

@@ -35,6 +35,13 @@ function decodeOffset(token: string): number {
   return Number(match[1]);
 }
 
+export interface SubmitOptions {
+  source: TaskSource;
+  forceOffline?: boolean;
+  /** Who asked: the API key's name, the CLI user, or the schedule; recorded with the task. */
+  actor?: string;
+}
+
 export interface SubmittedTask {
   task_id: string;
   thread_id: string;
@@ -51,6 +58,8 @@ export interface TaskView {
   mode?: string;
   instance_id?: string;
   source: TaskSource;
+  /** Who asked (the API key's name, the CLI user, the schedule). */
+  requested_by?: string;
   result?: TaskResult;
   error?: string;
   tool_calls: Array<Pick<ToolCallRecord, 'tool' | 'ok' | 'summary' | 'durationMs' | 'topic'>>;
@@ -85,7 +94,7 @@ export class TaskService {
   }
 
   /** Validates, creates the thread and task record, and starts the task workflow. */
-  async submit(request: unknown, options: { source: TaskSource; forceOffline?: boolean } = { source: 'api' }): Promise<SubmittedTask> {
+  async submit(request: unknown, options: SubmitOptions = { source: 'api' }): Promise<SubmittedTask> {
     const body = parseOrThrow(taskCreateSchema, request);
     if (body.instance_id && !(await this.stores.instances.exists(body.instance_id))) throw new NotFoundError('instance', body.instance_id);
     let threadId = body.thread_id;
@@ -105,12 +114,18 @@ export class TaskService {
       source: options.source,
       forceOffline: options.forceOffline,
     };
-    await this.start(task);
+    await this.start(task, options.actor);
+    await this.stores.audit.record({
+      actor: options.actor ?? options.source,
+      action: 'task.submit',
+      target: task.taskId,
+      detail: `${task.agent}${task.instanceId ? ` on ${task.instanceId}` : ''}`,
+    });
     return { task_id: task.taskId, thread_id: threadId, status: 'queued' };
   }
 
   /** A follow-up question on an existing thread, carrying its instance and prior context. */
-  async followUp(threadId: string, request: unknown, options: { source: TaskSource; forceOffline?: boolean } = { source: 'api' }): Promise<SubmittedTask> {
+  async followUp(threadId: string, request: unknown, options: SubmitOptions = { source: 'api' }): Promise<SubmittedTask> {
     parseOrThrow(threadIdSchema, threadId, 'id');
     const body = parseOrThrow(followUpSchema, request);
     const meta = await this.stores.threads.meta(threadId);
@@ -118,8 +133,9 @@ export class TaskService {
   }
 
   /** Starts the workflow for a prepared task input (schedules reuse this shape). */
-  async start(task: TaskInput): Promise<void> {
+  async start(task: TaskInput, actor?: string): Promise<void> {
     await this.stores.tasks.create({
+      ...(actor ? { requestedBy: actor } : {}),
       taskId: task.taskId,
       threadId: task.threadId,
       message: task.message,
@@ -213,6 +229,7 @@ export class TaskService {
       mode: base.result?.mode ?? live?.mode,
       instance_id: base.instanceId,
       source: base.source,
+      ...(base.requestedBy ? { requested_by: base.requestedBy } : {}),
       result: base.result,
       error: base.error,
       tool_calls: calls.map((c) => ({ tool: c.tool, ok: c.ok, summary: c.summary, durationMs: c.durationMs, topic: c.topic })),
@@ -249,9 +266,12 @@ export class TaskService {
     }
   }
 
-  async cancel(taskId: string): Promise<TaskView> {
+  async cancel(taskId: string, actor = 'api'): Promise<TaskView> {
     const view = await this.get(taskId);
-    if (view.status === 'queued' || view.status === 'running') await this.temporal.workflow.getHandle(taskId).cancel();
+    if (view.status === 'queued' || view.status === 'running') {
+      await this.temporal.workflow.getHandle(taskId).cancel();
+      await this.stores.audit.record({ actor, action: 'task.cancel', target: taskId });
+    }
     return this.get(taskId);
   }
 
@@ -335,6 +355,7 @@ export class TaskService {
       mode: record.result?.mode,
       instance_id: record.instanceId,
       source: record.source,
+      ...(record.requestedBy ? { requested_by: record.requestedBy } : {}),
       result: record.result,
       error: record.error,
       tool_calls: [],

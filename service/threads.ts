@@ -1,6 +1,6 @@
 import type { AppStores } from '../core/app-context';
 import type { TaskService } from './tasks';
-import type { Thread, ThreadMeta, StreamEntry } from '../core/threads';
+import type { MessagePage, Thread, ThreadMeta, StreamEntry } from '../core/threads';
 import { parseOrThrow } from '../core/validation';
 import { z } from 'zod';
 import { instanceIdSchema, threadIdSchema } from './schemas';
@@ -12,6 +12,13 @@ export const threadListSchema = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
     instance_id: instanceIdSchema.optional(),
+  })
+  .strict();
+
+export const threadGetSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100).describe('How many of the newest messages, 1 to 500 (default 100)'),
+    before: z.coerce.number().int().min(0).max(1_000_000).optional().describe('Only messages before this index: messages_before of the page after this one'),
   })
   .strict();
 
@@ -29,20 +36,23 @@ export class ThreadService {
     return this.stores.threads.list({ limit: q.limit, offset: q.offset, instanceId: q.instance_id });
   }
 
-  get(id: string): Promise<Thread> {
-    return this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'));
+  /** A thread with one page of messages (the newest 100 unless asked otherwise). */
+  get(id: string, query: unknown = {}): Promise<Thread & MessagePage> {
+    const page = parseOrThrow(threadGetSchema, query);
+    return this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'), page);
   }
 
   /** Deletes a thread and its tasks; tasks still running are cancelled first so none writes it back. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor = 'api'): Promise<void> {
     parseOrThrow(threadIdSchema, id, 'id');
     await this.stores.threads.meta(id);
     for (const taskId of await this.stores.tasks.idsForThread(id)) {
       const view = await this.tasks.get(taskId).catch(() => undefined);
-      if (view && (view.status === 'queued' || view.status === 'running')) await this.tasks.cancel(taskId).catch(() => undefined);
+      if (view && (view.status === 'queued' || view.status === 'running')) await this.tasks.cancel(taskId, actor).catch(() => undefined);
     }
     await this.stores.threads.delete(id);
     await this.stores.tasks.deleteForThread(id);
+    await this.stores.audit.record({ actor, action: 'thread.delete', target: id });
   }
 
   /** Events after lastEventId, waiting up to blockMs for new ones. */

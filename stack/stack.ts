@@ -123,7 +123,26 @@ export function components(config: Config): Component[] {
         fs.mkdirSync(dir, { recursive: true });
         startDetached(
           binary('redis-server'),
-          ['--port', String(s.appRedisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 100', '--protected-mode', 'yes'],
+          // A bound on memory: the app's data (threads, tasks) is swept by retention and must never be
+          // evicted, so at the limit writes fail loudly instead of losing a thread.
+          [
+            '--port',
+            String(s.appRedisPort),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--appendonly',
+            'yes',
+            '--save',
+            '60 100',
+            '--protected-mode',
+            'yes',
+            '--maxmemory',
+            config.appRedisMaxmemory,
+            '--maxmemory-policy',
+            'noeviction',
+          ],
           { pidFile: this.pidFile, logFile: this.logFile },
         );
       },

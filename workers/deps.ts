@@ -15,7 +15,7 @@ export function buildWorkerDeps(
   extra: { stores?: AppStores; knowledge?: KnowledgeBase; tools?: ToolDefinition[] } = {},
 ): WorkerDeps & { stores: AppStores; close(): Promise<void> } {
   const stores = extra.stores ?? openStores(config);
-  const targets = new TargetPool();
+  const targets = new TargetPool(30_000, { policy: stores.policy });
   const log = createLogger('worker', config.logLevel);
   return {
     config,

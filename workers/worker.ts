@@ -3,6 +3,9 @@ import type { Config } from '../core/config';
 import { createLogger, redact } from '../core/logger';
 import { createActivities } from '../activities';
 import { connectExternalMcpTools } from '../mcp/client/external-tools';
+import { errorMessage } from '../core/errors';
+import { connectTemporal } from '../core/temporal';
+import { ensureRetentionSchedule } from '../service/retention';
 import { buildWorkerDeps } from './deps';
 
 /** The worker: registers every workflow and activity on the task queue. */
@@ -109,6 +112,15 @@ export async function startWorker(config: Config, options: Parameters<typeof cre
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('worker', config.logLevel);
   const handle = await createWorker(config);
+  // The worker that serves the task queue keeps the retention sweep scheduled on it.
+  const temporal = await connectTemporal(config);
+  try {
+    await ensureRetentionSchedule(temporal.client, config);
+  } catch (err) {
+    log.warn(`could not schedule the retention sweep: ${errorMessage(err)}`);
+  } finally {
+    await temporal.connection.close();
+  }
   const stop = () => {
     log.info('shutting down: finishing in-flight activities');
     handle.worker.shutdown();

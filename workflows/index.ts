@@ -4,3 +4,4 @@ export { chatWorkflow } from './chat';
 export { knowledgeWorkflow } from './knowledge';
 export { deepTriageWorkflow } from './deep-triage';
 export { researchTopicWorkflow } from './research-topic';
+export { retentionWorkflow } from './retention';

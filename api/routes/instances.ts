@@ -3,6 +3,7 @@ import { instanceCreateSchema, instanceUpdateSchema } from '../../core/instances
 import { instanceListSchema, instanceTestUrlSchema } from '../../service/instances';
 import { instanceIdSchema } from '../../service/schemas';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+import { principalOf } from '../auth';
 
 /** The instance registry. Views mask secrets; passwords are write-only. */
 export function instanceRoutes(services: Services): RouteSpec[] {
@@ -16,7 +17,7 @@ export function instanceRoutes(services: Services): RouteSpec[] {
       summary: 'Register a Redis instance (URL and password are stored encrypted)',
       body: instanceCreateSchema,
       responses: { 201: 'InstanceView (password masked)', 409: 'an instance with this name exists' },
-      handler: json(201, (req) => services.instances.create(req.body)),
+      handler: json(201, (req) => services.instances.create(req.body, principalOf(req).name)),
     },
     {
       method: 'get',
@@ -33,6 +34,7 @@ export function instanceRoutes(services: Services): RouteSpec[] {
       tag,
       summary: 'Test a connection URL before registering it (PING, version, role)',
       body: instanceTestUrlSchema,
+      rate: 'probes',
       responses: { 200: 'ConnectionTest: {ok, endpoint, latencyMs?, redisVersion?, role?, error?}' },
       handler: json(200, (req) => services.instances.testUrl(req.body)),
     },
@@ -53,7 +55,7 @@ export function instanceRoutes(services: Services): RouteSpec[] {
       params: id,
       body: instanceUpdateSchema,
       responses: { 200: 'InstanceView', 409: 'another instance has this name' },
-      handler: json(200, (req) => services.instances.update(req.params.id as string, req.body)),
+      handler: json(200, (req) => services.instances.update(req.params.id as string, req.body, principalOf(req).name)),
     },
     {
       method: 'delete',
@@ -62,7 +64,7 @@ export function instanceRoutes(services: Services): RouteSpec[] {
       summary: 'Remove an instance',
       params: id,
       responses: { 204: 'deleted' },
-      handler: json(204, (req) => services.instances.delete(req.params.id as string)),
+      handler: json(204, (req) => services.instances.delete(req.params.id as string, principalOf(req).name)),
     },
     {
       method: 'post',

@@ -1,6 +1,7 @@
 import type { Services } from '../../service';
 import { knowledgeIngestSchema, knowledgeSearchSchema } from '../../service/knowledge';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+import { principalOf } from '../auth';
 
 /** The runbook knowledge base: search as the agent does, and (re)index documents. */
 export function knowledgeRoutes(services: Services): RouteSpec[] {
@@ -21,8 +22,9 @@ export function knowledgeRoutes(services: Services): RouteSpec[] {
       tag,
       summary: 'Index folders or document files on the server (default: the built-in runbooks); unchanged chunks are skipped',
       body: knowledgeIngestSchema,
+      role: 'admin',
       responses: { 200: '{backend, documents, chunksAdded, chunksRemoved, unchanged}' },
-      handler: json(200, (req) => services.knowledge.ingest(req.body)),
+      handler: json(200, (req) => services.knowledge.ingest(req.body, principalOf(req).name)),
     },
   ];
 }

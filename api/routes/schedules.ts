@@ -2,6 +2,7 @@ import type { Services } from '../../service';
 import { scheduleCreateSchema, scheduleIdSchema, scheduleUpdateSchema } from '../../service/schedules';
 import type { ApiMetrics } from '../api-metrics';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+import { principalOf } from '../auth';
 
 /** Recurring checks as Temporal schedules (also visible in `temporal schedule list`). */
 export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSpec[] {
@@ -14,7 +15,7 @@ export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSp
     summary,
     params: id,
     responses: { 200: 'ScheduleView' },
-    handler: json(200, (req) => services.schedules[name](req.params.id as string)),
+    handler: json(200, (req) => services.schedules[name](req.params.id as string, principalOf(req).name)),
   });
   return [
     {
@@ -24,7 +25,7 @@ export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSp
       summary: 'Create a schedule: exactly one of interval or cron',
       body: scheduleCreateSchema,
       responses: { 201: 'ScheduleView', 409: 'a schedule with this name exists' },
-      handler: json(201, (req) => services.schedules.create(req.body)),
+      handler: json(201, (req) => services.schedules.create(req.body, principalOf(req).name)),
     },
     {
       method: 'get',
@@ -51,7 +52,7 @@ export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSp
       params: id,
       body: scheduleUpdateSchema,
       responses: { 200: 'ScheduleView', 409: 'another schedule has this name' },
-      handler: json(200, (req) => services.schedules.update(req.params.id as string, req.body)),
+      handler: json(200, (req) => services.schedules.update(req.params.id as string, req.body, principalOf(req).name)),
     },
     {
       method: 'delete',
@@ -60,7 +61,7 @@ export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSp
       summary: 'Delete a schedule (tasks it started stay)',
       params: id,
       responses: { 204: 'deleted' },
-      handler: json(204, (req) => services.schedules.delete(req.params.id as string)),
+      handler: json(204, (req) => services.schedules.delete(req.params.id as string, principalOf(req).name)),
     },
     action('pause', 'Pause a schedule'),
     action('resume', 'Resume a paused schedule'),
@@ -69,10 +70,11 @@ export function scheduleRoutes(services: Services, metrics: ApiMetrics): RouteSp
       path: `${API_PREFIX}/schedules/:id/trigger`,
       tag,
       summary: 'Run the schedule now; poll GET /tasks/{task_id} for the outcome',
+      rate: 'tasks',
       params: id,
       responses: { 202: '{schedule: ScheduleView, task_id}' },
       handler: json(202, async (req) => {
-        const triggered = await services.schedules.trigger(req.params.id as string);
+        const triggered = await services.schedules.trigger(req.params.id as string, principalOf(req).name);
         metrics.taskSubmitted('schedule_trigger');
         return triggered;
       }),

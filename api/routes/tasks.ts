@@ -2,6 +2,7 @@ import type { Services } from '../../service';
 import { taskCreateSchema, taskIdSchema, taskListSchema } from '../../service/schemas';
 import type { ApiMetrics } from '../api-metrics';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
+import { principalOf } from '../auth';
 
 /** Tasks: one question answered by one workflow run. */
 export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[] {
@@ -14,9 +15,10 @@ export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[]
       tag,
       summary: 'Submit a question; the task runs as a Temporal workflow',
       body: taskCreateSchema,
+      rate: 'tasks',
       responses: { 202: 'queued: {task_id, thread_id, status}' },
       handler: json(202, async (req) => {
-        const submitted = await services.tasks.submit(req.body, { source: 'api' });
+        const submitted = await services.tasks.submit(req.body, { source: 'api', actor: principalOf(req).name });
         metrics.taskSubmitted('task');
         return submitted;
       }),
@@ -46,7 +48,7 @@ export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[]
       summary: 'Request cancellation of a queued or running task',
       params: id,
       responses: { 202: 'TaskView after the cancellation request' },
-      handler: json(202, (req) => services.tasks.cancel(req.params.id as string)),
+      handler: json(202, (req) => services.tasks.cancel(req.params.id as string, principalOf(req).name)),
     },
   ];
 }

@@ -1,15 +1,17 @@
 import type { Services } from '../../service';
 import { followUpSchema, threadIdSchema } from '../../service/schemas';
-import { threadListSchema } from '../../service/threads';
+import { threadGetSchema, threadListSchema } from '../../service/threads';
 import type { ApiMetrics } from '../api-metrics';
 import { HttpError } from '../errors';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 import { streamQuerySchema } from '../streaming/stream-request';
+import type { ThreadEventHub } from '../streaming/event-hub';
 import { sseHandler } from '../streaming/sse';
 import { WEBSOCKET_PATH } from '../streaming/websocket';
+import { principalOf } from '../auth';
 
 /** Threads: conversations, their tool calls and reports, follow-ups and the live progress stream. */
-export function threadRoutes(services: Services, metrics: ApiMetrics, options: { heartbeatMs: number; shutdown?: AbortSignal }): RouteSpec[] {
+export function threadRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEventHub, options: { heartbeatMs: number }): RouteSpec[] {
   const tag = 'threads';
   const id = { id: threadIdSchema };
   return [
@@ -26,10 +28,11 @@ export function threadRoutes(services: Services, metrics: ApiMetrics, options: {
       method: 'get',
       path: `${API_PREFIX}/threads/:id`,
       tag,
-      summary: 'A thread: messages, tool calls and reports',
+      summary: "A thread: one page of its messages (newest first pages; limit, before), with those tasks' tool calls and reports",
       params: id,
-      responses: { 200: 'Thread' },
-      handler: json(200, (req) => services.threads.get(req.params.id as string)),
+      query: threadGetSchema,
+      responses: { 200: 'Thread with messages_total and messages_before (pass as before for the previous page)' },
+      handler: json(200, (req) => services.threads.get(req.params.id as string, req.query)),
     },
     {
       method: 'post',
@@ -38,9 +41,10 @@ export function threadRoutes(services: Services, metrics: ApiMetrics, options: {
       summary: 'Ask a follow-up question: a new task on the same thread, with its prior context',
       params: id,
       body: followUpSchema,
+      rate: 'tasks',
       responses: { 202: 'queued: {task_id, thread_id, status}' },
       handler: json(202, async (req) => {
-        const submitted = await services.tasks.followUp(req.params.id as string, req.body, { source: 'api' });
+        const submitted = await services.tasks.followUp(req.params.id as string, req.body, { source: 'api', actor: principalOf(req).name });
         metrics.taskSubmitted('follow_up');
         return submitted;
       }),
@@ -52,7 +56,7 @@ export function threadRoutes(services: Services, metrics: ApiMetrics, options: {
       summary: 'Delete a thread with its messages, reports, progress events and task records',
       params: id,
       responses: { 204: 'deleted' },
-      handler: json(204, (req) => services.threads.delete(req.params.id as string)),
+      handler: json(204, (req) => services.threads.delete(req.params.id as string, principalOf(req).name)),
     },
     {
       method: 'get',
@@ -64,7 +68,8 @@ export function threadRoutes(services: Services, metrics: ApiMetrics, options: {
       query: streamQuerySchema,
       responses: { 200: 'text/event-stream' },
       produces: 'text/event-stream',
-      handler: sseHandler(services, metrics, options),
+      rate: 'streams',
+      handler: sseHandler(services, hub, metrics, options),
     },
     {
       method: 'get',

@@ -2,6 +2,8 @@ import type { RequestHandler } from 'express';
 import type { Services } from '../../service';
 import type { ApiMetrics } from '../api-metrics';
 import { streamRequest } from './stream-request';
+import { principalOf } from '../auth';
+import type { ThreadEventHub } from './event-hub';
 import { ThreadEventReader } from './thread-events';
 
 /** GET /threads/:id/stream: the thread's progress as server-sent events. */
@@ -10,10 +12,10 @@ function frame(event: string, data: unknown, id?: string): string {
   return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function sseHandler(services: Services, metrics: ApiMetrics, options: { heartbeatMs: number; shutdown?: AbortSignal }): RequestHandler {
+export function sseHandler(services: Services, hub: ThreadEventHub, metrics: ApiMetrics, options: { heartbeatMs: number }): RequestHandler {
   return async (req, res) => {
     const request = streamRequest(req.params.id as string, req.query, req.get('last-event-id'));
-    const { thread, reader } = await ThreadEventReader.open(services, request);
+    const { thread, reader } = await ThreadEventReader.open(services, hub, request, principalOf(req).name);
     // The client may have left while the reader opened: 'close' already fired, so nothing would free it.
     if (res.closed || req.destroyed) {
       reader.close();
@@ -29,12 +31,9 @@ export function sseHandler(services: Services, metrics: ApiMetrics, options: { h
     });
     // Comments keep idle connections from being cut by proxies and let clients notice a dead server.
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs);
-    // Closing the reader ends the event loop below, so the response ends instead of being cut.
-    const stop = () => reader.close();
-    options.shutdown?.addEventListener('abort', stop, { once: true });
+    // The hub ends every stream at shutdown (one place, not a listener per stream).
     res.once('close', () => {
       clearInterval(heartbeat);
-      options.shutdown?.removeEventListener('abort', stop);
       reader.close();
       streamClosed();
     });

@@ -6,11 +6,12 @@ import type { Logger } from '../../core/logger';
 import type { Services } from '../../service';
 import type { Thread } from '../../core/threads';
 import type { ApiMetrics } from '../api-metrics';
-import { UNAUTHORIZED_MESSAGE, isAuthorized } from '../auth';
+import { authenticate } from '../auth';
 import { HttpError, toHttpError } from '../errors';
 import { foreignLocalRequest } from '../local-origin';
 import { API_PREFIX } from '../route-spec';
 import { streamRequest } from './stream-request';
+import type { ThreadEventHub } from './event-hub';
 import { ThreadEventReader } from './thread-events';
 
 /**
@@ -19,7 +20,8 @@ import { ThreadEventReader } from './thread-events';
  */
 
 export const WEBSOCKET_PATH = `${API_PREFIX}/ws/tasks/:thread_id`;
-const PATH = new RegExp(`^${API_PREFIX}/ws/tasks/([^/]+)$`);
+// Case-insensitive like the REST routes (Express matches paths without regard to case).
+const PATH = new RegExp(`^${API_PREFIX}/ws/tasks/([^/]+)$`, 'i');
 
 function decodeThreadId(segment: string): string {
   try {
@@ -44,14 +46,14 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   socket.end(`${headers.join('\r\n')}\r\n\r\n${payload}`);
 }
 
-async function open(req: IncomingMessage, services: Services): Promise<{ thread: Thread; reader: ThreadEventReader }> {
+async function open(req: IncomingMessage, services: Services, hub: ThreadEventHub): Promise<{ thread: Thread; reader: ThreadEventReader }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = PATH.exec(url.pathname);
   if (!match) throw new HttpError(404, 'not_found', `no WebSocket endpoint at ${url.pathname}; connect to ${API_PREFIX}/ws/tasks/<thread_id>`);
   const foreign = foreignLocalRequest(req.headers, services.config.api.host);
   if (foreign) throw new HttpError(403, 'forbidden', foreign);
-  if (!isAuthorized(req.headers, services.config.api.apiKey)) throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE);
-  return ThreadEventReader.open(services, streamRequest(decodeThreadId(match[1]), Object.fromEntries(url.searchParams)));
+  const caller = authenticate(services.keys, req.headers, 'viewer');
+  return ThreadEventReader.open(services, hub, streamRequest(decodeThreadId(match[1]), Object.fromEntries(url.searchParams)), caller.name);
 }
 
 async function serve(ws: WebSocket, thread: Thread, reader: ThreadEventReader, metrics: ApiMetrics, pingMs: number, log: Logger): Promise<void> {
@@ -82,14 +84,20 @@ async function serve(ws: WebSocket, thread: Thread, reader: ThreadEventReader, m
   }
 }
 
-export function attachWebSocketStreams(server: Server, services: Services, metrics: ApiMetrics, options: { pingMs: number; log: Logger }): WebSocketServer {
+export function attachWebSocketStreams(
+  server: Server,
+  services: Services,
+  hub: ThreadEventHub,
+  metrics: ApiMetrics,
+  options: { pingMs: number; log: Logger },
+): WebSocketServer {
   // Clients only listen; anything they send is small and ignored.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     let opened: { thread: Thread; reader: ThreadEventReader };
     try {
-      opened = await open(req, services);
+      opened = await open(req, services, hub);
     } catch (err) {
       refuse(socket, err, options.log);
       return;

@@ -10,6 +10,7 @@ import { stackUp } from '../../stack/stack';
 import { runWithWorker } from '../local-worker';
 import { action } from '../output';
 import { awaitTask } from '../progress';
+import { cliActor } from '../actor';
 
 /**
  * The main job: bring the stack up, start a demo Redis with real problems injected (writes
@@ -80,11 +81,14 @@ export function registerDemo(program: Command): void {
         const url = await startDemoRedis(config, Number(opts.port), say);
         addScrapeTarget(config.dataDir, 'demo-cache', `127.0.0.1:${opts.port}`);
         await withServices(config, async (services) => {
-          const instance = await services.stores.instances.ensureForUrl(url, 'demo-cache');
+          const instance = await services.stores.instances.ensureForUrl(url, 'demo-cache', cliActor());
           say(
             `== registered instance ${instance.name} (${instance.id}); mode: ${config.model ? `model ${config.model.main}` : 'offline (rules engine; set SRE_MODEL and OPENAI_API_KEY/OPENAI_BASE_URL for a model)'}`,
           );
-          const submitted = await services.tasks.submit({ message: opts.question, instance_id: instance.id, agent: 'triage' }, { source: 'cli' });
+          const submitted = await services.tasks.submit(
+            { message: opts.question, instance_id: instance.id, agent: 'triage' },
+            { source: 'cli', actor: cliActor() },
+          );
           say(`== deep triage ${submitted.task_id} (live progress below)`);
           const view = await runWithWorker(services, say, submitted.task_id, () =>
             awaitTask(services, submitted, { follow: true, timeoutMs: 30 * 60_000, write: say }),

@@ -7,6 +7,7 @@ import { InstanceService } from '../../service/instances';
 import { MasterKey } from '../../core/secrets/envelope';
 import { loadMasterKey } from '../../core/secrets/master-key';
 import { action, printJson, printTable } from '../output';
+import { cliActor } from '../actor';
 
 /** `sre-agent instance …`: the instance registry (secrets encrypted at rest, masked on output). */
 
@@ -70,7 +71,7 @@ export function registerInstance(program: Command): void {
   const instance = program.command('instance').description('register and manage Redis instances');
   withFields(instance.command('create').description('register an instance')).action(
     action(async (opts: FieldOptions) => {
-      const view = await withInstances((s) => s.create(body(opts)));
+      const view = await withInstances((s) => s.create(body(opts), cliActor()));
       if (opts.json) printJson(view);
       else printTable([view as never], COLUMNS);
     }),
@@ -103,7 +104,7 @@ export function registerInstance(program: Command): void {
     );
   withFields(instance.command('update').argument('<id>').description('change fields of an instance')).action(
     action(async (id: string, opts: FieldOptions) => {
-      const view = await withInstances((s) => s.update(id, body(opts)));
+      const view = await withInstances((s) => s.update(id, body(opts), cliActor()));
       if (opts.json) printJson(view);
       else printTable([view as never], COLUMNS);
     }),
@@ -113,7 +114,7 @@ export function registerInstance(program: Command): void {
     .argument('<id>')
     .action(
       action(async (id: string) => {
-        await withInstances((s) => s.delete(id));
+        await withInstances((s) => s.delete(id, cliActor()));
         process.stdout.write(`deleted ${id}\n`);
       }),
     );

@@ -53,7 +53,7 @@ export function registerMcp(program: Command): void {
             await serveStdio(shared, untilSignal());
             return;
           }
-          const http = await startMcpHttpServer(shared, { host: opts.host ?? config.api.host, port, apiKey: config.api.apiKey });
+          const http = await startMcpHttpServer(shared, { host: opts.host ?? config.api.host, port });
           process.stderr.write(`MCP server listening at ${http.url}${config.api.apiKey ? ' (requests need Authorization: Bearer $SRE_API_KEY)' : ''}\n`);
           await untilSignal();
           await http.close();

@@ -9,6 +9,7 @@ import { withServices } from '../services';
 import { runWithWorker } from '../local-worker';
 import { action, printJson } from '../output';
 import { awaitTask } from '../progress';
+import { cliActor } from '../actor';
 
 interface QueryOptions {
   instance?: string;
@@ -61,11 +62,15 @@ export function registerQuery(program: Command): void {
         else parseOrThrow(queryArguments, { message: words.join(' '), agent: opts.agent, instance: opts.instance, redis_url: opts.redisUrl });
         const say = (line: string) => process.stderr.write(`${line}\n`);
         await withServices(config, async (services) => {
-          const instanceId = opts.redisUrl ? (await services.stores.instances.ensureForUrl(opts.redisUrl)).id : opts.instance;
+          const instanceId = opts.redisUrl ? (await services.stores.instances.ensureForUrl(opts.redisUrl, undefined, cliActor())).id : opts.instance;
           const request = { message: words.join(' '), instance_id: instanceId, agent: opts.agent };
           const submitted = opts.thread
-            ? await services.tasks.followUp(opts.thread, { message: request.message, agent: request.agent }, { source: 'cli', forceOffline: opts.offline })
-            : await services.tasks.submit(request, { source: 'cli', forceOffline: opts.offline });
+            ? await services.tasks.followUp(
+                opts.thread,
+                { message: request.message, agent: request.agent },
+                { source: 'cli', forceOffline: opts.offline, actor: cliActor() },
+              )
+            : await services.tasks.submit(request, { source: 'cli', forceOffline: opts.offline, actor: cliActor() });
           say(`task ${submitted.task_id} on thread ${submitted.thread_id}`);
           const view = await runWithWorker(services, say, submitted.task_id, () =>
             awaitTask(services, submitted, { follow: Boolean(opts.follow), timeoutMs: timeoutSeconds * 1000, write: say }),

@@ -3,6 +3,7 @@ import { ValidationError } from '../../core/errors';
 import type { ScheduleService } from '../../service/schedules';
 import { action, printJson, printTable } from '../output';
 import { withDefaultServices } from '../services';
+import { cliActor } from '../actor';
 
 /** `sre-agent schedule …`: recurring checks, backed by Temporal schedules. */
 
@@ -65,7 +66,7 @@ export function registerSchedule(program: Command): void {
   const show = (view: Awaited<ReturnType<ScheduleService['get']>>, json?: boolean) => (json ? printJson(view) : printTable([row(view)], COLUMNS));
   withFields(schedule.command('create').description('create a schedule'))
     .option('--paused', 'create it paused')
-    .action(action(async (opts: ScheduleOptions) => show(await withSchedules((s) => s.create(request(opts, true))), opts.json)));
+    .action(action(async (opts: ScheduleOptions) => show(await withSchedules((s) => s.create(request(opts, true), cliActor())), opts.json)));
   schedule
     .command('list')
     .option('--json', 'JSON output')
@@ -82,13 +83,13 @@ export function registerSchedule(program: Command): void {
     .option('--json', 'JSON output')
     .action(action(async (id: string, opts: { json?: boolean }) => show(await withSchedules((s) => s.get(id)), opts.json)));
   withFields(schedule.command('update').argument('<id>')).action(
-    action(async (id: string, opts: ScheduleOptions) => show(await withSchedules((s) => s.update(id, request(opts, false))), opts.json)),
+    action(async (id: string, opts: ScheduleOptions) => show(await withSchedules((s) => s.update(id, request(opts, false), cliActor())), opts.json)),
   );
   for (const verb of ['pause', 'resume'] as const) {
     schedule
       .command(verb)
       .argument('<id>')
-      .action(action(async (id: string) => show(await withSchedules((s) => s[verb](id)))));
+      .action(action(async (id: string) => show(await withSchedules((s) => s[verb](id, cliActor())))));
   }
   schedule
     .command('trigger')
@@ -96,7 +97,7 @@ export function registerSchedule(program: Command): void {
     .description('run the schedule now')
     .action(
       action(async (id: string) => {
-        const { task_id } = await withSchedules((s) => s.trigger(id));
+        const { task_id } = await withSchedules((s) => s.trigger(id, cliActor()));
         process.stdout.write(task_id ? `started task ${task_id}\n` : 'triggered (the task id will appear in schedule get)\n');
       }),
     );
@@ -105,7 +106,7 @@ export function registerSchedule(program: Command): void {
     .argument('<id>')
     .action(
       action(async (id: string) => {
-        await withSchedules((s) => s.delete(id));
+        await withSchedules((s) => s.delete(id, cliActor()));
         process.stdout.write(`deleted ${id}\n`);
       }),
     );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withDefaultServices } from '../services';
 import { action, printJson, printTable } from '../output';
+import { cliActor } from '../actor';
 
 /** `sre-agent thread …` and `sre-agent task …`: reading conversations and tasks. */
 
@@ -81,7 +82,7 @@ export function registerThread(program: Command): void {
     .argument('<id>')
     .action(
       action(async (id: string) => {
-        const view = await withDefaultServices((s) => s.tasks.cancel(id));
+        const view = await withDefaultServices((s) => s.tasks.cancel(id, cliActor()));
         process.stdout.write(`task ${id}: ${view.status}\n`);
       }),
     );

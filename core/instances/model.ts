@@ -71,6 +71,9 @@ export interface InstanceView {
   notes: string;
   created_at: string;
   updated_at: string;
+  /** Who registered it and who changed it last (API key name, CLI user). */
+  created_by?: string;
+  updated_by?: string;
 }
 
 /** What activities get after decryption, to connect. Never returned to callers or workflows. */

@@ -4,6 +4,7 @@ import { newId } from '../ids';
 import { maskRedisUrl, parseRedisUrl } from '../redis-url';
 import type { MasterKey, SealedSecret } from '../secrets/envelope';
 import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, type InstanceCreate, type InstanceUpdate, type InstanceView } from './model';
+import type { TargetPolicy } from '../target-policy';
 import { parseOrThrow } from '../validation';
 
 /**
@@ -30,7 +31,15 @@ export class InstanceStore {
   constructor(
     private readonly redis: Redis,
     private readonly masterKey: () => MasterKey,
+    /** Checks every URL registered, before anything connects to it. */
+    private readonly policy?: TargetPolicy,
   ) {}
+
+  private async checkTarget(url: string, field: string): Promise<void> {
+    if (!this.policy) return;
+    const endpoint = parseRedisUrl(url);
+    await this.policy.check(endpoint.host, endpoint.port, field);
+  }
 
   /** The caller's view: even the masked URL (host, port, user) is only kept encrypted at rest. */
   private toView(stored: StoredInstance): InstanceView {
@@ -60,8 +69,9 @@ export class InstanceStore {
     };
   }
 
-  async create(input: InstanceCreate): Promise<InstanceView> {
+  async create(input: InstanceCreate, actor?: string): Promise<InstanceView> {
     const fields = parseOrThrow(instanceCreateSchema, input);
+    await this.checkTarget(fields.connection_url, 'connection_url');
     const sealed = this.seal({ url: fields.connection_url, password: fields.password });
     const now = new Date().toISOString();
     const stored: StoredInstance = {
@@ -76,6 +86,7 @@ export class InstanceStore {
       notes: fields.notes,
       created_at: now,
       updated_at: now,
+      ...(actor ? { created_by: actor, updated_by: actor } : {}),
       ...sealed,
     };
     const claimed = await this.redis.hsetnx(BY_NAME, stored.name.toLowerCase(), stored.id);
@@ -85,12 +96,13 @@ export class InstanceStore {
   }
 
   /** Finds the instance registered for this exact URL, or registers a minimal one. */
-  async ensureForUrl(url: string, name?: string): Promise<InstanceView> {
+  async ensureForUrl(url: string, name?: string, actor?: string): Promise<InstanceView> {
     try {
       parseRedisUrl(url);
     } catch (err) {
       throw new ValidationError(`redis_url: ${(err as Error).message}`, [{ field: 'redis_url', reason: (err as Error).message }]);
     }
+    await this.checkTarget(url, 'redis_url');
     const existing = await this.redis.hget(BY_FINGERPRINT, this.masterKey().fingerprint(url));
     if (existing) {
       const stored = await this.read(existing);
@@ -100,7 +112,10 @@ export class InstanceStore {
     const base = name ?? `${endpoint.host}:${endpoint.port}${endpoint.db ? `/${endpoint.db}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.create({ name: attempt === 0 ? base : `${base}-${attempt + 1}`, connection_url: url, environment: 'development', usage: 'cache' });
+        return await this.create(
+          { name: attempt === 0 ? base : `${base}-${attempt + 1}`, connection_url: url, environment: 'development', usage: 'cache' },
+          actor,
+        );
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= 20) throw err;
       }
@@ -129,10 +144,11 @@ export class InstanceStore {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async update(id: string, input: InstanceUpdate): Promise<InstanceView> {
+  async update(id: string, input: InstanceUpdate, actor?: string): Promise<InstanceView> {
     const changes = parseOrThrow(instanceUpdateSchema, input);
+    if (changes.connection_url !== undefined) await this.checkTarget(changes.connection_url, 'connection_url');
     const stored = await this.readOrThrow(id);
-    const next: StoredInstance = { ...stored, updated_at: new Date().toISOString() };
+    const next: StoredInstance = { ...stored, updated_at: new Date().toISOString(), ...(actor ? { updated_by: actor } : {}) };
     for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
       if (changes[field] !== undefined) (next as unknown as Record<string, unknown>)[field] = changes[field];
     }

@@ -1,5 +1,6 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import type { Role } from '../../core/api-keys';
 import type { Services } from '../../service';
 
 /** The agent's own tools as MCP clients see them: defined once, served over stdio and HTTP alike. */
@@ -7,6 +8,8 @@ import type { Services } from '../../service';
 /** What a tool may use while it answers one MCP call. */
 export interface AgentToolContext {
   services: Services;
+  /** Who is calling, recorded with every change the tool makes. */
+  actor: string;
   /** Tells a waiting client the call is alive (MCP progress notifications, when it asked for them). */
   progress(message: string, done: number, total: number): Promise<void>;
 }
@@ -23,6 +26,8 @@ export interface AgentTool<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
   annotations: ToolAnnotations;
+  /** The least role that may call it: viewer reads, operator starts tasks and changes instances and schedules. */
+  role: Role;
   handler(args: z.output<S>, ctx: AgentToolContext): Promise<AgentToolReply>;
 }
 

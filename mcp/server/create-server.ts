@@ -3,6 +3,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, typ
 import { z } from 'zod';
 import { argumentsJsonSchema } from '../../core/json-schema';
 import type { Services } from '../../service';
+import { roleAllows, type Principal } from '../../core/api-keys';
 import { SreError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { parseOrThrow } from '../../core/validation';
@@ -44,18 +45,27 @@ function listing(tool: AgentTool): Tool {
  */
 const LENIENT_TOOL_CALL = z.object({ method: z.literal('tools/call'), params: z.unknown() }) as unknown as typeof CallToolRequestSchema;
 
-export function createAgentMcpServer(shared: AgentMcpShared, tools: AgentTool[] = AGENT_TOOLS): Server {
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const listed = tools.map(listing);
+/** A local stdio client runs with the rights of the user who started it, like the CLI. */
+export const LOCAL_CALLER: Principal = { name: 'mcp-stdio', role: 'admin' };
+
+/** One server per caller: it lists and runs only the tools the caller's role allows. */
+export function createAgentMcpServer(shared: AgentMcpShared, caller: Principal = LOCAL_CALLER, tools: AgentTool[] = AGENT_TOOLS): Server {
+  const allowed = tools.filter((tool) => roleAllows(caller.role, tool.role));
+  const byName = new Map(allowed.map((tool) => [tool.name, tool]));
+  const listed = allowed.map(listing);
   const server = new Server(AGENT_IMPLEMENTATION, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   server.setRequestHandler(LENIENT_TOOL_CALL, async (request, extra) => {
     const { name, arguments: args, _meta } = (request as unknown as CallToolRequest).params;
     const tool = byName.get(name);
+    const forbidden = tools.find((t) => t.name === name);
+    if (!tool && forbidden)
+      return toolError(name, new SreError(`the key '${caller.name}' has the ${caller.role} role; ${name} needs ${forbidden.role} or above`, 'forbidden'));
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool '${name}'; this server has: ${[...byName.keys()].join(', ')}`);
     const ctx: AgentToolContext = {
       services: shared.services,
+      actor: `mcp:${caller.name}`,
       progress: async (message, done, total) => {
         if (_meta?.progressToken === undefined) return;
         await extra

@@ -4,7 +4,9 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { isAuthorized, UNAUTHORIZED_MESSAGE } from '../../api/auth';
+import { authenticate } from '../../api/auth';
+import { HttpError } from '../../api/errors';
+import type { ApiKeyRing, Principal } from '../../core/api-keys';
 import { errorMessage } from '../../core/errors';
 import { createAgentMcpServer, type AgentMcpShared } from './create-server';
 
@@ -24,11 +26,20 @@ export interface McpHttpServer {
 const SERVER_ERROR = -32000;
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
-/** The REST API's bearer key check, answered in JSON-RPC so MCP clients can show why. */
-function requireApiKey(apiKey: string | undefined): RequestHandler {
+/**
+ * The REST API's key check, answered in JSON-RPC so MCP clients can show why. Any key may connect
+ * (viewer); each tool then checks its own role against the caller's.
+ */
+function requireKey(keys: ApiKeyRing, callers: WeakMap<object, Principal>): RequestHandler {
   return (req, res, next) => {
-    if (isAuthorized(req.headers, apiKey)) return next();
-    res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="sre-agent"').json(rpcError(SERVER_ERROR, UNAUTHORIZED_MESSAGE));
+    try {
+      callers.set(req, authenticate(keys, req.headers, 'viewer'));
+      next();
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 401;
+      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="sre-agent"');
+      res.status(status).json(rpcError(SERVER_ERROR, (err as Error).message));
+    }
   };
 }
 
@@ -51,10 +62,11 @@ function mcpExpressApp(host: string, bodyLimit: string) {
   return app;
 }
 
-export async function startMcpHttpServer(shared: AgentMcpShared, options: { host: string; port: number; apiKey?: string }): Promise<McpHttpServer> {
+export async function startMcpHttpServer(shared: AgentMcpShared, options: { host: string; port: number }): Promise<McpHttpServer> {
   const app = mcpExpressApp(options.host, shared.services.config.api.bodyLimit);
-  app.post(MCP_PATH, requireApiKey(options.apiKey), async (req, res) => {
-    const server = createAgentMcpServer(shared);
+  const callers = new WeakMap<object, Principal>();
+  app.post(MCP_PATH, requireKey(shared.services.keys, callers), async (req, res) => {
+    const server = createAgentMcpServer(shared, callers.get(req));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

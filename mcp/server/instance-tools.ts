@@ -6,6 +6,7 @@ import { defineAgentTool } from './agent-tool';
 
 export const listInstancesTool = defineAgentTool({
   name: 'redis_sre_list_instances',
+  role: 'viewer',
   description: 'Lists the registered Redis instances (ids, names, environment, usage, masked URLs), optionally filtered.',
   schema: z
     .object({
@@ -20,9 +21,10 @@ export const listInstancesTool = defineAgentTool({
 
 export const createInstanceTool = defineAgentTool({
   name: 'redis_sre_create_instance',
+  role: 'operator',
   description:
     'Registers a Redis instance so the agent can investigate it. The connection URL (and any password) is stored encrypted and never returned; the response shows the URL masked.',
   schema: instanceCreateSchema,
   annotations: { title: 'Register a Redis instance', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  handler: async (fields, ctx) => ({ data: { instance: await ctx.services.instances.create(fields) } }),
+  handler: async (fields, ctx) => ({ data: { instance: await ctx.services.instances.create(fields, ctx.actor) } }),
 });

@@ -42,7 +42,7 @@ export async function runTask(
   request: { message: string; instance_id?: string; agent: string },
   waitSeconds: number,
 ): Promise<AgentToolReply> {
-  const submitted = await ctx.services.tasks.submit(request, { source: 'mcp' });
+  const submitted = await ctx.services.tasks.submit(request, { source: 'mcp', actor: ctx.actor });
   if (waitSeconds <= 0) return taskReply({ ...submitted, workflow_url: ctx.services.tasks.workflowUrl(submitted.task_id) });
   return taskReply(await waitWithProgress(ctx, submitted.task_id, waitSeconds));
 }

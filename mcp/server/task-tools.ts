@@ -20,6 +20,7 @@ const investigation = { readOnlyHint: true, destructiveHint: false, openWorldHin
 
 export const deepTriageTool = defineAgentTool({
   name: 'redis_sre_deep_triage',
+  role: 'operator',
   description:
     'Starts a deep triage of a registered Redis instance: live diagnostics (INFO, slow log, clients, memory, latency, replication, keyspace, metrics, logs, runbooks), several research topics in parallel, and a report with findings and the commands to fix them. Returns task_id and thread_id at once; poll redis_sre_get_task_status, then read the report with redis_sre_get_thread. Set wait_seconds to wait for the report in this call.',
   schema: z
@@ -35,6 +36,7 @@ export const deepTriageTool = defineAgentTool({
 
 export const generalChatTool = defineAgentTool({
   name: 'redis_sre_general_chat',
+  role: 'operator',
   description:
     'Quick question to the Redis SRE agent, optionally about a registered instance (then it runs live diagnostics). Waits for the answer (wait_seconds, default 120) and returns it with the task and thread ids.',
   schema: z
@@ -51,6 +53,7 @@ export const generalChatTool = defineAgentTool({
 
 export const databaseChatTool = defineAgentTool({
   name: 'redis_sre_database_chat',
+  role: 'operator',
   description:
     'Question about one registered Redis instance ("what is using memory?", "show the slow log"): the agent checks the live instance and answers. Waits for the answer (wait_seconds, default 120).',
   schema: z
@@ -66,6 +69,7 @@ export const databaseChatTool = defineAgentTool({
 
 export const knowledgeQueryTool = defineAgentTool({
   name: 'redis_sre_knowledge_query',
+  role: 'operator',
   description:
     'Asks the knowledge agent a general Redis operations question; it answers from the runbook knowledge base, without touching any live system. Waits for the answer (wait_seconds, default 120).',
   schema: z.object({ query, wait_seconds: waitSeconds(120, 'the answer') }).strict(),
@@ -75,6 +79,7 @@ export const knowledgeQueryTool = defineAgentTool({
 
 export const taskStatusTool = defineAgentTool({
   name: 'redis_sre_get_task_status',
+  role: 'viewer',
   description: 'Status of a task (queued, running, done, failed, cancelled), its phase, tool calls so far, and the answer once done.',
   schema: z.object({ task_id: taskIdSchema.describe('The task id returned when the task was started, e.g. task_AbC123xyz') }).strict(),
   annotations: { title: 'Task status', readOnlyHint: true, openWorldHint: false },
@@ -89,6 +94,7 @@ function threadText(thread: Thread): string {
 
 export const threadTool = defineAgentTool({
   name: 'redis_sre_get_thread',
+  role: 'viewer',
   description:
     'The full conversation of a thread: messages, every tool call with its result summary, and the reports (the text is the latest report; structured content has everything).',
   schema: z.object({ thread_id: threadIdSchema.describe('The thread id returned with the task, e.g. thread_AbC123xyz') }).strict(),

@@ -124,10 +124,14 @@ describe('REST system routes, auth and knowledge', () => {
     let close: () => Promise<void>;
 
     beforeAll(async () => {
-      const services = { ...api.agent.services, config: { ...api.agent.config, api: { ...api.agent.config.api, apiKey: KEY } } };
+      const config = { ...api.agent.config, api: { ...api.agent.config.api, apiKey: KEY } };
+      const services = await openServices(config, { temporal: { client: api.agent.services.temporal }, stores: api.agent.services.stores });
       const server = await serveApi(services);
       url = server.url;
-      close = server.close;
+      close = async () => {
+        await server.close();
+        await services.close();
+      };
     });
     afterAll(async () => {
       await close();

@@ -68,7 +68,9 @@ export interface Hardening {
 export async function startHardening(): Promise<Hardening> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-agent-hardening-'));
   const appRedis: EphemeralRedis = await startRedis();
-  const agent = await startTestAgent({ env: { SRE_APP_REDIS_URL: appRedis.url, SRE_DATA_DIR: dataDir } });
+  // Thousands of requests in a minute: the per-key rate limits are not what this corpus tests.
+  const unlimited = { SRE_RATE_TASKS_PER_MINUTE: '1000000', SRE_RATE_STREAMS_PER_MINUTE: '1000000', SRE_RATE_PROBES_PER_MINUTE: '1000000' };
+  const agent = await startTestAgent({ env: { SRE_APP_REDIS_URL: appRedis.url, SRE_DATA_DIR: dataDir, ...unlimited } });
   const { services } = agent;
   const api = await serveApi(services);
   const http: McpHttpServer = await startMcpHttpServer(shareServices(services, createLogger('mcp', 'warn')), { host: '127.0.0.1', port: 0 });

@@ -1,12 +1,6 @@
 import { ApiMetrics } from '../../api/api-metrics';
+import { apiRoutes } from '../../api/app';
 import { openApiDocument } from '../../api/openapi';
-import type { RouteSpec } from '../../api/route-spec';
-import { instanceRoutes } from '../../api/routes/instances';
-import { knowledgeRoutes } from '../../api/routes/knowledge';
-import { scheduleRoutes } from '../../api/routes/schedules';
-import { systemRoutes } from '../../api/routes/system';
-import { taskRoutes } from '../../api/routes/tasks';
-import { threadRoutes } from '../../api/routes/threads';
 import { RUN, T } from './fixtures';
 import { accepts, applyMutation, objectMutations, show, stringCandidates, type Json, type Mutation } from './mutations';
 
@@ -42,15 +36,7 @@ export interface RestCase {
 export function documentedApi(): Json {
   const none = {} as never;
   const metrics = new ApiMetrics();
-  const routes: RouteSpec[] = [
-    ...systemRoutes(none, metrics, () => routes),
-    ...taskRoutes(none, metrics),
-    ...threadRoutes(none, metrics, { heartbeatMs: 1_000 }),
-    ...instanceRoutes(none),
-    ...scheduleRoutes(none, metrics),
-    ...knowledgeRoutes(none),
-  ];
-  return openApiDocument(routes);
+  return openApiDocument(apiRoutes(none, metrics, none, { heartbeatMs: 1_000 }));
 }
 
 interface RouteBase {
@@ -72,6 +58,7 @@ const BASES: Record<string, RouteBase> = {
   'POST /api/v1/tasks': { body: { message: 'bad-input probe: is memory ok?' } },
   'POST /api/v1/threads/{id}/messages': { params: { id: T.thread }, body: { message: 'bad-input probe: and now?' } },
   'GET /api/v1/threads/{id}/stream': { params: { id: T.thread } },
+  'GET /api/v1/threads/{id}': { params: { id: T.thread } },
   'POST /api/v1/instances': { body: { name: `bad-${RUN}-rest`, connection_url: 'redis://127.0.0.1:1' }, conflicts: { name: T.instanceName } },
   'PATCH /api/v1/instances/{id}': { params: { id: T.instance }, body: {} },
   'POST /api/v1/instances/test-url': { body: { connection_url: 'redis://127.0.0.1:1' }, probe: true },
@@ -79,6 +66,8 @@ const BASES: Record<string, RouteBase> = {
   'PATCH /api/v1/schedules/{id}': { params: { id: T.schedule }, body: {} },
   'GET /api/v1/knowledge/search': { query: { q: 'oom' } },
   'POST /api/v1/knowledge/ingest': { body: {} },
+  'POST /api/v1/keys': { body: { name: `bad-${RUN}`, role: 'viewer' } },
+  'DELETE /api/v1/keys/{name}': { params: { name: `nobody-${RUN}` } },
 };
 
 const json = (body: string) => ({ body, headers: { 'content-type': 'application/json' } });

@@ -42,7 +42,6 @@ describe('the agent as an MCP server over streamable HTTP', () => {
     http = await startMcpHttpServer(shareServices(agent.services, createLogger('mcp', 'warn')), {
       host: '127.0.0.1',
       port: 0,
-      apiKey: agent.config.api.apiKey,
     });
     client = new Client({ name: 'jest', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { Authorization: `Bearer ${API_KEY}` } } }));

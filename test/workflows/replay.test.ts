@@ -6,14 +6,17 @@ import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../sup
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
+import { retentionWorkflow } from '../../workflows/retention';
 
 /**
  * Replay safety: recorded histories of every workflow type (test/fixtures/histories) must replay
  * against today's workflow code without non-determinism. `RECORD_HISTORIES=1 npx jest replay`
- * records fresh ones (do it when a workflow change is meant to be incompatible, and version it).
+ * records the histories that are missing (a new workflow type) and keeps the old ones, which are
+ * what proves compatibility; `RECORD_HISTORIES=overwrite` re-records all of them (only for a
+ * change that is meant to be incompatible, and versioned).
  */
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
-const WORKFLOW_TYPES = ['taskWorkflow', 'chatWorkflow', 'knowledgeWorkflow', 'deepTriageWorkflow', 'researchTopicWorkflow'];
+const WORKFLOW_TYPES = ['taskWorkflow', 'chatWorkflow', 'knowledgeWorkflow', 'deepTriageWorkflow', 'researchTopicWorkflow', 'retentionWorkflow'];
 
 describe('recorded histories replay without non-determinism', () => {
   it('covers every workflow type', () => {
@@ -34,7 +37,8 @@ describe('recorded histories replay without non-determinism', () => {
   });
 });
 
-const recording = process.env.RECORD_HISTORIES === '1' ? describe : describe.skip;
+const recording = process.env.RECORD_HISTORIES ? describe : describe.skip;
+const overwrite = process.env.RECORD_HISTORIES === 'overwrite';
 recording('recording histories (RECORD_HISTORIES=1)', () => {
   let model: ScriptedModel;
   let withModel: TestAgent;
@@ -76,6 +80,7 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
 
   /** Saved the way an operator would: `temporal workflow show --output json`. */
   async function save(agent: TestAgent, workflowId: string, name: string) {
+    if (!overwrite && fs.existsSync(path.join(DIR, `${name}.json`))) return;
     const json = execFileSync(
       readStackEnv().temporalBinary,
       ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address],
@@ -103,5 +108,12 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     const offKnowledge = await offline.run({ message: 'what does noeviction do?' });
     await save(offline, `${offKnowledge.task_id}-knowledge`, 'knowledgeWorkflow.offline');
     for (const view of [chat, triage, knowledge, offChat, offTriage, offKnowledge]) expect(view.status).toBe('done');
+    const sweepId = `retention-record-${Date.now()}`;
+    await offline.services.temporal.workflow.execute(retentionWorkflow, {
+      taskQueue: offline.config.temporal.taskQueue,
+      workflowId: sweepId,
+      args: [{ days: 30 }],
+    });
+    await save(offline, sweepId, 'retentionWorkflow.sweep');
   });
 });
