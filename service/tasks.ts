@@ -10,6 +10,7 @@ import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCa
 import { parseOrThrow } from '../core/validation';
 import { statusQuery } from '../workflows/messages';
 import { taskWorkflow } from '../workflows/task';
+import { hasPollers } from './workers';
 import { listVisibleTasks, visibilityQuery, type VisibleTask } from './task-visibility';
 import { followUpSchema, taskCreateSchema, taskIdSchema, taskListSchema, threadIdSchema } from './schemas';
 
@@ -23,6 +24,8 @@ export interface TaskPage {
 
 /** How long a live status query may take before the view falls back to visibility. */
 const STATUS_QUERY_MS = 1_000;
+/** How long "a worker polls the task queue" is believed before asking Temporal again. */
+const POLLERS_CACHE_MS = 5_000;
 
 /** A thread's tasks are read from its own index in pages of this size at most. */
 const THREAD_TASKS_MAX = 500;
@@ -178,6 +181,16 @@ export class TaskService {
     }
   }
 
+  private pollers?: { at: number; polling: Promise<boolean> };
+
+  /** Whether a worker polls the task queue, asked at most every few seconds. */
+  private workersPolling(): Promise<boolean> {
+    if (!this.pollers || Date.now() - this.pollers.at > POLLERS_CACHE_MS) {
+      this.pollers = { at: Date.now(), polling: hasPollers(this.temporal, this.config.temporal.namespace, this.config.temporal.taskQueue).catch(() => true) };
+    }
+    return this.pollers.polling;
+  }
+
   /** A query needs a worker to answer: without one it would hang, so it gets a short deadline. */
   private async liveStatus(workflowId: string): Promise<WorkflowStatus | undefined> {
     try {
@@ -204,7 +217,8 @@ export class TaskService {
     let live: WorkflowStatus | undefined;
     let note: string | undefined;
     if (description?.status.name === 'RUNNING') {
-      live = await this.liveStatus(taskId);
+      // A query waits for a worker: ask only when one polls the task queue.
+      live = (await this.workersPolling()) ? await this.liveStatus(taskId) : undefined;
       if (live?.childWorkflowId) {
         const child = await this.liveStatus(live.childWorkflowId);
         if (child) live = { ...child, childWorkflowId: live.childWorkflowId };
@@ -213,7 +227,7 @@ export class TaskService {
       else {
         // No worker answered: what visibility says (SreStatus is set when the workflow starts running).
         status = description.typedSearchAttributes.get(SA_STATUS) === 'queued' ? 'queued' : 'running';
-        note = `${status}; no worker answered the status query within ${STATUS_QUERY_MS} ms (is a worker polling the task queue '${this.config.temporal.taskQueue}'?)`;
+        note = `${status}; no worker answered the status query (is a worker polling the task queue '${this.config.temporal.taskQueue}'?)`;
       }
     }
     const calls = base.threadId

@@ -6,6 +6,9 @@ import { startIsolatedStack } from '../../stack/isolated';
 import { benchConcurrency } from './concurrency';
 import { benchContext } from './context';
 import { benchFanout } from './fanout';
+import { benchFloor } from './floor';
+import { benchLoad } from './load';
+import { benchNoWorker } from './no-worker';
 import { benchFootprint, type ServerCost } from './footprint';
 import { benchKnowledgeSearch } from './knowledge-search';
 import { benchOverhead } from './overhead';
@@ -85,6 +88,59 @@ async function main(): Promise<void> {
         `offline baseline digest (${r.baseline.tools} tools)`,
         `${r.baseline.compactedToolOutputTokens} tokens of tool output -> ${r.baseline.digestTokens} tokens of digest`,
       ]);
+    }
+    if (want('load')) {
+      say('== load: mixed REST traffic at 50 req/s plus 300 open progress streams (BENCH_LOAD_SECONDS, default 120)');
+      const r = await benchLoad(stack);
+      results.load = r;
+      rows.push([
+        'load',
+        `${r.requests} requests in ${r.seconds} s: statuses`,
+        Object.entries(r.byStatus)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(', '),
+      ]);
+      rows.push([
+        'load',
+        'server errors (5xx or no answer) / latency p50, p95, max',
+        `${r.serverErrors} / ${r.latencyMs.p50}, ${r.latencyMs.p95}, ${r.latencyMs.max} ms`,
+      ]);
+      rows.push(['load', 'tasks submitted / finished / lost', `${r.tasks.submitted} / ${r.tasks.finished} / ${r.tasks.lost}`]);
+      rows.push(['load', 'streams open / refused, events received', `${r.streams.opened} / ${r.streams.refused}, ${r.streams.events}`]);
+      rows.push([
+        'load',
+        'app Redis connections before / max, memory before / max',
+        `${r.appRedis.connectionsBefore} / ${r.appRedis.connectionsMax}, ${r.appRedis.usedMemoryBeforeMb} / ${r.appRedis.usedMemoryMaxMb} MB`,
+      ]);
+      rows.push(['load', 'API process peak RSS', `${r.apiRssMaxMb} MB`]);
+    }
+    if (want('noworker')) {
+      say('== status and list calls with no worker polling');
+      const r = await benchNoWorker(stack);
+      results.noworker = r;
+      rows.push([
+        'noworker',
+        `GET /tasks/:id and GET /tasks?limit=20, slowest of ${r.calls / 2} each (target < 1 s)`,
+        `${r.getTaskMaxMs} ms / ${r.listTasksMaxMs} ms`,
+      ]);
+    }
+    if (want('floor')) {
+      say("== throughput against Temporal's own floor (100 offline chat tasks vs 100 no-op workflows of the same shape)");
+      const r = await benchFloor(stack);
+      results.floor = r;
+      rows.push([
+        'floor',
+        `ours: ${r.tasks} offline chat tasks`,
+        `${r.ours.completed}/${r.tasks} in ${r.ours.wallSeconds} s (${r.ours.tasksPerSecond} tasks/s)`,
+      ]);
+      const s = r.floor.shape;
+      rows.push([
+        'floor',
+        `floor: ${r.tasks} no-op workflows (${s.parentLocal}+${s.childLocal} local, ${s.childActivities} activities, 1 child)`,
+        `${r.floor.completed}/${r.tasks} in ${r.floor.wallSeconds} s (${r.floor.tasksPerSecond} tasks/s)`,
+      ]);
+      rows.push(['floor', 'ratio ours / floor (target >= 0.7)', String(r.ratio)]);
+      rows.push(['floor', 'Temporal Cloud actions: chat task / deep triage (offline)', `${r.actions.chat.total} / ${r.actions.triage.total}`]);
     }
     if (want('footprint')) {
       say('== footprint of an offline deep triage on the target (1M keys, SLOWLOG at threshold 0)');
