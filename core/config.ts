@@ -94,6 +94,15 @@ const envSchema = z.object({
   SRE_EMBEDDING_MODEL: optionalText,
   SRE_MODEL_TIMEOUT_MS: positiveInt(120_000, 3_600_000),
   SRE_OFFLINE: bool(false),
+  SRE_MODEL_CONTEXT_TOKENS: z
+    .string()
+    .regex(/^\d+$/, 'expected a number of tokens')
+    .transform(Number)
+    .refine((n) => n >= 1024 && n <= 10_000_000, 'expected 1024 to 10000000 tokens')
+    .optional(),
+  SRE_LOCAL_MODEL: bool(false),
+  SRE_LOCAL_MODEL_PORT: port(8089),
+  SRE_LOCAL_MODEL_THREADS: positiveInt(2, 64),
 
   SRE_MASTER_KEY: optionalText,
   SRE_MASTER_KEY_FILE: optionalText,
@@ -148,7 +157,14 @@ export interface ModelSettings {
   mini: string;
   nano: string;
   timeoutMs: number;
+  /** The context window prompts are budgeted against (a small local model has 4096). */
+  contextTokens: number;
+  /** The fully local model (stack/local-model): small context, slow, no JSON mode. */
+  local: boolean;
 }
+
+/** The alias the local model server answers to (stack/local-model/serve.py). */
+export const LOCAL_MODEL_ALIAS = 'local-qwen2.5-coder-1.5b';
 
 export interface EmbeddingSettings {
   baseURL?: string;
@@ -161,6 +177,8 @@ export interface Config {
   logLevel: Env['SRE_LOG_LEVEL'];
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   stack: { temporalPort: number; temporalUiPort: number; appRedisPort: number; prometheusPort: number; redisExporterPort: number };
+  /** The fully local model server the stack can run (stack up --local-model, or SRE_LOCAL_MODEL=true). */
+  localModel: { enabled: boolean; port: number; threads: number };
   appRedisUrl: string;
   /** maxmemory of the app Redis the local stack starts. */
   appRedisMaxmemory: string;
@@ -237,7 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = result.data;
   const dataDir = path.resolve(e.SRE_DATA_DIR ?? path.join(projectRoot(), '.data'));
-  const modelConfigured = !e.SRE_OFFLINE && Boolean(e.SRE_MODEL || e.OPENAI_API_KEY);
+  // The local model answers with every tier unless another endpoint is configured.
+  const local = e.SRE_LOCAL_MODEL && !e.OPENAI_BASE_URL;
+  const modelConfigured = !e.SRE_OFFLINE && (local || Boolean(e.SRE_MODEL || e.OPENAI_API_KEY));
   return {
     dataDir,
     logLevel: e.SRE_LOG_LEVEL,
@@ -254,20 +274,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       prometheusPort: e.SRE_PROMETHEUS_PORT,
       redisExporterPort: e.SRE_REDIS_EXPORTER_PORT,
     },
+    localModel: { enabled: e.SRE_LOCAL_MODEL, port: e.SRE_LOCAL_MODEL_PORT, threads: e.SRE_LOCAL_MODEL_THREADS },
     appRedisUrl: e.SRE_APP_REDIS_URL ?? `redis://127.0.0.1:${e.SRE_APP_REDIS_PORT}`,
     appRedisMaxmemory: e.SRE_APP_REDIS_MAXMEMORY,
     prometheusUrl: e.PROMETHEUS_URL ?? `http://127.0.0.1:${e.SRE_PROMETHEUS_PORT}`,
     loki: e.LOKI_URL ? { url: e.LOKI_URL, tenant: e.LOKI_TENANT } : undefined,
     qdrant: e.QDRANT_URL ? { url: e.QDRANT_URL, apiKey: e.QDRANT_API_KEY, collection: e.QDRANT_COLLECTION } : undefined,
     model: modelConfigured
-      ? {
-          baseURL: e.OPENAI_BASE_URL,
-          apiKey: e.OPENAI_API_KEY,
-          main: e.SRE_MODEL ?? 'gpt-4.1',
-          mini: e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-mini',
-          nano: e.SRE_MODEL_NANO ?? e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-nano',
-          timeoutMs: e.SRE_MODEL_TIMEOUT_MS,
-        }
+      ? local
+        ? {
+            baseURL: `http://127.0.0.1:${e.SRE_LOCAL_MODEL_PORT}/v1`,
+            apiKey: 'local',
+            main: LOCAL_MODEL_ALIAS,
+            mini: LOCAL_MODEL_ALIAS,
+            nano: LOCAL_MODEL_ALIAS,
+            // A 1.5B model on two cores answers a 1,500-token prompt in about a minute.
+            timeoutMs: env.SRE_MODEL_TIMEOUT_MS ? e.SRE_MODEL_TIMEOUT_MS : 900_000,
+            contextTokens: e.SRE_MODEL_CONTEXT_TOKENS ?? 4096,
+            local: true,
+          }
+        : {
+            baseURL: e.OPENAI_BASE_URL,
+            apiKey: e.OPENAI_API_KEY,
+            main: e.SRE_MODEL ?? 'gpt-4.1',
+            mini: e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-mini',
+            nano: e.SRE_MODEL_NANO ?? e.SRE_MODEL_MINI ?? e.SRE_MODEL ?? 'gpt-4.1-nano',
+            timeoutMs: e.SRE_MODEL_TIMEOUT_MS,
+            contextTokens: e.SRE_MODEL_CONTEXT_TOKENS ?? 128_000,
+            local: false,
+          }
       : undefined,
     embedding: e.SRE_EMBEDDING_MODEL ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL } : undefined,
     masterKey: { value: e.SRE_MASTER_KEY, file: e.SRE_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key') },

@@ -6,6 +6,7 @@ import type { Config } from '../core/config';
 import { ensureLocalMasterKeyFile } from '../core/secrets/master-key';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../core/search-attributes';
 import { installAll, temporalBinaryPath } from './install';
+import { installLocalModel, localModelArgs } from './local-model';
 import { writePrometheusConfig } from './prometheus-config';
 import { portOpen, runningPid, startDetached, stopPid, waitFor, which } from './processes';
 
@@ -184,6 +185,7 @@ export function components(config: Config): Component[] {
       },
       healthy: () => httpOk(`http://127.0.0.1:${s.prometheusPort}/-/ready`),
     },
+    ...(config.localModel.enabled ? [localModelComponent(config, run('local-model'), log('local-model'))] : []),
   ];
 }
 
@@ -204,6 +206,24 @@ async function ensureNamespaceRetention(config: Config, say: Say): Promise<void>
   } finally {
     await connection.close();
   }
+}
+
+/** The local model server, when the stack runs one (installed on first start: see stack/local-model.ts). */
+function localModelComponent(config: Config, pidFile: string, logFile: string): Component {
+  const address = `http://127.0.0.1:${config.localModel.port}/v1`;
+  return {
+    name: 'local-model',
+    address,
+    pidFile,
+    logFile,
+    // Loading a 1 GB GGUF on a busy machine takes a while.
+    readyTimeoutMs: 180_000,
+    start() {
+      const install = installLocalModel((line) => process.stderr.write(`${line}\n`));
+      startDetached(install.python, localModelArgs(config, install), { pidFile, logFile });
+    },
+    healthy: () => httpOk(`http://127.0.0.1:${config.localModel.port}/health`),
+  };
 }
 
 export interface ComponentStatus {

@@ -5,14 +5,20 @@ import { stackDown, stackStatus, stackUp } from '../../stack/stack';
 import { action, printJson, printTable } from '../output';
 
 export function registerStack(program: Command): void {
-  const stack = program.command('stack').description('the local stack: Temporal dev server, app Redis, redis_exporter, Prometheus (loopback only)');
+  const stack = program
+    .command('stack')
+    .description('the local stack: Temporal dev server, app Redis, redis_exporter, Prometheus, and optionally the local model (loopback only)');
   const say = (line: string) => process.stderr.write(`${line}\n`);
   stack
     .command('up')
     .description('install what is missing and start every component (a no-op for what already runs)')
+    .option('--local-model', 'also run the fully local model (built and downloaded on first use, cached in SRE_CACHE_DIR); same as SRE_LOCAL_MODEL=true')
     .action(
-      action(async () => {
-        const status = await stackUp(loadConfig(), say);
+      action(async (opts: { localModel?: boolean }) => {
+        const config = loadConfig(opts.localModel ? { ...process.env, SRE_LOCAL_MODEL: 'true' } : process.env);
+        const status = await stackUp(config, say);
+        if (opts.localModel && !process.env.SRE_LOCAL_MODEL)
+          say(`local model on ${config.model?.baseURL}: set SRE_LOCAL_MODEL=true for the worker, CLI and API to use it (every tier)`);
         printTable(
           status.map((s) => ({ ...s, healthy: s.healthy ? 'yes' : 'NO' })),
           ['name', 'healthy', 'address', 'pid'],
@@ -44,8 +50,9 @@ export function registerStack(program: Command): void {
     .description('install the Debian packages and the Temporal CLI without starting anything')
     .action(
       action(async () => {
-        const { temporal } = installAll(say);
+        const { temporal, valkey } = installAll(say);
         say(`temporal CLI: ${temporal}`);
+        say(`valkey-server: ${valkey}`);
       }),
     );
 }
