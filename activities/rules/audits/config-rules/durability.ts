@@ -8,7 +8,8 @@ import { cfgEv, conf, confNum, duration, infoEv, persistenceOn, rateEv, role, sa
  * the harness and many caches run that way), a failing BGSAVE that blocks writes
  * (persistence.rdb-failure), failing AOF rewrites (persistence.aof-failure). Not judgeable from
  * the baseline: the hidden test delays rdb-key-save-delay / key-load-delay (CONFIG GET * does not
- * return hidden configs), two instances sharing files (needs the other instances).
+ * return hidden configs), two instances sharing files (needs the other instances), free disk
+ * space and permissions of dir (host facts; a failing save shows in persistence.rdb-failure).
  */
 
 /** Loss window beyond which snapshots alone are a risk: the research's default RPO (15 min). */

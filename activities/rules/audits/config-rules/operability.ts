@@ -7,7 +7,8 @@ import { cfgEv, conf, confNum, rateEv } from '../config-values';
  * existing checks cover them: idle connections with timeout 0 (connections.idle), connections
  * near maxclients (connections.saturation), several logical databases (keyspace.multiple-dbs).
  * Not judgeable from the baseline: maxclients lowered by the file descriptor limit (CONFIG GET
- * returns the lowered value), io-threads against the core count, systemd supervision, include
+ * returns the lowered value), io-threads against the core count, io-threads left idle at low load
+ * (INFO io_threads_active is dropped from the compact INFO), systemd supervision, include
  * files and CONFIG REWRITE, loaded modules against an allow-list, the hidden watchdog-period and
  * loading-process-events-interval-bytes (CONFIG GET * omits hidden configs).
  */
