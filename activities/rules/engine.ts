@@ -5,6 +5,7 @@ import type { SlowlogSummary } from '../tools/redis/performance';
 import { vitals } from './vitals';
 import { Baseline, bytes, type BaselineInput } from './baseline';
 import type { Check, FollowUp } from './check';
+import { configAuditChecks } from './audits/config-audit';
 import { availabilityChecks } from './checks/availability';
 import { clusterChecks } from './checks/cluster';
 import { connectionChecks } from './checks/connections';
@@ -27,6 +28,7 @@ export const ALL_CHECKS: Check[] = [
   ...keyspaceChecks,
   ...securityChecks,
   ...clusterChecks,
+  ...configAuditChecks,
 ];
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
