@@ -2,6 +2,8 @@ import type { BaselineDigest, Finding, Severity } from '../../core/types';
 import { Baseline, bytes, type BaselineInput } from './baseline';
 import type { Check, FollowUp } from './check';
 import { availabilityChecks } from './checks/availability';
+import { infoAuditChecks } from './audits/info-audit';
+import { clientChecks } from './checks/clients';
 import { clusterChecks } from './checks/cluster';
 import { connectionChecks } from './checks/connections';
 import { keyspaceChecks } from './checks/keyspace';
@@ -23,6 +25,8 @@ export const ALL_CHECKS: Check[] = [
   ...keyspaceChecks,
   ...securityChecks,
   ...clusterChecks,
+  ...clientChecks,
+  ...infoAuditChecks,
 ];
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
