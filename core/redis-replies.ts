@@ -37,25 +37,58 @@ export function parseInfoPairs(value: string): Record<string, number | string> {
   return out;
 }
 
+/**
+ * One CLIENT LIST line (networking.c catClientInfoString). Fields a version does not print read as
+ * their "none" value: watch is 7.4+/Valkey 8+, lib-name/lib-ver 7.2+, tot-net-in/out and tot-cmds
+ * Valkey 8+; Redis 7.0 prints the rest.
+ */
 export interface ClientEntry {
   id: string;
   addr: string;
   host: string;
+  /** Local address the client connected to. */
+  laddr: string;
   name: string;
   age: number;
   idle: number;
+  /** Flag letters (O monitor, S replica, M master link, P pubsub, x MULTI, b blocked, t tracking, R broken redirect, d dirty CAS, A closing, e no-evict, T no-touch, N none). */
   flags: string;
   db: number;
   sub: number;
   psub: number;
+  ssub: number;
+  /** Commands queued in MULTI, -1 when not in a transaction. */
+  multi: number;
+  /** WATCHed keys (7.4+, Valkey 8+). */
+  watch: number;
   cmd: string;
+  /** Query buffer: bytes received and not yet executed, and the buffer's free space (allocated too). */
   qbuf: number;
-  omem: number;
-  totMem: number;
+  qbufFree: number;
+  /** Arguments of the command being received, already parsed. */
+  argvMem: number;
+  /** Commands queued in MULTI, in bytes. */
+  multiMem: number;
+  /** Output: the fixed reply buffer's used bytes, the reply list's length and its memory. */
+  obl: number;
   oll: number;
+  omem: number;
+  /** Everything the client holds: query buffer, arguments, MULTI queue, reply buffers, struct. */
+  totMem: number;
+  events: string;
   user: string;
+  /** Client id receiving this client's tracking invalidations, -1 when none. */
+  redir: number;
+  resp: number;
+  libName: string;
+  libVer: string;
+  /** Valkey 8+: bytes read from and sent to this client, commands it ran. */
+  totNetIn?: number;
+  totNetOut?: number;
+  totCmds?: number;
 }
 
+/** CLIENT LIST reply → one entry per client. */
 export function parseClientList(text: string): ClientEntry[] {
   return text
     .split(/\r?\n/)
@@ -66,24 +99,40 @@ export function parseClientList(text: string): ClientEntry[] {
         const at = token.indexOf('=');
         if (at > 0) f[token.slice(0, at)] = token.slice(at + 1);
       }
+      const n = (key: string, none = 0) => (f[key] === undefined || f[key] === '' ? none : Number(f[key]));
+      const optional = (key: string) => (f[key] === undefined ? undefined : Number(f[key]));
       const addr = f.addr ?? '';
       return {
         id: f.id ?? '',
         addr,
         host: addr.includes(':') ? addr.slice(0, addr.lastIndexOf(':')) : addr,
+        laddr: f.laddr ?? '',
         name: f.name ?? '',
-        age: Number(f.age ?? 0),
-        idle: Number(f.idle ?? 0),
+        age: n('age'),
+        idle: n('idle'),
         flags: f.flags ?? '',
-        db: Number(f.db ?? 0),
-        sub: Number(f.sub ?? 0),
-        psub: Number(f.psub ?? 0),
+        db: n('db'),
+        sub: n('sub'),
+        psub: n('psub'),
+        ssub: n('ssub'),
+        multi: n('multi', -1),
+        watch: n('watch'),
         cmd: f.cmd ?? '',
-        qbuf: Number(f.qbuf ?? 0),
-        omem: Number(f.omem ?? 0),
-        totMem: Number(f['tot-mem'] ?? 0),
-        oll: Number(f.oll ?? 0),
+        qbuf: n('qbuf'),
+        qbufFree: n('qbuf-free'),
+        argvMem: n('argv-mem'),
+        multiMem: n('multi-mem'),
+        obl: n('obl'),
+        oll: n('oll'),
+        omem: n('omem'),
+        totMem: n('tot-mem'),
+        events: f.events ?? '',
         user: f.user ?? '',
+        redir: n('redir', -1),
+        resp: n('resp', 2),
+        libName: f['lib-name'] ?? '',
+        libVer: f['lib-ver'] ?? '',
+        ...(f['tot-net-in'] !== undefined ? { totNetIn: optional('tot-net-in'), totNetOut: optional('tot-net-out'), totCmds: optional('tot-cmds') } : {}),
       };
     });
 }

@@ -73,7 +73,9 @@ export async function captureScenario(
     .split(String(world.target.port))
     .join('6379')
     .split(world.master.dir)
-    .join('/var/lib/redis');
+    .join('/var/lib/redis')
+    .split(world.replica?.dir ?? '\0no replica\0')
+    .join('/var/lib/redis-replica');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, fixtureName(scenario.id, server));
   fs.writeFileSync(file, text);

@@ -7,6 +7,8 @@ import { Baseline, bytes, type BaselineInput } from './baseline';
 import type { Check, FollowUp } from './check';
 import { configAuditChecks } from './audits/config-audit';
 import { availabilityChecks } from './checks/availability';
+import { infoAuditChecks } from './audits/info-audit';
+import { clientChecks } from './checks/clients';
 import { clusterChecks } from './checks/cluster';
 import { connectionChecks } from './checks/connections';
 import { keyspaceChecks } from './checks/keyspace';
@@ -29,6 +31,8 @@ export const ALL_CHECKS: Check[] = [
   ...securityChecks,
   ...clusterChecks,
   ...configAuditChecks,
+  ...clientChecks,
+  ...infoAuditChecks,
 ];
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };

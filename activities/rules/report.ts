@@ -53,6 +53,26 @@ function factsLine(digest: BaselineDigest): string {
     .join(' · ');
 }
 
+/** Two hundred check names read as a count per area; the names stay in the digest. */
+function passedLine(passed: string[]): string {
+  if (passed.length <= 40) return passed.join(', ') || 'none';
+  return `${passed.length} checks, among them: ${passed.slice(0, 25).join(', ')}, …`;
+}
+
+/** Skips of the configuration audit that only say "not on this server or version" are one line. */
+function skippedLines(skipped: BaselineDigest['skipped']): string[] {
+  const config = skipped.filter((s) => s.checkId.startsWith('config.'));
+  const rest = skipped.filter((s) => !s.checkId.startsWith('config.'));
+  return [
+    ...rest.map((s) => `- ${s.checkId}: ${s.reason}`),
+    ...(config.length
+      ? [
+          `- ${config.length} configuration rule(s) that do not apply here or lack a value (${[...new Set(config.map((s) => s.reason))].slice(0, 3).join('; ')}${config.length > 3 ? '; …' : ''})`,
+        ]
+      : []),
+  ];
+}
+
 export function renderTriageReport(digest: BaselineDigest, target: string): Report {
   const findings = [...digest.findings].sort(bySeverity);
   const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${verdict(findings)}`];
@@ -77,8 +97,8 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   );
   const footprint = footprintLine(digest);
   if (footprint) lines.push('', '## Investigation footprint', footprint);
-  lines.push('', `## Checks passed (${digest.passed.length})`, digest.passed.join(', ') || 'none');
-  if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...digest.skipped.map((s) => `- ${s.checkId}: ${s.reason}`));
+  lines.push('', `## Checks passed (${digest.passed.length})`, passedLine(digest.passed));
+  if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...skippedLines(digest.skipped));
   if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
   return answerReport(`Redis health report: ${target}`, 'offline', lines.join('\n'), findings);
 }

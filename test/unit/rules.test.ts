@@ -9,6 +9,9 @@ import { parseClientList, parseInfo, parseSlowlog } from '../../core/redis-repli
 import { compactInfo } from '../../activities/tools/redis/server';
 import { summarizeClients } from '../../activities/tools/redis/clients';
 import { summarizeSlowlog } from '../../activities/tools/redis/performance';
+import { FROM_CAPTURES as AUDIT_FROM_CAPTURES, FROM_HEALTHY as AUDIT_FROM_HEALTHY } from './audit-cases';
+
+const AUDIT_CASES = [...AUDIT_FROM_CAPTURES, ...AUDIT_FROM_HEALTHY];
 
 /**
  * One test per rule, over baselines captured from real redis-server processes in the incident
@@ -125,8 +128,9 @@ const FROM_HEALTHY: Array<[string, (b: BaselineInput) => void, RegExp[]]> = [
 
 describe('rules engine, one test per rule', () => {
   it('covers every check', () => {
-    const covered = new Set([...FROM_SCENARIOS.map(([id]) => id), ...FROM_HEALTHY.map(([id]) => id)]);
-    // The configuration audit (config.*) has its own test per rule: config-audit.test.ts.
+    // The INFO and client audits have their cases in audit-cases.ts (info-audit.test.ts); the
+    // configuration audit (config.*) has its own test per rule: config-audit.test.ts.
+    const covered = new Set([...FROM_SCENARIOS.map(([id]) => id), ...FROM_HEALTHY.map(([id]) => id), ...AUDIT_CASES.map(([id]) => id)]);
     expect(ALL_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('config.'))).toEqual([]);
   });
 

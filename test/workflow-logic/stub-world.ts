@@ -42,7 +42,7 @@ export const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fi
   baseline: BaselineInput;
 };
 
-const SETTINGS: ModelSettings = { main: 'stub-main', mini: 'stub-mini', nano: 'stub-nano', timeoutMs: 10_000 };
+const SETTINGS: ModelSettings = { main: 'stub-main', mini: 'stub-mini', nano: 'stub-nano', timeoutMs: 10_000, contextTokens: 128_000, local: false };
 
 /** A Chat Completions client that answers from a function, in-process (no HTTP). */
 export function fakeModelClient(answer: (messages: ChatMessage[]) => string): OpenAI {

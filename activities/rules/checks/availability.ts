@@ -1,3 +1,4 @@
+import { bytes } from '../baseline';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
 
 /** Conclusions drawn from how the target answered (or did not) while the baseline was collected. */
@@ -97,12 +98,22 @@ export const loading: Check = {
   run(b) {
     const loadingNow = b.num('loading') === 1 || Boolean(firstError(b.errors(), /loading its dataset/));
     if (!loadingNow) return pass();
+    // info-audit.md §4: loading_eta_seconds > 300 is a long outage; loading_rdb_used_mem > maxmemory will not fit.
+    const eta = b.num('loading_eta_seconds');
+    const rdbMem = b.num('loading_rdb_used_mem');
+    const max = b.num('maxmemory') ?? 0;
+    const tooBig = rdbMem !== undefined && max > 0 && rdbMem > max;
     return fail(
       finding(this, {
         title: 'Redis is still loading its dataset into memory',
         severity: 'critical',
-        detail: 'After a restart Redis answers LOADING until the RDB/AOF is fully loaded; clients get errors until then.',
-        evidence: [ev('redis_info', 'loading', 1), ev('redis_info', 'loading_loaded_perc', b.num('loading_loaded_perc') ?? 'unknown')],
+        detail: `After a restart Redis answers LOADING until the RDB/AOF is fully loaded; clients get errors until then.${eta !== undefined ? ` About ${eta} s to go.` : ''}${tooBig ? ` The file was saved by a server using ${bytes(rdbMem)}, more than maxmemory ${bytes(max)}: once loaded, writes will fail or evict.` : ''}`,
+        evidence: [
+          ev('redis_info', 'loading', 1),
+          ev('redis_info', 'loading_loaded_perc', b.num('loading_loaded_perc') ?? 'unknown'),
+          ...(eta !== undefined ? [ev('redis_info', 'loading_eta_seconds', eta)] : []),
+          ...(rdbMem !== undefined ? [ev('redis_info', 'loading_rdb_used_mem', rdbMem)] : []),
+        ],
         recommendation: 'Wait for the load to finish (watch loading_loaded_perc); on replicas, consider replica-serve-stale-data and diskless loading.',
         commands: ['INFO persistence'],
         runbook: 'rdb-persistence-failures',

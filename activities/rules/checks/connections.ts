@@ -1,7 +1,9 @@
 import type { ClientOrigin } from '../../tools/redis/client-origins';
-import type { ClientSummary } from '../../tools/redis/clients';
+import type { ClientBrief, ClientSummary } from '../../tools/redis/clients';
 import { bytes, percent, type Baseline } from '../baseline';
 import { ev, fail, finding, pass, skip, type Check, type FollowUp } from '../check';
+import { counterRate, perSecond, rateSource, rateText } from '../counter-rate';
+import { postponedClients, WAIT_BLOCKING, who } from './clients';
 
 function maxclients(b: Baseline): number | undefined {
   return b.num('maxclients') ?? (b.config('maxclients') ? Number(b.config('maxclients')) : undefined);
@@ -17,14 +19,17 @@ export const connectionSaturation: Check = {
   name: 'connection capacity',
   category: 'connections',
   run(b) {
-    const connected = b.num('connected_clients');
+    const clients = b.num('connected_clients');
     const max = maxclients(b);
-    if (connected === undefined || !max) return skip('connected_clients/maxclients not available');
+    if (clients === undefined || !max) return skip('connected_clients/maxclients not available');
+    // Replicas and cluster-bus links count toward maxclients too (info-audit.md §2, connected_clients).
+    const others = (b.num('connected_slaves') ?? 0) + (b.num('cluster_connections') ?? 0);
+    const connected = clients + others;
     const ratio = connected / max;
     if (ratio < 0.8) return pass();
     return fail(
       finding(this, {
-        title: `Connections at ${percent(ratio)} of maxclients (${connected}/${max})`,
+        title: `Connections at ${percent(ratio)} of maxclients (${connected}/${max}${others ? `, ${others} of them replicas and cluster links` : ''})`,
         severity: ratio >= 0.9 ? 'critical' : 'warning',
         detail: `${connected} of ${max} allowed connections are in use; once maxclients is reached new connections are refused with "ERR max number of clients reached".`,
         evidence: [ev('redis_info', 'connected_clients', connected), ev('redis_info', 'maxclients', max)],
@@ -42,21 +47,29 @@ export const rejectedConnections: Check = {
   name: 'refused connections',
   category: 'connections',
   run(b) {
-    const rejected = b.num('rejected_connections');
-    if (rejected === undefined) return skip('rejected_connections not available');
+    const rate = counterRate(b, 'rejected_connections');
+    if (!rate) return skip('rejected_connections not available');
+    const rejected = rate.total;
     if (rejected === 0) return pass();
     const max = maxclients(b);
     const connected = b.num('connected_clients') ?? 0;
     const clients = b.data<ClientSummary>('redis_client_list');
     const leak = clients ? idleShare(clients) : undefined;
     const top = clients?.byHost[0];
+    // Judged by rate (info-audit.md, rejected_connections: RATE > 0): refusing now is critical; past
+    // refusals stay critical only while the server is still at the edge of maxclients.
+    const now = rate.basis === 'now' && rate.perSecond > 0;
+    const atEdge = max !== undefined && connected >= 0.8 * max;
     return fail(
       finding(this, {
-        title: `${rejected} connections rejected: maxclients (${max}) reached`,
-        severity: 'critical',
-        detail: `Redis refused ${rejected} connection attempts with "ERR max number of clients reached": maxclients is ${max} and ${connected} clients are connected.${leak && (leak.never > 0 || leak.idle > 0) ? ` ${leak.never} connections never ran a command and ${leak.idle} are idle over 10 minutes: connections are being opened and held without use, a connection leak or an oversized connection pool.` : ''}${top ? ` Most connections come from ${top.value} (${top.count}).` : ''}`,
+        title: now
+          ? `Connections rejected right now: ${perSecond(rate.perSecond)}/s refused, maxclients (${max}) reached`
+          : `${rejected} connections rejected: maxclients (${max}) reached${rate.basis === 'now' ? ' (none in the last few seconds)' : ''}`,
+        severity: now || atEdge || rate.basis !== 'now' ? 'critical' : 'warning',
+        detail: `Redis refused ${rejected} connection attempts with "ERR max number of clients reached" (${rateText(rate)}): maxclients is ${max} and ${connected} clients are connected.${leak && (leak.never > 0 || leak.idle > 0) ? ` ${leak.never} connections never ran a command and ${leak.idle} are idle over 10 minutes: connections are being opened and held without use, a connection leak or an oversized connection pool.` : ''}${top ? ` Most connections come from ${top.value} (${top.count}).` : ''}`,
         evidence: [
           ev('redis_info', 'rejected_connections', rejected),
+          ev(rateSource(rate), 'rejected_connections per second', perSecond(rate.perSecond)),
           ev('redis_info', 'maxclients', max ?? 'unknown'),
           ev('redis_info', 'connected_clients', connected),
           ...(leak ? [ev('redis_client_list', 'connections that never ran a command', leak.never)] : []),
@@ -108,18 +121,33 @@ export const connectionChurn: Check = {
   name: 'connection churn',
   category: 'connections',
   run(b) {
-    const received = b.num('total_connections_received');
+    const rate = counterRate(b, 'total_connections_received');
     const uptime = b.num('uptime_in_seconds');
-    if (received === undefined || !uptime) return skip('connection counters not available');
-    const rate = received / uptime;
-    if (received < 10_000 || rate < 50) return pass();
+    if (!rate || !uptime) return skip('connection counters not available');
+    const received = rate.total;
+    const average = received / uptime;
+    // info-audit.md total_connections_received: RATE > 100/s is churn; we flag from 50/s. Now, from
+    // the sample window; without one (or when it is quiet), the average since start as before.
+    const stormNow = rate.basis === 'now' && rate.perSecond >= 50;
+    if (!stormNow && (received < 10_000 || average < 50)) return pass();
+    const clients = b.data<ClientSummary>('redis_client_list');
+    const ops = b.rate('total_commands_processed');
+    const shown = stormNow ? rate.perSecond : average;
     return fail(
       finding(this, {
-        title: `High connection churn: ${rate.toFixed(0)} new connections per second on average`,
+        title: stormNow
+          ? `Connection storm: ${perSecond(rate.perSecond)} new connections per second right now`
+          : `High connection churn: ${average.toFixed(0)} new connections per second on average`,
         severity: 'warning',
-        detail: `${received} connections in ${uptime}s: clients connect per request instead of reusing connections, which costs CPU (and TLS handshakes) on both sides.`,
-        evidence: [ev('redis_info', 'total_connections_received', received), ev('redis_info', 'uptime_in_seconds', uptime)],
-        recommendation: 'Use persistent pooled connections in the clients.',
+        detail: `${stormNow ? `${perSecond(rate.perSecond)} connections/s were accepted over the last ${rate.seconds.toFixed(0)} s${ops !== undefined ? ` for ${perSecond(ops)} commands/s (${ops > 0 ? (shown / ops).toFixed(2) : 'all'} connections per command)` : ''}` : `${received} connections in ${uptime}s`}: clients connect per request instead of reusing connections, which costs CPU (accept, TLS handshake, AUTH and HELLO for each) on both sides and can exhaust ephemeral ports.${clients && clients.total ? ` ${clients.total} clients are connected now.` : ''}`,
+        evidence: [
+          ev('redis_info', 'total_connections_received', received),
+          ev('redis_info', 'uptime_in_seconds', uptime),
+          ...(rate.basis === 'now' ? [ev('redis_info_rates', 'total_connections_received per second', perSecond(rate.perSecond))] : []),
+          ...(ops !== undefined ? [ev('redis_info_rates', 'commands per second', perSecond(ops))] : []),
+        ],
+        recommendation:
+          'Use persistent pooled connections in the clients (one pool per process, reused across requests); for short-lived jobs, a local proxy keeps connections open for them.',
         commands: ['INFO stats', 'CLIENT LIST'],
         runbook: 'connection-limits',
       }),
@@ -152,6 +180,23 @@ function blockedKeysFromOrigins(b: Baseline): string[] {
   return [...new Set(origins.filter((p) => p.blocked > 0).flatMap((p) => blockingKeys(p.command)))].slice(0, 10);
 }
 
+/** Clients blocked in WAIT / WAITAOF wait for replicas (or the AOF) to acknowledge writes, not for data. */
+function waitingForReplicas(check: Pick<Check, 'id' | 'category'>, b: Baseline, waiters: ClientBrief[]) {
+  const replicas = b.num('connected_slaves') ?? 0;
+  return finding(check, {
+    title: `${waiters.length} clients blocked in WAIT for replica acknowledgements (${replicas} replica(s) connected)`,
+    severity: 'warning',
+    detail: `${waiters.map((c) => `${who(c)} in ${c.cmd.toUpperCase()} for ${c.idle} s`).join('; ')}: WAIT returns once enough replicas acknowledged the client's writes, so these clients are held by replication, not by the server's load: ${replicas === 0 ? 'no replica is connected, so they wait until their timeout' : 'the replicas are slow to acknowledge (lag) or fewer than requested'}.`,
+    evidence: [
+      ev('redis_info', 'connected_slaves', replicas),
+      ...waiters.slice(0, 3).map((c) => ev('redis_client_list', `blocked client ${c.addr} (id=${c.id})`, `cmd=${c.cmd} idle=${c.idle}s`)),
+    ],
+    recommendation: 'Check replica health and lag (INFO replication); make WAIT calls use a timeout and a replica count the topology can meet.',
+    commands: ['INFO replication', 'CLIENT LIST'],
+    runbook: 'replication-link-down',
+  });
+}
+
 export const blockedClients: Check = {
   id: 'connections.blocked',
   name: 'blocked clients',
@@ -161,11 +206,18 @@ export const blockedClients: Check = {
     return keys.length && !b.data('redis_key_info') ? [{ tool: 'redis_key_info', args: { keys }, reason: 'check the keys blocked clients wait on' }] : [];
   },
   run(b) {
-    const blocked = b.num('blocked_clients');
-    if (blocked === undefined) return skip('blocked_clients not available');
-    if (blocked === 0) return pass();
+    const blockedTotal = b.num('blocked_clients');
+    if (blockedTotal === undefined) return skip('blocked_clients not available');
+    if (blockedTotal === 0) return pass();
     const clients = b.data<ClientSummary>('redis_client_list');
-    const commands = [...new Set((clients?.blocked ?? []).map((c) => c.cmd.toUpperCase()))];
+    // blocked_clients also counts clients held by CLIENT PAUSE (flag b on a SET, say): clients.paused
+    // reports those; WAIT blocks on replicas, not on data.
+    const held = clients ? postponedClients(clients) : [];
+    const blocked = blockedTotal - held.length;
+    if (blocked <= 0) return pass();
+    const waiters = (clients?.blocked ?? []).filter((c) => WAIT_BLOCKING.test(c.cmd));
+    if (waiters.length && waiters.length === blocked) return fail(waitingForReplicas(this, b, waiters));
+    const commands = [...new Set((clients?.blocked ?? []).filter((c) => !held.includes(c)).map((c) => c.cmd.toUpperCase()))];
     const keys = b.data<{ keys: Array<{ key: string; exists: boolean; type: string; size: number }> }>('redis_key_info')?.keys ?? [];
     const waitedOn = blockedKeysFromOrigins(b);
     const empty = keys.filter((k) => !k.exists || k.size === 0);
@@ -207,6 +259,10 @@ export const outputBuffers: Check = {
     const biggest = clients?.largestOutputBuffers[0];
     // 8 MB is the default pubsub soft limit: a client past it is already in trouble.
     if (perClient <= 200 * 1024 && (!biggest || biggest.omem < 8 * 1048576)) return pass();
+    // MEMORY DOCTOR's "big client buffers" (object.c, 200 KB per client) counts query buffers and
+    // MULTI queues too: when they hold most of it, clients.query-buffer / clients.transaction say so.
+    const split = clients?.memory;
+    if (split && split.outputBuffers < split.queryBuffers + split.arguments + split.transactions) return pass();
     const subscriber = biggest && /subscribe/i.test(biggest.cmd);
     return fail(
       finding(this, {
@@ -231,6 +287,11 @@ export const outputBuffers: Check = {
   },
 };
 
+/**
+ * MEMORY DOCTOR "big replica buffers" (object.c getMemoryDoctorReport): since 7.0 the doctor
+ * compares the total of mem_clients_slaves, the part of the shared replication buffer above
+ * repl-backlog-size, with 10 MB, not an average per replica as in 6.x.
+ */
 export const replicaBuffers: Check = {
   id: 'connections.replica-buffers',
   name: 'replica output buffers',
@@ -243,9 +304,8 @@ export const replicaBuffers: Check = {
       finding(this, {
         title: `Replica output buffers hold ${bytes(slaves)}`,
         severity: 'warning',
-        detail:
-          'The master buffers writes for replicas that do not keep up (slow network or replica); when the buffer passes client-output-buffer-limit replica (default 256mb 64mb 60) the replica is disconnected and must fully resync.',
-        evidence: [ev('redis_info', 'mem_clients_slaves', slaves)],
+        detail: `The master buffers writes for replicas that do not keep up (slow network or replica): ${bytes(slaves)} beyond the ${bytes(b.num('repl_backlog_size'))} backlog, in total for ${b.num('connected_slaves') ?? '?'} replica(s) (MEMORY DOCTOR reports over 10 MB). When a replica's buffer passes client-output-buffer-limit replica (default 256mb 64mb 60) it is disconnected and must fully resync.`,
+        evidence: [ev('redis_info', 'mem_clients_slaves', slaves), ev('redis_info', 'connected_slaves', b.num('connected_slaves') ?? 0)],
         recommendation: 'Check replica lag and network; raise client-output-buffer-limit replica if bursts are legitimate.',
         commands: ['INFO replication', 'CONFIG GET client-output-buffer-limit'],
         runbook: 'full-resync-backlog',

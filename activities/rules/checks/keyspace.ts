@@ -1,6 +1,7 @@
 import type { BigKeysReport } from '../../tools/redis/memory';
 import type { StreamReport } from '../../tools/redis/streams';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
+import { counterRate, perSecond, rateSource, rateText } from '../counter-rate';
 
 export const expiryPressure: Check = {
   id: 'keyspace.expiry-pressure',
@@ -9,22 +10,37 @@ export const expiryPressure: Check = {
   category: 'performance',
   run(b) {
     const stale = b.num('expired_stale_perc');
-    const capped = b.num('expired_time_cap_reached_count');
-    if (stale === undefined && capped === undefined) return skip('expiry counters not available');
-    if ((stale ?? 0) <= 10 && (capped ?? 0) === 0) return pass();
+    const capped = counterRate(b, 'expired_time_cap_reached_count');
+    if (stale === undefined && !capped) return skip('expiry counters not available');
+    const expired = counterRate(b, 'expired_keys');
+    const cpu = counterRate(b, 'expire_cycle_cpu_milliseconds');
+    // expire.c: ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE 10 (%), ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC 25 (% of CPU).
+    const cpuShare = cpu?.basis === 'now' ? cpu.perSecond / 1000 : undefined;
+    const cappedNow = capped?.basis === 'now' && capped.perSecond > 0;
+    const busyNow = cappedNow || (cpuShare ?? 0) > 0.25;
+    if ((stale ?? 0) <= 10 && !busyNow && (capped?.total ?? 0) === 0) return pass();
+    // Past pressure (no rate, or quiet now) counts while its average is still high: a recent burst.
+    const uptime = b.num('uptime_in_seconds') ?? 0;
+    const recent = uptime > 0 && (capped?.total ?? 0) / uptime >= 0.01;
+    const severity = busyNow || (stale ?? 0) > 10 || capped?.basis !== 'now' || recent ? 'warning' : 'info';
     return fail(
       finding(this, {
-        title: `Expiry cycle under pressure (${stale ?? 0}% stale keys, time cap reached ${capped ?? 0} times)`,
-        severity: 'warning',
-        detail:
-          'Many keys expire at the same moment, so the active expiry cycle hits its time limit and expired-but-not-yet-deleted keys accumulate; this costs CPU and latency in bursts.',
+        title: busyNow
+          ? `Active expiry cannot keep up right now: ${expired ? `${perSecond(expired.perSecond)} keys expiring per second, ` : ''}${cpuShare !== undefined ? `${(cpuShare * 100).toFixed(0)}% CPU in the expiry cycle, ` : ''}${stale ?? 0}% of keys expired but not yet deleted`
+          : `Expiry cycle under pressure (${stale ?? 0}% stale keys, time cap reached ${capped?.total ?? 0} times)`,
+        severity,
+        detail: `Many keys expire at the same moment, so the active expiry cycle hits its time limit (25% of CPU in the slow cycle) and expired-but-not-yet-deleted keys accumulate${(stale ?? 0) > 10 ? ` (${stale}% now, above the 10% the cycle aims for): memory holds dead keys` : ''}; this costs CPU and latency in bursts.${capped ? ` Time cap reached: ${rateText(capped)}.` : ''}${capped?.basis === 'now' && !busyNow ? ' Nothing is capped in the last seconds: the burst is over.' : ''}`,
         evidence: [
           ev('redis_info', 'expired_stale_perc', stale ?? 0),
-          ev('redis_info', 'expired_time_cap_reached_count', capped ?? 0),
-          ev('redis_info', 'expired_keys', b.num('expired_keys') ?? 0),
+          ev('redis_info', 'expired_time_cap_reached_count', capped?.total ?? 0),
+          ...(capped ? [ev(rateSource(capped), 'expired_time_cap_reached_count per second', perSecond(capped.perSecond))] : []),
+          ev('redis_info', 'expired_keys', expired?.total ?? 0),
+          ...(expired?.basis === 'now' ? [ev('redis_info_rates', 'expired_keys per second', perSecond(expired.perSecond))] : []),
+          ...(cpuShare !== undefined ? [ev('redis_info_rates', 'expire cycle CPU %', (cpuShare * 100).toFixed(0))] : []),
         ],
-        recommendation: 'Add random jitter to TTLs so keys do not expire together; consider lazyfree-lazy-expire yes for big keys.',
-        commands: ['INFO stats', 'CONFIG SET lazyfree-lazy-expire yes', 'LATENCY HISTORY expire-cycle'],
+        recommendation:
+          'Add random jitter to TTLs so keys do not expire together; consider lazyfree-lazy-expire yes for big keys; a higher hz (up to 100) spreads the expiry work in smaller steps.',
+        commands: ['INFO stats', 'CONFIG SET lazyfree-lazy-expire yes', 'LATENCY HISTORY expire-cycle', 'CONFIG SET hz 50'],
         runbook: 'expiry-storms',
       }),
     );

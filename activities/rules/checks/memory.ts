@@ -1,5 +1,9 @@
+import type { Severity } from '../../../core/types';
+import type { ClientSummary } from '../../tools/redis/clients';
 import { bytes, percent, type Baseline } from '../baseline';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
+import { counterRate, perSecond, rateSource, rateText } from '../counter-rate';
+import { allocator } from '../audits/info-memory';
 
 function policy(b: Baseline): string {
   return b.config('maxmemory-policy') ?? b.str('maxmemory_policy') ?? 'unknown';
@@ -85,21 +89,31 @@ export const evictions: Check = {
   name: 'eviction activity',
   category: 'memory',
   run(b) {
-    const evicted = b.num('evicted_keys');
-    if (evicted === undefined) return skip('evicted_keys not available');
-    if (evicted === 0) return pass();
+    const rate = counterRate(b, 'evicted_keys');
+    if (!rate) return skip('evicted_keys not available');
+    if (rate.total === 0) return pass();
+    const evicted = rate.total;
+    const now = rate.basis === 'now';
+    const evictingNow = now && rate.perSecond > 0;
+    // Judged by rate (info-audit.md, evicted_keys: RATE > 0): evicting now is the incident. A total
+    // since start counts only while its average is still high (a short-lived or just-loaded server).
     const uptime = b.num('uptime_in_seconds') ?? 0;
+    const averageSinceStart = uptime > 0 ? evicted / uptime : 0;
+    const severity: Severity = evictingNow ? (rate.perSecond >= 10 ? 'warning' : 'info') : evicted > 1000 && averageSinceStart >= 0.1 ? 'warning' : 'info';
     const max = b.num('maxmemory') ?? 0;
     const hits = b.num('keyspace_hits') ?? 0;
     const misses = b.num('keyspace_misses') ?? 0;
     const ratio = hits + misses > 0 ? hits / (hits + misses) : undefined;
     return fail(
       finding(this, {
-        title: `${evicted} keys evicted to stay under maxmemory (${bytes(max)})`,
-        severity: evicted > 1000 ? 'warning' : 'info',
-        detail: `Redis has evicted ${evicted} keys in ${Math.round(uptime / 60)} min of uptime under maxmemory-policy ${policy(b)}: the working set is larger than maxmemory ${bytes(max)}, so keys are thrown out and later reads miss${ratio !== undefined ? ` (hit ratio ${percent(ratio)})` : ''}.`,
+        title: evictingNow
+          ? `Evicting ${perSecond(rate.perSecond)} keys per second right now to stay under maxmemory (${bytes(max)})`
+          : `${evicted} keys evicted to stay under maxmemory (${bytes(max)})${now ? ', none in the last few seconds' : ''}`,
+        severity,
+        detail: `Redis has evicted ${evicted} keys since start (${rateText(rate, ' keys/s')}) under maxmemory-policy ${policy(b)}: the working set is larger than maxmemory ${bytes(max)}, so keys are thrown out and later reads miss${ratio !== undefined ? ` (hit ratio ${percent(ratio)})` : ''}.${now && !evictingNow ? ' No key was evicted during the sample, so the evictions are past (a bulk load or a burst), not ongoing.' : ''}`,
         evidence: [
           ev('redis_info', 'evicted_keys', evicted),
+          ev(rateSource(rate), 'evicted_keys per second', perSecond(rate.perSecond)),
           ev('redis_info', 'maxmemory', max),
           ev('redis_config_get', 'maxmemory-policy', policy(b)),
           ...(ratio !== undefined ? [ev('redis_info', 'keyspace_hits/(hits+misses)', percent(ratio))] : []),
@@ -113,25 +127,49 @@ export const evictions: Check = {
   },
 };
 
+/** Hits and misses over the sample window when enough lookups happened in it, else since start. */
+function lookups(b: Baseline): { hits: number; misses: number; basis: 'now' | 'since start' } | undefined {
+  const hits = b.num('keyspace_hits');
+  const misses = b.num('keyspace_misses');
+  if (hits === undefined || misses === undefined) return undefined;
+  const rates = b.rates();
+  const hitRate = rates?.perSecond.keyspace_hits;
+  const missRate = rates?.perSecond.keyspace_misses;
+  const others = (rates?.perSecond.total_commands_processed ?? 0) * (rates?.intervalSeconds ?? 0);
+  if (rates && hitRate !== undefined && missRate !== undefined && others >= 100) {
+    // The agent's own key sampling (TYPE, MEMORY USAGE…) counts as hits in the window: take it out.
+    const windowHits = Math.max(0, Math.round(hitRate * rates.intervalSeconds) - rates.ownCommands);
+    const windowMisses = Math.round(missRate * rates.intervalSeconds);
+    if (windowHits + windowMisses >= 100) return { hits: windowHits, misses: windowMisses, basis: 'now' };
+  }
+  return { hits, misses, basis: 'since start' };
+}
+
 export const hitRatio: Check = {
   id: 'memory.hit-ratio',
   name: 'cache hit ratio',
   category: 'memory',
   run(b) {
-    const hits = b.num('keyspace_hits');
-    const misses = b.num('keyspace_misses');
-    if (hits === undefined || misses === undefined) return skip('keyspace_hits/misses not available');
+    const seen = lookups(b);
+    if (!seen) return skip('keyspace_hits/misses not available');
+    const { hits, misses } = seen;
     const total = hits + misses;
-    if (total < 1000) return pass();
+    // info-audit.md, keyspace_hits: Δhits/(Δhits+Δmisses) < 0.8 on a cache.
+    if (total < (seen.basis === 'now' ? 100 : 1000)) return pass();
     const ratio = hits / total;
     if (ratio >= 0.8) return pass();
     const evicted = b.num('evicted_keys') ?? 0;
+    const window = seen.basis === 'now' ? 'during the sample' : 'since start';
     return fail(
       finding(this, {
-        title: `Low cache hit ratio: ${percent(ratio)} (${misses} misses of ${total} lookups)`,
+        title: `Low cache hit ratio: ${percent(ratio)} (${misses} misses of ${total} lookups ${window})`,
         severity: ratio < 0.5 ? 'warning' : 'info',
-        detail: `Only ${percent(ratio)} of key lookups found the key. ${evicted > 0 ? `${evicted} keys were evicted, so the miss rate comes from the cache being too small for its working set.` : 'No keys were evicted: misses come from keys that expired or were never written (check TTLs and cache-fill logic).'}`,
-        evidence: [ev('redis_info', 'keyspace_hits', hits), ev('redis_info', 'keyspace_misses', misses), ev('redis_info', 'evicted_keys', evicted)],
+        detail: `Only ${percent(ratio)} of key lookups ${window} found the key. ${evicted > 0 ? `${evicted} keys were evicted, so the miss rate comes from the cache being too small for its working set.` : 'No keys were evicted: misses come from keys that expired or were never written (check TTLs and cache-fill logic).'}`,
+        evidence: [
+          ev(seen.basis === 'now' ? 'redis_info_rates' : 'redis_info', `keyspace_hits ${window}`, hits),
+          ev(seen.basis === 'now' ? 'redis_info_rates' : 'redis_info', `keyspace_misses ${window}`, misses),
+          ev('redis_info', 'evicted_keys', evicted),
+        ],
         recommendation:
           evicted > 0
             ? 'Size maxmemory to the working set, or reduce what is cached; watch the hit ratio and evicted_keys rate together.'
@@ -192,6 +230,11 @@ export const swapping: Check = {
     const used = b.num('used_memory');
     if (ratio === undefined || used === undefined) return skip('mem_fragmentation_ratio not available');
     if (ratio >= 0.9 || used < 64 * 1048576) return pass();
+    // Memory allocated but not yet written is not resident either: a query buffer sized for a big
+    // argument still arriving (qbuf-free). That gap is not swap.
+    const rss = b.num('used_memory_rss') ?? ratio * used;
+    const untouched = (b.data<ClientSummary>('redis_client_list')?.largestQueryBuffers ?? []).reduce((n, c) => n + c.qbufFree, 0);
+    if (untouched > 0 && rss >= 0.9 * (used - untouched)) return pass();
     return fail(
       finding(this, {
         title: `RSS below used memory (fragmentation ratio ${ratio}): Redis may be swapping`,
@@ -222,11 +265,14 @@ export const fragmentation: Check = {
     const allocRatio = b.num('allocator_frag_ratio');
     const peak = b.num('used_memory_peak');
     const defrag = b.config('activedefrag') ?? 'unknown';
+    // MEMORY DOCTOR high_frag advises jemalloc; active defrag and MEMORY PURGE need it (config.c isValidActiveDefrag).
+    const alloc = allocator(b);
+    const libc = alloc !== undefined && !/jemalloc/i.test(alloc);
     return fail(
       finding(this, {
         title: `High memory fragmentation: RSS ${bytes(rss)} for ${bytes(used)} of data (ratio ${ratio})`,
         severity: ratio > 2 && excess >= 64 * 1048576 ? 'warning' : 'info',
-        detail: `The process holds ${bytes(excess)} more than the dataset needs. This is not a memory leak: after keys are deleted or expire, the allocator (jemalloc) keeps the freed pages${peak && used && peak > used * 1.5 ? `; memory peaked at ${bytes(peak)} before shrinking to ${bytes(used)}` : ''}${allocRatio !== undefined ? ` (allocator_frag_ratio ${allocRatio})` : ''}. Active defragmentation is ${defrag === 'yes' ? 'on' : 'off'}.`,
+        detail: `The process holds ${bytes(excess)} more than the dataset needs. This is not a memory leak: after keys are deleted or expire, the allocator (${alloc ?? 'jemalloc'}) keeps the freed pages${peak && used && peak > used * 1.5 ? `; memory peaked at ${bytes(peak)} before shrinking to ${bytes(used)}` : ''}${allocRatio !== undefined && !libc ? ` (allocator_frag_ratio ${allocRatio})` : ''}. ${libc ? `This server uses ${alloc}, not jemalloc: active defrag is not available and MEMORY PURGE does nothing, which is why MEMORY DOCTOR recommends jemalloc.` : `Active defragmentation is ${defrag === 'yes' ? 'on' : 'off'}.`}`,
         evidence: [
           ev('redis_info', 'mem_fragmentation_ratio', ratio),
           ev('redis_info', 'mem_fragmentation_bytes', excess),
@@ -234,9 +280,12 @@ export const fragmentation: Check = {
           ev('redis_info', 'used_memory_rss', rss ?? 'unknown'),
           ev('redis_config_get', 'activedefrag', defrag),
         ],
-        recommendation:
-          'Enable active defragmentation (CONFIG SET activedefrag yes) to compact memory online, or run MEMORY PURGE to return free pages to the OS right away. A restart (after failover to a replica) also resets RSS.',
-        commands: ['CONFIG SET activedefrag yes', 'MEMORY PURGE', 'INFO memory', 'MEMORY DOCTOR'],
+        recommendation: libc
+          ? 'Without jemalloc there is no active defrag: restart the process after failing over to a replica to get the memory back, and run a jemalloc build (the default for Redis and Valkey packages) to avoid it.'
+          : 'Enable active defragmentation (CONFIG SET activedefrag yes) to compact memory online, or run MEMORY PURGE to return free pages to the OS right away. A restart (after failover to a replica) also resets RSS.',
+        commands: libc
+          ? ['INFO memory', 'MEMORY DOCTOR', 'REPLICAOF NO ONE  # on the replica, to fail over before the restart']
+          : ['CONFIG SET activedefrag yes', 'MEMORY PURGE', 'INFO memory', 'MEMORY DOCTOR'],
         runbook: 'memory-fragmentation',
       }),
     );
@@ -251,7 +300,9 @@ export const pastPeak: Check = {
     const used = b.num('used_memory');
     const peak = b.num('used_memory_peak');
     if (used === undefined || peak === undefined) return skip('used_memory_peak not available');
-    if (peak < 64 * 1048576 || peak / used <= 1.5) return pass();
+    // MEMORY DOCTOR big_peak (object.c getMemoryDoctorReport): peak > 1.5x current, on an instance
+    // of at least 5 MB (below that the doctor calls it empty and checks nothing).
+    if (used < 5 * 1048576 || peak / used <= 1.5) return pass();
     return fail(
       finding(this, {
         title: `Memory peaked at ${bytes(peak)}, ${(peak / used).toFixed(1)}x today's ${bytes(used)}`,

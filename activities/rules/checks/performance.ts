@@ -1,8 +1,9 @@
-import type { SlowlogSummary, LatencyReport } from '../../tools/redis/performance';
+import { summarizeSlowlog, type SlowlogSummary, type LatencyReport } from '../../tools/redis/performance';
 import { ev, fail, finding, pass, skip, type Check } from '../check';
+import { ADVICE, adviceFor, forkGrade, forkRate, THP_IN_DOCTOR } from '../audits/latency-doctor';
 
-/** What to do about a command that shows up in the slow log. */
-const SLOW_COMMAND_ADVICE: Record<string, { why: string; fix: string; commands: string[] }> = {
+/** What to do about a command that is slow or takes the server's time (shared with the INFO audit). */
+export const SLOW_COMMAND_ADVICE: Record<string, { why: string; fix: string; commands: string[] }> = {
   KEYS: {
     why: 'KEYS walks the entire keyspace in one blocking call; on a large keyspace every other client waits for it, which shows up as periodic p99 latency spikes',
     fix: 'Replace KEYS with incremental SCAN (SCAN 0 MATCH pattern COUNT 1000) in the application or tooling that issues it, and block KEYS for application users with an ACL (-keys) or rename-command.',
@@ -35,6 +36,11 @@ const SLOW_COMMAND_ADVICE: Record<string, { why: string; fix: string; commands: 
     commands: ['redis-cli --bigkeys'],
   },
   ZRANGE: { why: 'wide ZRANGE calls on big sorted sets are O(log N + M)', fix: 'Page with LIMIT / smaller ranges.', commands: ['redis-cli --bigkeys'] },
+  LPOS: {
+    why: 'LPOS scans the list from the head until it finds the element, so on a long list every call is O(N)',
+    fix: 'Keep a set (SISMEMBER) or hash next to the list for membership and position lookups, or keep the list short (LTRIM).',
+    commands: ['LLEN <key>', 'redis-cli --bigkeys'],
+  },
   SORT: { why: 'SORT is O(N+M*log(M)) and blocks while it runs', fix: 'Precompute sorted results in a sorted set.', commands: [] },
   EVAL: {
     why: 'Lua scripts block the server for their whole run time',
@@ -53,12 +59,15 @@ export const slowCommands: Check = {
   run(b) {
     const slowlog = b.data<SlowlogSummary>('redis_slowlog');
     if (!slowlog) return skip(`slowlog not available${b.error('redis_slowlog') ? `: ${b.error('redis_slowlog')}` : ''}`);
-    const heavy = slowlog.byCommand.filter((g) => g.maxUs >= 10_000);
+    // The agent's own commands (client name sre-agent) are not the target's problem.
+    const theirs = slowlog.entries.filter((e) => e.clientName !== 'sre-agent');
+    const groups = theirs.length === slowlog.entries.length ? slowlog.byCommand : summarizeSlowlog(theirs, theirs.length, {}).byCommand;
+    const heavy = groups.filter((g) => g.maxUs >= 10_000);
     if (heavy.length === 0) return pass();
     return fail(
       ...heavy.slice(0, 3).map((g) => {
         const advice = SLOW_COMMAND_ADVICE[g.command];
-        const sample = slowlog.entries.find((e) => e.command === g.command);
+        const sample = theirs.find((e) => e.command === g.command);
         const call = sample ? `${g.command} ${sample.args.join(' ')}`.trim() : g.command;
         return finding(this, {
           title: `${g.command} in the slow log: ${g.count} call(s), up to ${(g.maxUs / 1000).toFixed(0)} ms each`,
@@ -81,6 +90,10 @@ export const slowCommands: Check = {
   },
 };
 
+/** Operator, replication and agent commands: their cost is not the workload's. */
+const NOT_WORKLOAD =
+  /^(debug|eval|evalsha|bgsave|bgrewriteaof|save|flushall|flushdb|sync|psync|replconf|info|client\|.*|config\|.*|slowlog\|.*|latency\|.*|memory\|.*|scan|monitor)$/;
+
 export const expensiveCommandStats: Check = {
   id: 'performance.command-cost',
   name: 'per-command cost',
@@ -89,13 +102,33 @@ export const expensiveCommandStats: Check = {
     const stats = b.section<Record<string, { calls?: number; usec_per_call?: number; usec?: number }>>('commandstats');
     if (!stats) return skip('commandstats not available');
     const slowlogCommands = new Set((b.data<SlowlogSummary>('redis_slowlog')?.byCommand ?? []).map((g) => g.command.toLowerCase()));
+    const candidate = (name: string) => !slowlogCommands.has(name.split('|')[0]) && !NOT_WORKLOAD.test(name);
+    // In the sample window (info-audit.md §10 "slow command"): over 1 ms per call at 1 call/s or more.
+    // A command taking half the main thread is performance.main-thread's finding.
+    const windowSlow = (b.rates()?.commands ?? []).filter(
+      (c) => c.usecPerCall >= 1000 && c.callsPerSec >= 1 && c.usecPerSec < 500_000 && candidate(c.command),
+    )[0];
+    if (windowSlow) {
+      const name = windowSlow.command;
+      return fail(
+        finding(this, {
+          title: `${name.toUpperCase()} takes ${(windowSlow.usecPerCall / 1000).toFixed(1)} ms per call right now (${windowSlow.callsPerSec} calls/s)`,
+          severity: 'warning',
+          detail: `Over the last ${b.rates()!.intervalSeconds.toFixed(0)} s each ${name.toUpperCase()} call took ${(windowSlow.usecPerCall / 1000).toFixed(1)} ms on average; at ${windowSlow.callsPerSec} calls/s that stalls the event loop for other clients ${(windowSlow.usecPerSec / 1000).toFixed(0)} ms of every second.`,
+          evidence: [
+            ev('redis_info_rates', `${name} usec per call`, windowSlow.usecPerCall),
+            ev('redis_info_rates', `${name} calls per second`, windowSlow.callsPerSec),
+            ev('redis_info_rates', `${name} usec per second`, windowSlow.usecPerSec),
+          ],
+          recommendation:
+            SLOW_COMMAND_ADVICE[name.toUpperCase()]?.fix ?? 'Make the command cheaper (smaller keys, bounded ranges) or move it off the hot path.',
+          commands: ['INFO commandstats', 'SLOWLOG GET 25', `LATENCY HISTOGRAM ${name}`],
+          runbook: 'latency-slowlog',
+        }),
+      );
+    }
     const expensive = Object.entries(stats)
-      .filter(
-        ([name, s]) =>
-          Number(s.usec_per_call ?? 0) >= 10_000 &&
-          !slowlogCommands.has(name.split('|')[0]) &&
-          !/^(debug|eval|evalsha|bgsave|bgrewriteaof|save|flushall|flushdb)$/.test(name),
-      )
+      .filter(([name, s]) => Number(s.usec_per_call ?? 0) >= 10_000 && candidate(name))
       .sort((a, b2) => Number(b2[1].usec ?? 0) - Number(a[1].usec ?? 0));
     if (expensive.length === 0) return pass();
     const [name, s] = expensive[0];
@@ -103,7 +136,7 @@ export const expensiveCommandStats: Check = {
       finding(this, {
         title: `${name.toUpperCase()} averages ${(Number(s.usec_per_call) / 1000).toFixed(1)} ms per call`,
         severity: 'warning',
-        detail: `INFO commandstats shows ${s.calls} ${name.toUpperCase()} calls at ${(Number(s.usec_per_call) / 1000).toFixed(1)} ms each on average; every call stalls the event loop for other clients.`,
+        detail: `INFO commandstats shows ${s.calls} ${name.toUpperCase()} calls at ${(Number(s.usec_per_call) / 1000).toFixed(1)} ms each on average since start; every call stalls the event loop for other clients.`,
         evidence: [ev('redis_info', `cmdstat_${name}.usec_per_call`, Number(s.usec_per_call)), ev('redis_info', `cmdstat_${name}.calls`, Number(s.calls))],
         recommendation: SLOW_COMMAND_ADVICE[name.toUpperCase()]?.fix ?? 'Make the command cheaper (smaller keys, bounded ranges) or move it off the hot path.',
         commands: ['INFO commandstats', 'SLOWLOG GET 25'],
@@ -116,6 +149,16 @@ export const expensiveCommandStats: Check = {
 /** "501 ms (0.5 s)": a stall people describe in seconds reads in both units. */
 const millis = (ms: number) => (ms >= 100 ? `${ms} ms (${(ms / 1000).toFixed(1)} s)` : `${ms} ms`);
 
+/** An advice line with its command substituted where the doctor names the threshold. */
+function adviceCommand(command: string | undefined, thresholdMs: number): string | undefined {
+  return command?.replace('<latency-monitor-threshold x 1000>', String(thresholdMs * 1000));
+}
+
+/**
+ * LATENCY LATEST with LATENCY DOCTOR's advice for each event type (audits/latency-doctor.ts,
+ * createLatencyReport in latency.c). Spikes of 100 ms or more are a warning; shorter recorded
+ * events are still reported, as the doctor does, for their advice.
+ */
 export const latencyEvents: Check = {
   id: 'performance.latency-events',
   name: 'latency monitor events',
@@ -123,21 +166,74 @@ export const latencyEvents: Check = {
   run(b) {
     const latency = b.data<LatencyReport>('redis_latency');
     if (!latency) return skip('latency monitor not available');
-    if (latency.monitorThresholdMs === 0) return pass();
-    const spikes = latency.events.filter((e) => e.maxMs >= 100);
-    if (spikes.length === 0) return pass();
-    return fail(
-      finding(this, {
-        title: `Latency spikes recorded: ${spikes.map((e) => `${e.event} up to ${millis(e.maxMs)}`).join(', ')}`,
-        severity: 'warning',
-        detail: `The latency monitor recorded events above ${latency.monitorThresholdMs} ms. ${spikes.some((e) => e.event.startsWith('fork')) ? 'Fork events come from BGSAVE/AOF rewrite on a large dataset. ' : ''}${spikes.some((e) => e.event.startsWith('aof')) ? 'AOF fsync/write events point at slow disks. ' : ''}${spikes.some((e) => e.event.includes('expire')) ? 'Expire-cycle events come from many keys expiring at once. ' : ''}`,
-        evidence: spikes.map((e) => ev('redis_latency', e.event, `${e.maxMs} ms max, ${e.latestMs} ms latest`)),
-        recommendation: 'Read LATENCY DOCTOR for the event types above; correlate with the slow log and persistence settings.',
-        commands: ['LATENCY DOCTOR', 'LATENCY HISTORY <event>', 'SLOWLOG GET 25'],
-        runbook: 'latency-slowlog',
-      }),
-    );
+    const thp = THP_IN_DOCTOR.test(latency.doctor);
+    if (latency.monitorThresholdMs === 0 && !thp) return pass();
+    const findings = [];
+    const events = latency.events;
+    if (events.length) {
+      const advice = adviceFor(
+        b,
+        events.map((e) => e.event),
+      );
+      const spikes = events.filter((e) => e.maxMs >= 100);
+      const rate = events.some((e) => e.event === 'fork') ? forkRate(b) : undefined;
+      const shown = (spikes.length ? spikes : events).slice(0, 6);
+      findings.push(
+        finding(this, {
+          title: `Latency ${spikes.length ? 'spikes' : 'events'} recorded: ${shown.map((e) => `${e.event} up to ${millis(e.maxMs)}`).join(', ')}`,
+          severity: spikes.length ? 'warning' : 'info',
+          detail: `The latency monitor recorded events above ${latency.monitorThresholdMs} ms: ${events.map((e) => `${e.event} (${EVENT_MEANING[e.event] ?? 'an internal operation'}; latest ${e.latestMs} ms, max ${e.maxMs} ms)`).join('; ')}.${rate !== undefined ? ` The last fork copied memory at ${rate.toFixed(1)} GB/s, which LATENCY DOCTOR rates ${forkGrade(rate)}.` : ''}${advice.length ? ` LATENCY DOCTOR's advice: ${advice.map((a) => ADVICE[a].text).join('; ')}.` : ''}`,
+          evidence: events.map((e) => ev('redis_latency', e.event, `${e.maxMs} ms max, ${e.latestMs} ms latest`)),
+          recommendation: `Read LATENCY DOCTOR and LATENCY HISTORY for these events and correlate them with the slow log and persistence settings.${advice.length ? ` In short: ${advice.map((a) => ADVICE[a].text.split(':')[0]).join('; ')}.` : ''}`,
+          commands: [
+            'LATENCY DOCTOR',
+            ...events.slice(0, 3).map((e) => `LATENCY HISTORY ${e.event}`),
+            ...advice.flatMap((a) => adviceCommand(ADVICE[a].command, latency.monitorThresholdMs) ?? []),
+            'LATENCY RESET  # after fixing, to see whether spikes return',
+          ],
+          runbook: 'latency-slowlog',
+        }),
+      );
+    }
+    if (thp) {
+      findings.push(
+        finding(this, {
+          title: 'Transparent huge pages are in use by the server process',
+          severity: 'warning',
+          detail: `LATENCY DOCTOR found anonymous huge pages in the process memory (THPGetAnonHugePagesSize in latency.c): ${ADVICE.disable_thp.text}. With THP each copy-on-write after a fork copies 2 MB instead of 4 KB, so BGSAVE and AOF rewrites cause latency spikes and memory bursts.`,
+          evidence: [ev('redis_latency', 'LATENCY DOCTOR', 'anonymous huge pages in use')],
+          recommendation: 'Disable transparent huge pages on the host (and at boot), then restart the server so its memory is remapped.',
+          commands: [ADVICE.disable_thp.command!, 'cat /sys/kernel/mm/transparent_hugepage/enabled'],
+          runbook: 'linux-host-tuning',
+        }),
+      );
+    }
+    return findings.length ? fail(...findings) : pass();
   },
+};
+
+/** What each latency event measures (latencyAddSampleIfNeeded call sites; doctor-logic.md, event catalogue). */
+const EVENT_MEANING: Record<string, string> = {
+  command: 'a slow command blocked the event loop',
+  'fast-command': 'an O(1) or O(log N) command was slow, a sign of host trouble',
+  fork: 'fork() for BGSAVE, AOF rewrite or a full sync froze the server',
+  'expire-cycle': 'the active expiry cycle',
+  'expire-del': 'deleting one expired key',
+  'eviction-cycle': 'one eviction round',
+  'eviction-del': 'deleting one evicted key',
+  'eviction-lazyfree': 'waiting for lazy free during eviction',
+  'aof-fsync-always': 'fsync on every write (appendfsync always)',
+  'aof-write': 'writing the AOF',
+  'aof-write-pending-fsync': 'an AOF write waited for a pending fsync',
+  'aof-write-active-child': 'an AOF write while a child was saving',
+  'aof-write-alone': 'an AOF write with no fsync or child in the way',
+  'aof-fstat': 'fstat of the AOF',
+  'aof-rename': 'renaming the rewritten AOF',
+  'rdb-unlink-temp-file': 'deleting a temporary RDB file',
+  'active-defrag-cycle': 'one active defragmentation cycle',
+  'command-unblocking': 'serving clients unblocked by a write',
+  'while-blocked-cron': 'cron work while blocked in a script or loading',
+  'module-acquire-GIL': 'a module waiting for the global lock',
 };
 
 export const forkCost: Check = {
@@ -149,12 +245,18 @@ export const forkCost: Check = {
     if (usec === undefined) return skip('latest_fork_usec not available');
     if (usec < 500_000) return pass();
     const used = b.num('used_memory') ?? 0;
+    const rate = forkRate(b);
+    const grade = rate !== undefined ? forkGrade(rate) : undefined;
     return fail(
       finding(this, {
-        title: `Last fork took ${(usec / 1000).toFixed(0)} ms`,
+        title: `Last fork took ${(usec / 1000).toFixed(0)} ms${rate !== undefined ? ` (${rate.toFixed(1)} GB/s, ${grade})` : ''}`,
         severity: 'warning',
-        detail: `Redis is frozen while it forks for BGSAVE or AOF rewrite; ${(usec / 1000).toFixed(0)} ms for ${(used / 1073741824).toFixed(1)} GB suggests a large dataset, a VM with slow page-table copies, or transparent huge pages.`,
-        evidence: [ev('redis_info', 'latest_fork_usec', usec), ev('redis_info', 'used_memory', used)],
+        detail: `Redis is frozen while it forks for BGSAVE or AOF rewrite; ${(usec / 1000).toFixed(0)} ms for ${(used / 1073741824).toFixed(1)} GB suggests a large dataset, a VM with slow page-table copies, or transparent huge pages.${rate !== undefined ? ` LATENCY DOCTOR grades fork speed from used memory over fork time: below 10 GB/s is terrible, below 25 poor; this one is ${grade}${grade === 'terrible' || grade === 'poor' ? `, so ${ADVICE.better_vm.text}` : ''}.` : ''}`,
+        evidence: [
+          ev('redis_info', 'latest_fork_usec', usec),
+          ev('redis_info', 'used_memory', used),
+          ...(rate !== undefined ? [ev('redis_info', 'fork rate (GB/s)', rate.toFixed(1))] : []),
+        ],
         recommendation: 'Disable transparent huge pages, snapshot from a replica instead of the master, or reduce the dataset per instance.',
         commands: ['INFO persistence', 'cat /sys/kernel/mm/transparent_hugepage/enabled'],
         runbook: 'rdb-persistence-failures',

@@ -32,6 +32,9 @@ export const RATE_COUNTERS = [
   'sync_partial_ok',
   'sync_partial_err',
   'total_forks',
+  'aof_delayed_fsync',
+  'master_sync_read_bytes',
+  'used_active_time_main_thread',
   'rdb_saves',
   'aof_rewrites',
   'total_error_replies',
@@ -60,7 +63,16 @@ export const RATE_COUNTERS = [
 ] as const;
 
 /** Values that grow or shrink between samples and whose change per second matters (bytes/s). */
-const GROWTH_FIELDS = ['used_memory', 'aof_current_size', 'mem_clients_normal', 'mem_clients_slaves', 'connected_clients', 'blocked_clients'] as const;
+const GROWTH_FIELDS = [
+  'used_memory',
+  'aof_current_size',
+  'mem_clients_normal',
+  'mem_clients_slaves',
+  'mem_cluster_links',
+  'lazyfree_pending_objects',
+  'connected_clients',
+  'blocked_clients',
+] as const;
 
 const CPU_FIELDS = [
   'used_cpu_sys',

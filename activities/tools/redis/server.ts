@@ -7,8 +7,9 @@ import { serverIdentity } from '../../../core/server-identity';
 
 /** Server-level tools: INFO, CONFIG GET, keyspace, cluster. */
 
+/** Build details and clocks diagnosis never reads (arch_bits, multiplexing_api, configured_hz, io_threads_active and mem_allocator it does). */
 const NOISE =
-  /^(redis_git_sha1|redis_git_dirty|redis_build_id|arch_bits|monotonic_clock|multiplexing_api|atomicvar_api|gcc_version|run_id|lru_clock|io_threads_active|server_time_usec|configured_hz|listener\d+|mem_allocator|executable|process_supervised)$/;
+  /^(redis_git_sha1|redis_git_dirty|redis_build_id|monotonic_clock|atomicvar_api|gcc_version|run_id|lru_clock|server_time_usec|listener\d+|executable|process_supervised)$/;
 const KEEP_HUMAN = new Set(['used_memory_human', 'used_memory_rss_human', 'maxmemory_human', 'used_memory_peak_human', 'total_system_memory_human']);
 
 function compactValue(value: string): string | number {

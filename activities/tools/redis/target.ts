@@ -24,7 +24,8 @@ export async function readConfig(redis: RedisCommands, ...params: string[]): Pro
 }
 
 /** Values that must never leave the tool: replaced with whether they are set. */
-const SECRET_PARAMS = /^(requirepass|masterauth|masteruser|tls-key-file-pass|tls-client-key-file-pass)$/i;
+/** Values that must never leave the tool (Valkey 8+ also names the master's password primaryauth). */
+const SECRET_PARAMS = /^(requirepass|masterauth|masteruser|primaryauth|primaryuser|tls-key-file-pass|tls-client-key-file-pass)$/i;
 
 export function redactConfig(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, SECRET_PARAMS.test(k) ? (v ? '(set)' : '(not set)') : v]));
