@@ -5,6 +5,7 @@ import { availabilityChecks } from './checks/availability';
 import { clusterChecks } from './checks/cluster';
 import { connectionChecks } from './checks/connections';
 import { keyspaceChecks } from './checks/keyspace';
+import { keyspaceProfileChecks } from './checks/keyspace-profile';
 import { memoryChecks } from './checks/memory';
 import { performanceChecks } from './checks/performance';
 import { persistenceChecks } from './checks/persistence';
@@ -21,6 +22,7 @@ export const ALL_CHECKS: Check[] = [
   ...persistenceChecks,
   ...replicationChecks,
   ...keyspaceChecks,
+  ...keyspaceProfileChecks,
   ...securityChecks,
   ...clusterChecks,
 ];
