@@ -12,7 +12,11 @@ import { callTool, type ToolCallContext, type ToolCallOutcome } from './tool-cal
  * Tools added to the playbook after workflows were already running: a patch marker keeps
  * histories recorded before the change replaying exactly as they ran.
  */
-const PATCHED_IN: Record<string, string> = { redis_streams: 'baseline-redis-streams', redis_info_rates: 'baseline-redis-info-rates' };
+const PATCHED_IN: Record<string, string> = {
+  redis_streams: 'baseline-redis-streams',
+  redis_info_rates: 'baseline-redis-info-rates',
+  redis_keyspace_profile: 'baseline-redis-keyspace-profile',
+};
 
 export async function collectBaseline(ctx: ToolCallContext): Promise<BaselineDigest> {
   const outputs: Record<string, ToolCallOutcome> = {};

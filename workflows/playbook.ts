@@ -20,4 +20,5 @@ export const BASELINE_CALLS: ReadonlyArray<{ tool: string; args: Record<string, 
   { tool: 'redis_big_keys', args: { budgetMs: 3000 } },
   { tool: 'redis_hot_keys', args: { budgetMs: 3000 } },
   { tool: 'redis_streams', args: { budgetMs: 1000 } },
+  { tool: 'redis_keyspace_profile', args: { budgetMs: 2500 } },
 ];

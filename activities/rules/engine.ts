@@ -12,6 +12,7 @@ import { clientChecks } from './checks/clients';
 import { clusterChecks } from './checks/cluster';
 import { connectionChecks } from './checks/connections';
 import { keyspaceChecks } from './checks/keyspace';
+import { keyspaceProfileChecks } from './checks/keyspace-profile';
 import { memoryChecks } from './checks/memory';
 import { performanceChecks } from './checks/performance';
 import { persistenceChecks } from './checks/persistence';
@@ -28,6 +29,7 @@ export const ALL_CHECKS: Check[] = [
   ...persistenceChecks,
   ...replicationChecks,
   ...keyspaceChecks,
+  ...keyspaceProfileChecks,
   ...securityChecks,
   ...clusterChecks,
   ...configAuditChecks,

@@ -12,6 +12,7 @@ import { redisLatency, redisSlowlog } from './redis/performance';
 import { redisReplication } from './redis/replication';
 import { redisInfoRates } from './redis/rates';
 import { redisStreams } from './redis/streams';
+import { redisKeyspaceProfile } from './redis/keyspace-profile';
 import { redisSecurity } from './redis/security';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
 
@@ -32,6 +33,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisBigKeys,
   redisHotKeys,
   redisStreams,
+  redisKeyspaceProfile,
   redisSecurity,
   redisClusterInfo,
   redisCommand,

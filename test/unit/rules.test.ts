@@ -81,6 +81,13 @@ const FROM_SCENARIOS: Array<[string, string, RegExp[]]> = [
   ['cluster.state', 'cluster-slots-unassigned', [/state fail/, /16384 unassigned slots/, /--cluster fix/]],
   ['connections.churn', 'connection-churn', [/new connections per second/, /pool/]],
   ['performance.latency-events', 'latency-monitor-event', [/command up to \d+ ms/, /LATENCY DOCTOR/]],
+  ['memory.encoding-efficiency', 'hash-encoding-threshold-lowered', [/hash-max-listpack-entries 512/, /hashtable/, /DEBUG RELOAD/]],
+  ['keyspace.transient-without-ttl', 'cache-keys-without-ttl', [/cache:\*/, /no TTL/, /allkeys-lru/]],
+  ['memory.prefix-concentration', 'memory-by-prefix', [/feed:\*/, /--memkeys/]],
+  ['keyspace.expiry-cluster', 'expiry-storm-ahead', [/same second/, /jitter/]],
+  ['keyspace.many-small-keys', 'million-tiny-string-keys', [/1,200,000 keys/, /HSET/]],
+  ['keyspace.mixed-types', 'mixed-types-wrongtype', [/WRONGTYPE/, /cart:#/]],
+  ['memory.big-sets', 'unique-visitor-sets', [/HyperLogLog/, /PFADD/]],
   ['memory.host-memory', 'healthy', [/maxmemory/]],
 ];
 

@@ -10,6 +10,16 @@ export async function onTarget<T>(ctx: ToolContext, fn: (redis: RedisCommands) =
   return ctx.deps.targets.use(await ctx.instance(), (redis) => fn(ctx.footprint.wrap(redis)));
 }
 
+/**
+ * Like onTarget, on a pooled connection of its own: for a tool that sends thousands of probes,
+ * so the commands of the tools running beside it (whose paced walks read round-trip times) do
+ * not queue behind its replies on the shared connection.
+ */
+export async function onOwnConnection<T>(ctx: ToolContext, purpose: string, fn: (redis: RedisCommands) => Promise<T>): Promise<T> {
+  const instance = await ctx.instance();
+  return ctx.deps.targets.use({ ...instance, id: `${instance.id}/${purpose}` }, (redis) => fn(ctx.footprint.wrap(redis)));
+}
+
 export async function readInfo(redis: RedisCommands, section = 'everything'): Promise<InfoSections> {
   return parseInfo(String(await redis.call('INFO', section)));
 }
