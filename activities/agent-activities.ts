@@ -14,10 +14,15 @@ import type {
   TaskStatus,
   ToolRef,
   TopicPlan,
+  ToolSpec,
   TopicResult,
 } from '../core/types';
+import { LIST_TOOLS, LIST_TOOLS_SPEC } from '../core/tool-selection';
+import { offeredToolsFor } from '../core/model-fit';
 import type { WorkerDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { checkGrounding, type GroundingResult } from './grounding/check';
+import { firstSentence } from './model/budget';
 import { modelTurn as callModel, type ModelTurnResult } from './model/turn';
 import { route } from './router';
 import type { BaselineInput } from './rules/baseline';
@@ -71,7 +76,12 @@ export function createAgentActivities(deps: WorkerDeps) {
         ),
         instanceLabel,
         modelConfigured: Boolean(deps.model),
-        limits: { maxToolIterations: config.limits.maxToolIterations, topicToolBudget: config.limits.topicToolBudget },
+        limits: {
+          maxToolIterations: config.limits.maxToolIterations,
+          topicToolBudget: config.limits.topicToolBudget,
+          offeredTools: offeredToolsFor(deps.model?.settings.contextTokens),
+        },
+        ...(deps.model ? { modelContextTokens: deps.model.settings.contextTokens } : {}),
       };
     },
 
@@ -86,15 +96,30 @@ export function createAgentActivities(deps: WorkerDeps) {
     /** The tools an agent may use: name and retry family only (the model activity has the rest). */
     async describeTools(input: { agent: AgentKind; withInstance: boolean }): Promise<ToolRef[]> {
       const capabilities = input.agent === 'knowledge' ? (['knowledge'] as const) : undefined;
-      return registry.offered(config, { withInstance: input.withInstance, capabilities }).map((t) => ({ name: t.name, retryClass: t.retryClass }));
+      return registry.offered(config, { withInstance: input.withInstance, capabilities }).map((t) => ({
+        name: t.name,
+        retryClass: t.retryClass,
+        capability: t.capability,
+        ...(t.categories ? { categories: t.categories } : {}),
+        summary: firstSentence(t.description, 200),
+      }));
     },
 
     async modelTurn(input: { tier: ModelTier; messages: ChatMessage[]; tools: string[]; maxTokens?: number }): Promise<ModelTurnResult> {
       const model = requireModel();
-      const specs = registry.offered(config, { withInstance: true }).filter((t) => input.tools.includes(t.name));
+      const specs: ToolSpec[] = registry.offered(config, { withInstance: true }).filter((t) => input.tools.includes(t.name));
+      // list_tools is the agent loop's own (workflows/agent-loop.ts), not an activity.
+      if (input.tools.includes(LIST_TOOLS)) specs.push({ ...LIST_TOOLS_SPEC, capability: 'redis', retryClass: 'redis', needsInstance: false, access: 'read' });
       return withHeartbeat(() =>
         callModel(model.client, model.settings, { tier: input.tier, messages: input.messages, tools: specs, maxTokens: input.maxTokens }),
       );
+    },
+
+    /** The grounding check of a model's answer against this task's tool outputs (deterministic, no model). */
+    async groundAnswer(input: { taskId: string; answer: string; derived?: unknown; scope?: 'instance' | 'knowledge' }): Promise<GroundingResult> {
+      const evidence = deps.evidence ? await deps.evidence.list(input.taskId) : [];
+      const known = [...registry.all().map((t) => t.name), LIST_TOOLS];
+      return checkGrounding(input.answer, evidence, known, { derived: input.derived, scope: input.scope });
     },
 
     async evaluateBaseline(input: { outputs: BaselineInput }): Promise<{ digest: BaselineDigest; followUps: FollowUp[] }> {

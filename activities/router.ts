@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ModelSettings } from '../core/config';
 import type { AgentChoice, AgentKind, AnswerMode, RouteDecision } from '../core/types';
+import { parseJsonReply } from '../core/json-reply';
 import { routerSystemPrompt } from '../core/prompts';
 import { modelTurn } from './model/turn';
 
@@ -34,6 +35,8 @@ export async function route(
 ): Promise<RouteDecision & { usage?: import('../core/types').TokenUsage }> {
   const rules = routeByRules(req);
   if (rules.via === 'explicit' || !req.hasInstance || mode === 'offline' || !model) return { ...rules, mode };
+  // A local model needs most of a minute per call on two cores, and the rules route as well as it.
+  if (model.settings.local) return { ...rules, mode };
   try {
     const turn = await modelTurn(model.client, model.settings, {
       tier: 'nano',
@@ -47,7 +50,7 @@ export async function route(
         { role: 'user', content: req.message },
       ],
     });
-    const parsed = modelRoute.safeParse(JSON.parse(turn.message.content ?? ''));
+    const parsed = modelRoute.safeParse(parseJsonReply(turn.message.content));
     if (!parsed.success) return { ...rules, mode, reason: `${rules.reason} (model reply was not a valid route)`, usage: turn.usage };
     const agent: AgentKind = parsed.data.agent;
     return { agent, via: 'model', reason: parsed.data.reason ?? `model chose ${agent}`, mode, usage: turn.usage };

@@ -15,6 +15,8 @@ import {
 import { summaryLine } from '../core/answer-summary';
 import { addUsage } from '../core/usage';
 import { digestText } from '../core/digest-text';
+import { parseJsonReply } from '../core/json-reply';
+import { digestBudgetFor } from '../core/model-fit';
 import { modelTurn } from './model/turn';
 import { plannerSystemPrompt, synthesisSystemPrompt } from '../core/prompts';
 import { footprintLine, renderTriageReport, verdict } from './rules/report';
@@ -90,20 +92,21 @@ export async function planTopics(client: OpenAI, settings: ModelSettings, questi
   let usage = NO_USAGE;
   const messages: ChatMessage[] = [
     { role: 'system', content: plannerSystemPrompt() },
-    { role: 'user', content: `Question: ${question}\n\nBaseline digest:\n${digestText(digest)}` },
+    { role: 'user', content: `Question: ${question}\n\nBaseline digest:\n${digestText(digest, { question, ...digestBudgetFor(settings.contextTokens) })}` },
   ];
   let problem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     const turn = await modelTurn(client, settings, { tier: 'main', json: true, tools: [], messages, maxTokens: 1500 });
     usage = addUsage(usage, turn.usage);
-    try {
-      const parsed = planSchema.safeParse(JSON.parse(turn.message.content ?? ''));
+    const reply = parseJsonReply(turn.message.content);
+    if (reply) {
+      const parsed = planSchema.safeParse(reply);
       if (parsed.success) {
         return { topics: parsed.data.topics.map((t, i) => ({ ...t, id: slug(t.title, i) })), via: attempt === 0 ? 'model' : 'model-retry', usage };
       }
       problem = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    } catch {
-      problem = 'the reply was not valid JSON';
+    } else {
+      problem = 'the reply had no JSON object';
     }
     messages.push(turn.message, { role: 'user', content: `That plan is invalid (${problem}). Reply again with valid JSON only.` });
   }
@@ -126,7 +129,7 @@ export async function synthesizeReport(
       { role: 'system', content: synthesisSystemPrompt() },
       {
         role: 'user',
-        content: `Instance: ${input.target}\nQuestion: ${input.question}\n\nBaseline digest:\n${digestText(input.digest)}\n\nResearch notes:\n${notes}`,
+        content: `Instance: ${input.target}\nQuestion: ${input.question}\n\nBaseline digest:\n${digestText(input.digest, { question: input.question, ...digestBudgetFor(settings.contextTokens) })}\n\nResearch notes:\n${notes}`,
       },
     ],
   });

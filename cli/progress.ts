@@ -20,7 +20,7 @@ export function describeEvent(event: ProgressEvent): string | undefined {
     case 'tool_call':
       return `  → ${event.topic ? `[${event.topic}] ` : ''}${event.tool} ${JSON.stringify(event.args ?? {})}`;
     case 'tool_result':
-      return `  ${event.ok ? '✓' : '✗'} ${event.tool}: ${event.summary} (${event.durationMs} ms)`;
+      return `  ${event.ok ? '✓' : '✗'} ${event.tool} [call ${event.callId.slice(0, 8)}]: ${event.summary} (${event.durationMs} ms)`;
     case 'task_done':
       return `■ task ${event.status}${event.error ? `: ${event.error}` : ''}`;
     default:

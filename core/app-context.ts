@@ -1,3 +1,4 @@
+import { EvidenceStore } from './evidence';
 import type Redis from 'ioredis';
 import { connectAppRedis } from './app-redis';
 import { AuditLog } from './audit';
@@ -22,6 +23,8 @@ export interface AppStores {
   policy: TargetPolicy;
   /** Who changed what, from every front door. */
   audit: AuditLog;
+  /** Every task's tool outputs, for the grounding check of its answer. */
+  evidence: EvidenceStore;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export function openStores(config: Config, redis: Redis = connectAppRedis(config
     redis,
     policy,
     audit: new AuditLog(redis),
+    evidence: new EvidenceStore(redis, config.evidenceTtlHours),
     instances: new InstanceStore(redis, masterKey, policy),
     threads: new ThreadStore(redis),
     tasks: new TaskRecordStore(redis),

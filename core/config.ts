@@ -100,6 +100,7 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1024 && n <= 10_000_000, 'expected 1024 to 10000000 tokens')
     .optional(),
+  SRE_MODEL_JSON_MODE: bool(true),
   SRE_LOCAL_MODEL: bool(false),
   SRE_LOCAL_MODEL_PORT: port(8089),
   SRE_LOCAL_MODEL_THREADS: positiveInt(2, 64),
@@ -129,6 +130,7 @@ const envSchema = z.object({
   SRE_TOPIC_TOOL_BUDGET: positiveInt(6, 50),
   SRE_WORKER_CONCURRENCY: positiveInt(100, 10_000),
   SRE_RETENTION_DAYS: positiveInt(30, 3650),
+  SRE_EVIDENCE_TTL_HOURS: positiveInt(72, 87_600),
   SRE_RATE_SAMPLE_MS: positiveInt(3000, 10_000),
   SRE_APP_REDIS_MAXMEMORY: z
     .string()
@@ -159,8 +161,10 @@ export interface ModelSettings {
   timeoutMs: number;
   /** The context window prompts are budgeted against (a small local model has 4096). */
   contextTokens: number;
-  /** The fully local model (stack/local-model): small context, slow, no JSON mode. */
+  /** The fully local model (stack/local-model): small context, slow, compact schemas. */
   local: boolean;
+  /** Whether the server honours response_format json_object; without it a fenced JSON reply is parsed. */
+  jsonMode: boolean;
 }
 
 /** The alias the local model server answers to (stack/local-model/serve.py). */
@@ -208,6 +212,8 @@ export interface Config {
   targets: { allow?: string; allowLoopback: boolean };
   /** How long tasks, threads and workflow histories are kept. */
   retentionDays: number;
+  /** How long a task's tool outputs are kept for its grounding check (compressed, in the app Redis). */
+  evidenceTtlHours: number;
 }
 
 /** Keys of the schema, for documentation and the configuration table. */
@@ -292,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: env.SRE_MODEL_TIMEOUT_MS ? e.SRE_MODEL_TIMEOUT_MS : 900_000,
             contextTokens: e.SRE_MODEL_CONTEXT_TOKENS ?? 4096,
             local: true,
+            jsonMode: false,
           }
         : {
             baseURL: e.OPENAI_BASE_URL,
@@ -302,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: e.SRE_MODEL_TIMEOUT_MS,
             contextTokens: e.SRE_MODEL_CONTEXT_TOKENS ?? 128_000,
             local: false,
+            jsonMode: e.SRE_MODEL_JSON_MODE,
           }
       : undefined,
     embedding: e.SRE_EMBEDDING_MODEL ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL } : undefined,
@@ -329,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateSampleMs: Math.max(500, e.SRE_RATE_SAMPLE_MS),
     },
     retentionDays: e.SRE_RETENTION_DAYS,
+    evidenceTtlHours: e.SRE_EVIDENCE_TTL_HOURS,
     targets: { allow: e.SRE_TARGET_ALLOW?.trim() || undefined, allowLoopback: e.SRE_TARGET_ALLOW_LOOPBACK },
   };
 }

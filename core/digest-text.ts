@@ -1,20 +1,45 @@
+import { rankForQuestion, symptomsOf } from './symptoms';
 import type { BaselineDigest } from './types';
 
-/** The baseline digest as compact text for a model prompt. */
-export function digestText(digest: BaselineDigest): string {
+export interface DigestTextOptions {
+  /** Findings are ranked for it (what explains the symptom first). */
+  question?: string;
+  /** At most this many findings, the rest counted (a small model's context holds about six). */
+  maxFindings?: number;
+  /** At most this many evidence values per finding. */
+  maxEvidence?: number;
+}
+
+/**
+ * The baseline digest as compact text for a model prompt: facts, the vital signs the question
+ * asks about, then the findings, ranked. Passed checks are counted, not named: 200 check ids cost
+ * a small model a third of its context and tell it nothing it should act on.
+ */
+export function digestText(digest: BaselineDigest, options: DigestTextOptions = {}): string {
   const lines = [
     `Instance facts: ${Object.entries(digest.facts)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,
   ];
   if (digest.vitals?.length) lines.push('Measured now:', ...digest.vitals.map((v) => `- ${v.text} (${v.source})`));
+  const ranked = options.question ? rankForQuestion(digest.findings, symptomsOf(options.question)) : digest.findings;
+  const shown = ranked.slice(0, options.maxFindings ?? ranked.length);
   if (digest.findings.length === 0) lines.push('Rule findings: none (all checks passed).');
-  for (const f of digest.findings) {
+  else lines.push('Rule findings (most relevant first):');
+  for (const f of shown) {
+    const evidence = f.evidence.slice(0, options.maxEvidence ?? f.evidence.length);
     lines.push(`- [${f.severity}] ${f.title} (check ${f.checkId}${f.runbook ? `, runbook ${f.runbook}` : ''})`);
-    lines.push(`  evidence: ${f.evidence.map((e) => `${e.source}.${e.signal}=${e.value}`).join('; ')}`);
+    lines.push(`  evidence: ${evidence.map((e) => `${e.source}.${e.signal}=${e.value}`).join('; ')}`);
     lines.push(`  suggested fix: ${f.recommendation}`);
   }
-  lines.push(`Checks passed: ${digest.passed.join(', ') || 'none'}`);
+  if (shown.length < ranked.length)
+    lines.push(
+      `(${ranked.length - shown.length} less relevant findings not shown: ${ranked
+        .slice(shown.length)
+        .map((f) => f.checkId)
+        .join(', ')})`,
+    );
+  lines.push(`Checks passed: ${digest.passed.length}${digest.skipped.length ? `; could not run: ${digest.skipped.length}` : ''}.`);
   if (digest.toolErrors.length) lines.push(`Diagnostics that failed: ${digest.toolErrors.map((e) => `${e.tool}: ${e.error}`).join(' | ')}`);
   return lines.join('\n');
 }

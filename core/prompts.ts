@@ -24,6 +24,38 @@ export function chatSystemPrompt(instanceLabel: string | undefined, context?: Re
     .join('\n');
 }
 
+/**
+ * Chat with the evidence already collected (issue 13): the model starts from the rules engine's
+ * digest of the baseline and calls tools only for what it does not show. Short: a small local
+ * model has 4,096 tokens for the prompt, the digest and its answer.
+ */
+export function chatEvidenceSystemPrompt(instanceLabel: string | undefined, context?: Record<string, string>): string {
+  return [
+    `You are an expert Redis SRE. ${instanceLabel ? `Instance: ${instanceLabel}.` : ''}`,
+    context && Object.keys(context).length
+      ? `Context from the user: ${Object.entries(context)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}.`
+      : '',
+    'The health checks already ran; their evidence is in the user message. Answer from it. Call a tool only for something the evidence does not show.',
+    'Quote values exactly as the evidence gives them, with the tool name. Never invent values, fields or tools. If something was not measured, say so.',
+    'Answer in markdown: the cause in one or two sentences, the evidence (tool and value), the fix with exact commands, its risks.',
+    SAFETY,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The question with the evidence the baseline collected. */
+export function evidenceMessage(question: string, digest: string): string {
+  return `Question: ${question}\n\nEvidence collected just now:\n${digest}`;
+}
+
+/** The one retry an answer that ignored the evidence gets. */
+export function groundingRetryPrompt(): string {
+  return 'Your answer used none of the evidence above. Answer the question again from the evidence: name the finding that explains it and quote its values with the tool they came from.';
+}
+
 export function knowledgeSystemPrompt(): string {
   return [
     'You are an expert Redis SRE answering a general question from the runbook knowledge base. You have no access to any live system.',

@@ -24,6 +24,8 @@ export interface TaskRecord {
 }
 
 const KEY = (id: string) => `sre:task:${id}`;
+/** The task's tool outputs for its grounding check (core/evidence.ts): deleted with the task. */
+const EVIDENCE = (id: string) => `${KEY(id)}:evidence`;
 const INDEX = 'sre:tasks';
 const BY_THREAD = (threadId: string) => `sre:thread:${threadId}:tasks`;
 
@@ -83,7 +85,7 @@ export class TaskRecordStore {
     const records = await this.findMany(taskIds);
     const tx = this.redis.multi();
     taskIds.forEach((id, i) => {
-      tx.del(KEY(id)).zrem(INDEX, id);
+      tx.del(KEY(id), EVIDENCE(id)).zrem(INDEX, id);
       const thread = records[i]?.threadId;
       if (thread) tx.zrem(BY_THREAD(thread), id);
     });
@@ -93,7 +95,7 @@ export class TaskRecordStore {
   async deleteForThread(threadId: string): Promise<void> {
     const ids = await this.idsForThread(threadId);
     const tx = this.redis.multi().del(BY_THREAD(threadId));
-    for (const id of ids) tx.del(KEY(id)).zrem(INDEX, id);
+    for (const id of ids) tx.del(KEY(id), EVIDENCE(id)).zrem(INDEX, id);
     await tx.exec();
   }
 }

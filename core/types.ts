@@ -74,6 +74,8 @@ export interface ToolSpec {
   /** JSON Schema of the arguments, generated from the tool's zod schema. */
   parameters: Record<string, unknown>;
   capability: ToolCapability;
+  /** The question categories it serves (absent: any). */
+  categories?: readonly TopicCategory[];
   retryClass: RetryClass;
   /** Whether the tool needs a Redis instance (target) to work. */
   needsInstance: boolean;
@@ -196,6 +198,8 @@ export interface BaselineDigest {
   footprint?: Footprint;
   /** The agent's own traces left out of the findings (its slow-log entries, its connections). */
   ownActivity?: { slowlogEntries: number; connections: number };
+  /** The tool call each baseline tool's output came from (tool → call id), for linking evidence lines. */
+  calls?: Record<string, string>;
 }
 
 /** One vital sign: a sentence of values, the tool it came from, and the symptoms it answers. */
@@ -222,6 +226,23 @@ export interface TaskResult {
   findings: Finding[];
   usage: TokenUsage;
   toolCalls: number;
+  /** The grounding check of a model's answer (activities/grounding): absent offline, where every value comes from a tool by construction. */
+  grounding?: GroundingSummary;
+}
+
+/** A claim of an answer that no tool output of the task supports. */
+export interface GroundingFlag {
+  claim: string;
+  reason: string;
+}
+
+export interface GroundingSummary {
+  checked: number;
+  supported: number;
+  unsupported: number;
+  flags: GroundingFlag[];
+  /** What happened to the answer: kept as written (annotated), re-asked once, or replaced by the offline answer. */
+  outcome: 'accepted' | 'accepted-after-retry' | 'replaced-by-offline';
 }
 
 /** Phases the status query reports. */
@@ -258,13 +279,21 @@ export interface TaskSetup {
   /** Human label of the instance (name and host:port), never secret. */
   instanceLabel?: string;
   modelConfigured: boolean;
-  limits: { maxToolIterations: number; topicToolBudget: number };
+  /** offeredTools: how many tools a model sees with schemas (fewer for a small context); absent in older histories. */
+  limits: { maxToolIterations: number; topicToolBudget: number; offeredTools?: number };
+  /** The model's context, for sizing what workflows put in a prompt; absent offline and in older histories. */
+  modelContextTokens?: number;
 }
 
 /** What a workflow needs to know about a tool to schedule it. */
 export interface ToolRef {
   name: string;
   retryClass: RetryClass;
+  /** For choosing what to offer a model (core/tool-selection.ts); absent in histories recorded before. */
+  categories?: readonly TopicCategory[];
+  capability?: ToolCapability;
+  /** The description's first sentence, for list_tools. */
+  summary?: string;
 }
 
 /** The answer an agent workflow hands back to the task workflow. */
@@ -274,6 +303,7 @@ export interface AgentOutcome {
   usage: TokenUsage;
   toolCalls: number;
   mode: AnswerMode;
+  grounding?: GroundingSummary;
 }
 
 /** Input shared by the agent child workflows. */

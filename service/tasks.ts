@@ -65,7 +65,10 @@ export interface TaskView {
   requested_by?: string;
   result?: TaskResult;
   error?: string;
-  tool_calls: Array<Pick<ToolCallRecord, 'tool' | 'ok' | 'summary' | 'durationMs' | 'topic'>>;
+  /** call_id: what evidence lines cite ("call 1a2b3c4d" is its first 8 characters). */
+  tool_calls: Array<Pick<ToolCallRecord, 'tool' | 'ok' | 'summary' | 'durationMs' | 'topic'> & { call_id: string }>;
+  /** The grounding check of a model answer: claims checked, found, not found (each not found is marked in the answer). */
+  grounding?: TaskResult['grounding'];
   usage?: TaskResult['usage'];
   topics?: WorkflowStatus['topics'];
   /** Why the status is less precise than usual (e.g. no worker answered the live status query). */
@@ -246,8 +249,9 @@ export class TaskService {
       ...(base.requestedBy ? { requested_by: base.requestedBy } : {}),
       result: base.result,
       error: base.error,
-      tool_calls: calls.map((c) => ({ tool: c.tool, ok: c.ok, summary: c.summary, durationMs: c.durationMs, topic: c.topic })),
+      tool_calls: calls.map((c) => ({ call_id: c.callId, tool: c.tool, ok: c.ok, summary: c.summary, durationMs: c.durationMs, topic: c.topic })),
       usage: base.result?.usage ?? live?.usage,
+      ...(base.result?.grounding ? { grounding: base.result.grounding } : {}),
       topics: live?.topics,
       ...(note ? { note } : {}),
       created_at: base.createdAt,

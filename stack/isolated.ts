@@ -17,9 +17,16 @@ export interface IsolatedStack {
   stop(): Promise<void>;
 }
 
-export async function startIsolatedStack(label: string, say: (line: string) => void = () => undefined): Promise<IsolatedStack> {
+export async function startIsolatedStack(
+  label: string,
+  say: (line: string) => void = () => undefined,
+  options: { localModel?: boolean } = {},
+): Promise<IsolatedStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sre-agent-${label}-`));
+  // With the local model, every agent of this stack uses it (SRE_LOCAL_MODEL), on a port of its own.
+  const localModel: Record<string, string> = options.localModel ? { SRE_LOCAL_MODEL: 'true', SRE_LOCAL_MODEL_PORT: String(await freePort()) } : {};
   const env: Record<string, string> = {
+    ...localModel,
     SRE_DATA_DIR: dataDir,
     SRE_TEMPORAL_PORT: String(await freePort()),
     SRE_TEMPORAL_UI_PORT: String(await freePort()),

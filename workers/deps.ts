@@ -23,6 +23,7 @@ export function buildWorkerDeps(
     instances: stores.instances,
     threads: stores.threads,
     tasks: stores.tasks,
+    evidence: stores.evidence,
     targets,
     knowledge: extra.knowledge ?? createKnowledgeBase(config, log),
     log,

@@ -23,7 +23,13 @@ export async function collectBaseline(ctx: ToolCallContext): Promise<BaselineDig
   const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool)).filter((c) => !PATCHED_IN[c.tool] || patched(PATCHED_IN[c.tool]));
   await Promise.all(offered.map(async (c) => (outputs[c.tool] = await callTool(ctx, c.tool, c.args))));
   const first = await bookkeeping.evaluateBaseline({ outputs });
-  if (first.followUps.length === 0) return first.digest;
+  if (first.followUps.length === 0) return withCalls(first.digest, outputs);
   await Promise.all(first.followUps.map(async (f) => (outputs[f.tool] = await callTool(ctx, f.tool, f.args))));
-  return (await bookkeeping.evaluateBaseline({ outputs })).digest;
+  return withCalls((await bookkeeping.evaluateBaseline({ outputs })).digest, outputs);
+}
+
+/** Which call each tool's output came from, so every evidence line can name it. */
+function withCalls(digest: BaselineDigest, outputs: Record<string, ToolCallOutcome>): BaselineDigest {
+  const calls = Object.fromEntries(Object.entries(outputs).flatMap(([tool, o]) => (o.callId ? [[tool, o.callId]] : [])));
+  return Object.keys(calls).length ? { ...digest, calls } : digest;
 }

@@ -1,7 +1,8 @@
-import { executeChild, isCancellation } from '@temporalio/workflow';
+import { executeChild, isCancellation, patched } from '@temporalio/workflow';
 import { SA_AGENT, SA_INSTANCE } from '../core/search-attributes';
 import { NO_USAGE, type AgentInput, type AgentOutcome, type ProgressEvent, type TopicPlan, type TopicResult } from '../core/types';
 import { collectBaseline } from './baseline';
+import { groundingSummary } from './grounding';
 import { bookkeeping, model } from './proxies';
 import { researchTopicWorkflow } from './research-topic';
 import { StatusTracker } from './status';
@@ -94,7 +95,21 @@ async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOu
   } catch (err) {
     report = await bookkeeping.fallbackReport({ digest, topics: results, target, why: failureMessage(err), notes });
   }
-  status.phase('done');
   const toolCalls = status.toolCallsRan() + results.reduce((n, r) => n + r.toolCalls, 0);
+  // The synthesized report is checked against every tool output of the triage, topics included.
+  if (report.mode === 'model' && patched('triage-grounding')) {
+    const grounding = await bookkeeping.groundAnswer({ taskId: task.taskId, answer: report.markdown, derived: digest });
+    status.phase('done');
+    const grounded = { ...report, markdown: grounding.annotated };
+    return {
+      answer: grounded.markdown,
+      report: grounded,
+      usage: status.state.usage,
+      toolCalls,
+      mode: 'model',
+      grounding: groundingSummary(grounding, 'accepted'),
+    };
+  }
+  status.phase('done');
   return { answer: report.markdown, report, usage: status.state.usage, toolCalls, mode: 'model' };
 }

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { NO_USAGE, type AgentInput, type AgentOutcome } from '../core/types';
 import { answerReport } from '../core/answer-summary';
 import { searchQuery } from '../core/search-query';
@@ -5,7 +6,9 @@ import { knowledgeSystemPrompt } from '../core/prompts';
 import { runToolLoop } from './agent-loop';
 import { bookkeeping } from './proxies';
 import { StatusTracker } from './status';
-import { callTool } from './tool-calls';
+import { callTool, type ToolCallContext } from './tool-calls';
+import { groundingSummary } from './grounding';
+import { digestBudget, offeredTools } from '../core/model-fit';
 
 interface SearchHits {
   hits: Array<{ docId: string; title: string; heading: string; snippet: string; score: number }>;
@@ -27,6 +30,56 @@ function offlineAnswer(question: string, found: SearchHits | undefined, error?: 
   }
   lines.push(`Sources: ${[...new Set(found.hits.slice(0, 3).map((h) => `[runbook: ${h.docId}]`))].join(', ')}`);
   return lines.join('\n');
+}
+
+/** Runbook sections as the model reads them: a small context gets three, cut short. */
+function sectionsText(found: SearchHits, small: boolean): string {
+  return found.hits
+    .slice(0, small ? 3 : 5)
+    .map((h) => `### ${h.title} — ${h.heading} [runbook: ${h.docId}]\n${small && h.snippet.length > 600 ? `${h.snippet.slice(0, 600)}…` : h.snippet}`)
+    .join('\n\n');
+}
+
+/** The runbooks an answer rests on, named whether or not the model cited them. */
+function withSources(answer: string, found: SearchHits | undefined): string {
+  const ids = [...new Set((found?.hits ?? []).slice(0, 3).map((h) => h.docId))];
+  const missing = ids.filter((id) => !answer.includes(`[runbook: ${id}]`));
+  if (ids.length === 0 || missing.length === 0) return answer;
+  return `${answer.trimEnd()}\n\nSources: ${ids.map((id) => `[runbook: ${id}]`).join(', ')}`;
+}
+
+/**
+ * With a model, search first: the model starts from the best runbook sections for the question
+ * (it may read more with the tools), and the answer always names the runbooks it rests on.
+ */
+async function answerFromRunbooks(input: AgentInput, ctx: ToolCallContext, status: StatusTracker): Promise<AgentOutcome> {
+  const { task, setup } = input;
+  status.phase('investigating', 'searching runbooks');
+  const search = await callTool(ctx, 'knowledge_search', { query: searchQuery(task.message), limit: 5 });
+  const found = search.ok ? (search.output.data as SearchHits) : undefined;
+  const small = digestBudget(setup).maxFindings <= 5;
+  const context = found?.hits.length
+    ? `Runbook sections found for the question:\n\n${sectionsText(found, small)}`
+    : 'The knowledge base search found no matching runbook.';
+  status.phase('answering', 'model with the runbooks');
+  const loop = await runToolLoop({
+    ctx,
+    tier: 'mini',
+    maxTurns: setup.limits.maxToolIterations,
+    messages: [{ role: 'system', content: knowledgeSystemPrompt() }, ...setup.history, { role: 'user', content: `Question: ${task.message}\n\n${context}` }],
+    need: { question: task.message },
+    maxOffered: offeredTools(setup),
+  });
+  const grounding = await bookkeeping.groundAnswer({ taskId: task.taskId, answer: withSources(loop.answer, found), scope: 'knowledge' });
+  status.phase('done');
+  return {
+    answer: grounding.annotated,
+    report: answerReport(`Knowledge: ${task.message.slice(0, 80)}`, 'model', grounding.annotated),
+    usage: loop.usage,
+    toolCalls: status.toolCallsRan(),
+    mode: 'model',
+    grounding: groundingSummary(grounding, 'accepted'),
+  };
 }
 
 /** The knowledge agent: answers general questions from the runbooks; no live access. */
@@ -55,12 +108,16 @@ async function answerFromKnowledge(input: AgentInput, status: StatusTracker): Pr
     };
   }
 
+  if (patched('knowledge-search-first')) return answerFromRunbooks(input, ctx, status);
+
   status.phase('investigating', 'model with knowledge tools');
   const loop = await runToolLoop({
     ctx,
     tier: 'mini',
     maxTurns: setup.limits.maxToolIterations,
     messages: [{ role: 'system', content: knowledgeSystemPrompt() }, ...setup.history, { role: 'user', content: task.message }],
+    need: { question: task.message },
+    maxOffered: offeredTools(setup),
   });
   status.phase('done');
   return {

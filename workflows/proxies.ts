@@ -18,6 +18,7 @@ export const bookkeeping =
       | 'routeTask'
       | 'describeTools'
       | 'evaluateBaseline'
+      | 'groundAnswer'
       | 'renderOfflineAnswer'
       | 'deriveTopics'
       | 'fallbackReport'

@@ -2,6 +2,7 @@ import type { BaselineDigest, TaskInput, TaskSetup, TopicPlan, TopicResult } fro
 import { digestText } from '../core/digest-text';
 import { researchSystemPrompt } from '../core/prompts';
 import { runToolLoop } from './agent-loop';
+import { digestBudget, offeredTools } from '../core/model-fit';
 import { bookkeeping } from './proxies';
 import { StatusTracker } from './status';
 
@@ -29,11 +30,13 @@ async function research(input: ResearchInput, status: StatusTracker): Promise<To
     tier: 'mini',
     maxTurns: setup.limits.topicToolBudget + 1,
     maxToolCalls: setup.limits.topicToolBudget,
+    need: { question: task.message, categories: [topic.category], suggested: topic.suggestedTools },
+    maxOffered: offeredTools(setup),
     messages: [
       { role: 'system', content: researchSystemPrompt(topic, setup.instanceLabel) },
       {
         role: 'user',
-        content: `Question: ${task.message}\n\nBaseline findings for this topic:\n${digestText(related)}\n\n${topic.suggestedTools?.length ? `Suggested tools: ${topic.suggestedTools.join(', ')}\n` : ''}Research the topic "${topic.title}".`,
+        content: `Question: ${task.message}\n\nBaseline findings for this topic:\n${digestText(related, { question: task.message, ...digestBudget(setup) })}\n\n${topic.suggestedTools?.length ? `Suggested tools: ${topic.suggestedTools.join(', ')}\n` : ''}Research the topic "${topic.title}".`,
       },
     ],
   });

@@ -62,6 +62,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
       findings: outcome.report.findings,
       usage: outcome.usage,
       toolCalls: outcome.toolCalls,
+      ...(outcome.grounding ? { grounding: outcome.grounding } : {}),
     };
     await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
     status.phase('done');

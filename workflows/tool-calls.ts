@@ -1,5 +1,6 @@
 import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { ChatMessage, ModelToolCall, TaskInput, ToolOutput, ToolRef } from '../core/types';
+import { shortCallId } from '../core/call-id';
 import { toolActivity } from './proxies';
 import type { StatusTracker } from './status';
 
@@ -12,7 +13,8 @@ export interface ToolCallContext {
   topic?: string;
 }
 
-export type ToolCallOutcome = { ok: true; output: ToolOutput } | { ok: false; error: string };
+/** callId: the id the thread and the evidence store know the call by (absent when the call never ran). */
+export type ToolCallOutcome = { ok: true; output: ToolOutput; callId?: string } | { ok: false; error: string; callId?: string };
 
 /**
  * The failure message a model (and a report) should see: the innermost cause's own words (the
@@ -40,13 +42,15 @@ export async function callTool(ctx: ToolCallContext, name: string, args: unknown
   }
   const input = { callId: uuid4(), taskId: ctx.task.taskId, threadId: ctx.task.threadId, instanceId: ctx.task.instanceId, topic: ctx.topic, args };
   try {
-    const output = await toolActivity(ref.name, ref.retryClass).executeWithOptions({ summary: `${name}${brief(args)}` }, [input]);
+    const output = await toolActivity(ref.name, ref.retryClass).executeWithOptions({ summary: `${name}${brief(args)} · call ${shortCallId(input.callId)}` }, [
+      input,
+    ]);
     ctx.status.toolCall({ tool: name, ok: true, summary: output.truncated ? 'ok (truncated)' : 'ok', topic: ctx.topic });
-    return { ok: true, output };
+    return { ok: true, output, callId: input.callId };
   } catch (err) {
     const error = failureMessage(err);
     ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic });
-    return { ok: false, error };
+    return { ok: false, error, callId: input.callId };
   }
 }
 

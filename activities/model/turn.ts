@@ -1,7 +1,9 @@
 import type OpenAI from 'openai';
 import type { ModelSettings } from '../../core/config';
 import { NO_USAGE, type ChatMessage, type ModelTier, type TokenUsage, type ToolSpec } from '../../core/types';
+import { fitPrompt, wireShape } from './budget';
 import { modelFor } from './client';
+import { toolCallsInText } from './text-tool-calls';
 import { toModelFailure } from './failures';
 
 export interface ModelTurnInput {
@@ -21,6 +23,13 @@ export interface ModelTurnResult {
   usage: TokenUsage;
   finishReason: string;
   model: string;
+  /** What had to be cut to fit the context (SRE_MODEL_CONTEXT_TOKENS), when anything was. */
+  fitted?: { estimatedTokens: number; cuts: string[] };
+}
+
+/** What a reply may spend: the caller's cap, never more than 30 % of a small context. */
+function completionBudget(settings: ModelSettings, asked?: number): number {
+  return Math.min(asked ?? 4096, Math.floor(settings.contextTokens * 0.3));
 }
 
 /** The endpoint without any credentials a base URL may carry: error messages reach history and threads. */
@@ -36,21 +45,31 @@ function endpointOf(baseURL: string): string {
 /** One Chat Completions call, returned in the workflow's message format. */
 export async function modelTurn(client: OpenAI, settings: ModelSettings, input: ModelTurnInput): Promise<ModelTurnResult> {
   const model = modelFor(settings, input.tier);
+  const maxTokens = completionBudget(settings, input.maxTokens);
+  const fitted = fitPrompt({
+    messages: input.messages,
+    tools: input.tools,
+    contextTokens: settings.contextTokens,
+    completionTokens: maxTokens,
+    compact: settings.local,
+  });
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
     completion = await client.chat.completions.create(
       {
         model,
-        messages: input.messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
-        ...(input.tools.length
+        messages: fitted.messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+        ...(fitted.tools.length
           ? {
-              tools: input.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
+              tools: fitted.tools.map((t) => wireShape(t) as OpenAI.Chat.Completions.ChatCompletionTool),
               tool_choice: 'auto' as const,
               parallel_tool_calls: true,
             }
           : {}),
-        ...(input.json ? { response_format: { type: 'json_object' as const } } : {}),
-        ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
+        ...(input.json && settings.jsonMode ? { response_format: { type: 'json_object' as const } } : {}),
+        ...(input.maxTokens || settings.local ? { max_tokens: maxTokens } : {}),
+        // A small local model wanders at the server's default temperature; greedy decoding keeps runs comparable.
+        ...(settings.local ? { temperature: 0 } : {}),
       },
       input.timeoutMs ? { timeout: input.timeoutMs } : undefined,
     );
@@ -59,9 +78,27 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
   }
   const choice = completion.choices?.[0];
   if (!choice?.message) throw toModelFailure(new Error('the response had no choices'), endpointOf(client.baseURL));
-  const toolCalls = (choice.message.tool_calls ?? [])
-    .filter((c): c is OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall => c.type === 'function')
-    .map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: c.function.arguments ?? '' } }));
+  // Some servers leave out tool-call ids (or the type); a reply to a call needs one.
+  const turnId = Math.random().toString(36).slice(2, 10);
+  let toolCalls = (choice.message.tool_calls ?? [])
+    .filter((c) => !c.type || c.type === 'function')
+    .map((c, i) => {
+      const call = c as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
+      return {
+        id: call.id || `call_${turnId}_${i}`,
+        type: 'function' as const,
+        function: { name: call.function.name, arguments: call.function.arguments ?? '' },
+      };
+    });
+  let content = choice.message.content ?? null;
+  // Servers without tool-call parsing hand the call back as text: take it when it is nothing else.
+  if (toolCalls.length === 0 && content && input.tools.length) {
+    const parsed = toolCallsInText(content, new Set(input.tools.map((t) => t.name)));
+    if (parsed.length) {
+      toolCalls = parsed.map((c, i) => ({ id: `call_${turnId}_${i}`, type: 'function' as const, function: c }));
+      content = null;
+    }
+  }
   const usage = completion.usage
     ? {
         promptTokens: completion.usage.prompt_tokens,
@@ -71,9 +108,10 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
       }
     : { ...NO_USAGE, calls: 1 };
   return {
-    message: { role: 'assistant', content: choice.message.content ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+    message: { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
     usage,
     finishReason: choice.finish_reason ?? 'stop',
     model: completion.model ?? model,
+    ...(fitted.cuts.length ? { fitted: { estimatedTokens: fitted.tokens, cuts: fitted.cuts } } : {}),
   };
 }

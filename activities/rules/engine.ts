@@ -1,3 +1,4 @@
+import { isNoopConfigSet } from '../../core/config-values';
 import { addFootprints, NO_FOOTPRINT, type Footprint } from '../../core/footprint';
 import type { BaselineDigest, Finding, Severity } from '../../core/types';
 import type { ClientSummary } from '../tools/redis/clients';
@@ -89,7 +90,8 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
     }
     if (outcome.status === 'pass') passed.push(check.name);
     else if (outcome.status === 'skip') skipped.push({ checkId: check.id, reason: outcome.reason });
-    else findings.push(...outcome.findings);
+    // A fix never includes a CONFIG SET to the value the server already has.
+    else findings.push(...outcome.findings.map((f) => ({ ...f, commands: f.commands.filter((c) => !isNoopConfigSet(c, (p) => b.config(p))) })));
     for (const f of check.followUps?.(b) ?? []) {
       if (!input[f.tool] && !followUps.some((x) => x.tool === f.tool)) followUps.push(f);
     }

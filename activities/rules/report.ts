@@ -1,7 +1,8 @@
+import { shortCallId } from '../../core/call-id';
 import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
 import { answerReport } from '../../core/answer-summary';
 import { bytes } from './baseline';
-import { rankForQuestion, relevance, symptomsOf, type Symptom } from './symptoms';
+import { rankForQuestion, relevance, symptomsOf, type Symptom } from '../../core/symptoms';
 import { bySeverity } from './engine';
 
 /** Markdown for offline answers and reports. The same finding format is used with a model. */
@@ -27,9 +28,13 @@ function evidenceValue(signal: string, value: string | number): string {
   return String(value);
 }
 
-export function formatFinding(f: Finding, heading = '###'): string {
+/** Each evidence line names the tool call it came from (the thread's tool calls and the workflow history list the same id). */
+export function formatFinding(f: Finding, heading = '###', calls: BaselineDigest['calls'] = {}): string {
   const lines = [`${heading} ${ICON[f.severity]}: ${f.title}`, '', f.detail, '', '**Evidence**'];
-  for (const e of f.evidence) lines.push(`- \`${e.source}\` ${e.signal}: ${evidenceValue(e.signal, e.value)}`);
+  for (const e of f.evidence) {
+    const call = calls[e.source];
+    lines.push(`- \`${e.source}\` ${e.signal}: ${evidenceValue(e.signal, e.value)}${call ? ` · call \`${shortCallId(call)}\`` : ''}`);
+  }
   lines.push('', `**Recommendation:** ${f.recommendation}`);
   if (f.commands.length) lines.push('', '```', ...f.commands, '```');
   if (f.runbook) lines.push('', `Runbook: \`${f.runbook}\``);
@@ -81,7 +86,7 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   if (findings.length) lines.push('', '## Findings by topic');
   for (const category of categories) {
     lines.push('', `## ${CATEGORY_TITLE[category]}`);
-    for (const f of findings.filter((x) => x.category === category)) lines.push('', formatFinding(f));
+    for (const f of findings.filter((x) => x.category === category)) lines.push('', formatFinding(f, '###', digest.calls));
   }
   const actions = findings.filter((f) => f.severity !== 'info');
   if (actions.length) {
@@ -137,7 +142,7 @@ export function renderChatAnswer(digest: BaselineDigest, question: string, targe
   const lines = [OFFLINE_LABEL, '', `**${target}:** ${summary}`];
   const asked = askedLines(digest, symptoms);
   if (asked.length) lines.push('', '**What you asked about, as measured now:**', ...asked);
-  for (const f of chosen) lines.push('', formatFinding(f, '###'));
+  for (const f of chosen) lines.push('', formatFinding(f, '###', digest.calls));
   if (others.length) lines.push('', `Also noticed: ${others.map((f) => `${f.title} (${f.severity})`).join('; ')}.`);
   if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
   if (digest.toolErrors.length && !chosen.some((f) => f.category === 'availability')) {

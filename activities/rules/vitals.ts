@@ -1,7 +1,7 @@
 import type { Vital } from '../../core/types';
 import type { SlowlogSummary, LatencyReport } from '../tools/redis/performance';
 import { bytes, percent, type Baseline } from './baseline';
-import type { Symptom } from './symptoms';
+import type { Symptom } from '../../core/symptoms';
 
 /**
  * Vital signs: the values a person asking about a symptom wants stated first ("how much memory?",
@@ -62,7 +62,8 @@ export function vitals(b: Baseline): Vital[] {
     add(
       ['connections'],
       'redis_info',
-      `${clients} clients connected${maxClients ? ` of maxclients ${maxClients}` : ''} (the agent's own connection included), ${num('blocked_clients') ?? 0} blocked, ${num('rejected_connections') ?? 0} connections rejected since start${connRate !== undefined ? `; ${connRate} new connections/s now` : ''}`,
+      // The limit is named only when it is near: far from it, it is noise that reads like a suspect.
+      `${clients} clients connected${maxClients && clients >= maxClients / 2 ? ` of maxclients ${maxClients}` : ''} (the agent's own connection included), ${num('blocked_clients') ?? 0} blocked, ${num('rejected_connections') ?? 0} connections rejected since start${connRate !== undefined ? `; ${connRate} new connections/s now` : ''}`,
     );
   }
 

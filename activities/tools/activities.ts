@@ -90,11 +90,16 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     const raw = await withHeartbeat(() => tool.handler(args, ctx));
     const { data, truncated } = bound(raw, tool.maxOutputBytes);
     const summary = tool.summarize ? safeSummary(tool, raw) : 'ok';
+    // What the model sees is what the grounding check reads: the bounded data.
+    if (deps.evidence) await quietly(deps, 'evidence', () => deps.evidence!.record(input.taskId, { callId: input.callId, tool: tool.name, data }));
     await finish(true, truncated ? `${summary} (truncated)` : summary);
     const cost = footprint.summary();
     return { tool: tool.name, data, truncated, ...(cost.commands ? { footprint: cost } : {}) };
   } catch (err) {
     const failure = toToolFailure(tool.name, err);
+    // Kept until a retry succeeds (same call id): the grounding check knows the call was made.
+    if (deps.evidence)
+      await quietly(deps, 'evidence', () => deps.evidence!.record(input.taskId, { callId: input.callId, tool: tool.name, error: failure.message }));
     await finish(false, `${failure.nonRetryable ? 'failed' : `attempt ${attempt} failed, will retry`}: ${failure.message}`);
     throw failure;
   }

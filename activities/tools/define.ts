@@ -3,7 +3,7 @@ import { argumentsJsonSchema } from '../../core/json-schema';
 import type { Config } from '../../core/config';
 import type { FootprintRecorder } from '../../core/footprint-recorder';
 import type { InstanceConnection } from '../../core/instances/model';
-import type { RetryClass, ToolCallInput, ToolCapability, ToolSpec } from '../../core/types';
+import type { RetryClass, ToolCallInput, ToolCapability, ToolSpec, TopicCategory } from '../../core/types';
 import type { ToolDeps } from './deps';
 
 /** What a tool handler may use while it runs. */
@@ -30,6 +30,12 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   jsonSchema?: Record<string, unknown>;
   /** What the tool reaches (Redis, metrics, logs, runbooks, an external MCP server): agents are offered tools by capability. */
   capability: ToolCapability;
+  /**
+   * The questions and research topics the tool serves: a model is offered the tools of its
+   * question's categories (a small model cannot read 27 schemas), the rest stay reachable through
+   * list_tools. Absent: useful for any question (redis_info, redis_config_get).
+   */
+  categories?: readonly TopicCategory[];
   /** How failures retry (see workflows/activity-options.ts); independent of what the tool reaches. */
   retryClass: RetryClass;
   needsInstance: boolean;
@@ -56,6 +62,7 @@ export function toolSpec(tool: ToolDefinition): ToolSpec {
     description: tool.description,
     parameters: tool.jsonSchema ?? argumentsJsonSchema(tool.schema),
     capability: tool.capability,
+    ...(tool.categories ? { categories: tool.categories } : {}),
     retryClass: tool.retryClass,
     needsInstance: tool.needsInstance,
     access: tool.access,

@@ -1,3 +1,4 @@
+import type { EvidenceStore } from '../../core/evidence';
 import type { Config } from '../../core/config';
 import type { InstanceStore } from '../../core/instances/store';
 import type { Logger } from '../../core/logger';
@@ -13,5 +14,7 @@ export interface ToolDeps {
   /** Shared read-only connections to targets. */
   targets: TargetPool;
   knowledge?: KnowledgeBase;
+  /** Where each output is kept for the task's grounding check. */
+  evidence?: EvidenceStore;
   log: Logger;
 }

@@ -65,6 +65,7 @@ const duration = z.string().regex(/^\d+[smhdw]$/, 'a duration such as 30s, 5m, 1
 
 export const prometheusQuery = defineTool({
   name: 'prometheus_query',
+  categories: ['performance', 'memory', 'connections', 'availability', 'replication'],
   description:
     'Instant PromQL query against Prometheus (redis_exporter metrics such as redis_memory_used_bytes, redis_connected_clients, rate(redis_commands_processed_total[5m]), redis_evicted_keys_total). Returns up to 20 series with their value.',
   schema: z
@@ -99,6 +100,7 @@ export const prometheusQuery = defineTool({
 
 export const prometheusQueryRange = defineTool({
   name: 'prometheus_query_range',
+  categories: ['performance', 'memory', 'connections', 'availability', 'replication'],
   description:
     'PromQL range query over the last `range` (e.g. 1h) at `step` resolution. Returns up to 20 series, each thinned to 30 points, with min/max/last so trends are visible without raw data.',
   schema: z
@@ -139,6 +141,7 @@ export const prometheusQueryRange = defineTool({
 
 export const prometheusMetrics = defineTool({
   name: 'prometheus_metrics',
+  categories: ['performance', 'memory', 'connections'],
   description: 'Lists metric names known to Prometheus whose name contains the search text (e.g. "redis_memory"), to find what can be queried.',
   schema: z
     .object({
@@ -160,6 +163,7 @@ export const prometheusMetrics = defineTool({
 
 export const prometheusAlerts = defineTool({
   name: 'prometheus_alerts',
+  categories: ['availability'],
   description: 'Alerts currently pending or firing in Prometheus, with labels, annotations and since when.',
   schema: noArgs,
   capability: 'metrics',

@@ -10,6 +10,8 @@ import { captureScenario } from '../../eval/capture';
 import { SERVER_KINDS } from '../../eval/scenario';
 import type { ServerKind } from '../../stack/install';
 import { formatResult, runEval } from '../../eval/runner';
+import { compareTable, loadReport, totals } from '../../eval/compare';
+import { judgeAnswer } from '../../eval/judge';
 import { stackUp } from '../../stack/stack';
 import { startWorker } from '../../workers/worker';
 import { action } from '../output';
@@ -24,10 +26,13 @@ interface EvalCliOptions {
   timeout: string;
   capture?: string;
   server?: string[];
+  model?: string | boolean;
+  repeat: string;
+  judge?: boolean;
 }
 
 export function registerEval(program: Command): void {
-  program
+  const evalCommand = program
     .command('eval')
     .description('run incident scenarios (../shared/SCENARIOS.md format) through the real path and check the answers')
     .argument('[paths...]', 'scenario files or directories', [])
@@ -40,6 +45,9 @@ export function registerEval(program: Command): void {
     .option('--timeout <seconds>', 'per-scenario task timeout', '300')
     .option('--capture <dir>', "also save each scenario's raw outputs and baseline as rules-engine fixtures")
     .option('--server <kind...>', 'run on these servers only: redis, valkey (default: both, where a scenario applies)')
+    .option('--model [label]', 'run with the configured model (fails when none is); the label names this run in eval compare')
+    .option('--repeat <n>', 'runs of each scenario: reports pass@1 and pass^N', '1')
+    .option('--judge', 'also grade each answer with the configured model against the scenario (all-elements rubric)')
     .action(
       action(async (paths: string[], opts: EvalCliOptions) => {
         const config = loadConfig();
@@ -49,6 +57,15 @@ export function registerEval(program: Command): void {
         if (unknown.length) throw new ValidationError(`--server: expected redis or valkey, not '${unknown.join(', ')}'`);
         if (opts.agent && !(AGENT_CHOICES as readonly string[]).includes(opts.agent))
           throw new ValidationError(`--agent must be auto, chat, triage or knowledge, not '${opts.agent}'`);
+        const repeat = Number(opts.repeat);
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50)
+          throw new ValidationError(`--repeat: expected a whole number from 1 to 50, not '${opts.repeat}'`);
+        if (opts.model && opts.offline) throw new ValidationError('--model and --offline exclude each other');
+        if ((opts.model || opts.judge) && !config.model)
+          throw new ValidationError(
+            `${opts.model ? '--model' : '--judge'}: no model is configured (set OPENAI_API_KEY / OPENAI_BASE_URL, or SRE_LOCAL_MODEL=true)`,
+          );
+        const label = typeof opts.model === 'string' ? opts.model : undefined;
         const dirs = paths.length ? paths : [path.join(projectRoot(), 'test', 'scenarios')];
         await stackUp(config, () => undefined);
         // A worker of our own on a dedicated queue: the real worker code, isolated from other runs.
@@ -64,6 +81,9 @@ export function registerEval(program: Command): void {
               keep: opts.keep,
               servers,
               concurrency: Math.max(1, Number(opts.concurrency) || 1),
+              repeat,
+              label,
+              judge: opts.judge && config.model ? (scenario, answer) => judgeAnswer(config.model!, scenario, answer) : undefined,
               taskTimeoutMs: Number(opts.timeout) * 1000,
               onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
               capture: opts.capture
@@ -75,13 +95,29 @@ export function registerEval(program: Command): void {
                 ),
             });
             fs.writeFileSync(opts.out, JSON.stringify(report, null, 2));
-            process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
+            const t = totals(report);
+            process.stdout.write(
+              `${report.passed} passed, ${report.failed} failed` +
+                (repeat > 1 ? ` · pass@1 ${Math.round(t.passAt1 * 100)}%, pass^${repeat} ${t.passAll}/${t.scenarios}` : '') +
+                ` · mean ${t.meanTokens} tokens, ${t.meanSeconds}s per scenario\n`,
+            );
             say(`results written to ${opts.out}`);
             if (report.failed > 0) process.exitCode = 1;
           } finally {
             await worker.stop();
           }
         });
+      }),
+    );
+
+  evalCommand
+    .command('compare')
+    .description('print two or more eval results files side by side (Markdown table)')
+    .argument('<files...>', 'eval results JSON files, e.g. offline.json local.json')
+    .action(
+      action(async (files: string[]) => {
+        if (files.length < 2) throw new ValidationError('compare needs at least two results files');
+        process.stdout.write(`${compareTable(files.map(loadReport))}\n`);
       }),
     );
 }

@@ -31,7 +31,7 @@ export function registerThread(program: Command): void {
         for (const m of t.messages) process.stdout.write(`\n## ${m.role} (${m.taskId}, ${m.at})\n${m.content}\n`);
         if (t.toolCalls.length) {
           process.stdout.write(`\n## tool calls (${t.toolCalls.length})\n`);
-          printTable(t.toolCalls as never[], ['tool', 'ok', 'durationMs', 'topic', 'summary']);
+          printTable(t.toolCalls.map((c) => ({ ...c, call: c.callId.slice(0, 8) })) as never[], ['call', 'tool', 'ok', 'durationMs', 'topic', 'summary']);
         }
       }),
     );

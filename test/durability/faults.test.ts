@@ -73,10 +73,11 @@ describe('faults: every failure is bounded and says what was unreachable', () =>
     });
 
     it('model endpoint returns 429 then 200: the call is retried by Temporal and the task completes', async () => {
-      model.setScript((_req, i) => (i === 0 ? failWith(429, 'Rate limit reached') : say('Fine after a retry.')));
+      // The reply uses the evidence (the policy INFO reported), so it is accepted as written.
+      model.setScript((_req, i) => (i === 0 ? failWith(429, 'Rate limit reached') : say('Fine after a retry: maxmemory_policy is noeviction.')));
       const view = await agent.run({ message: 'hello', instance_id: instanceId, agent: 'chat' });
       expect(view.status).toBe('done');
-      expect(view.result!.answer).toBe('Fine after a retry.');
+      expect(view.result!.answer).toMatch(/^Fine after a retry: maxmemory_policy is noeviction\./);
       const history = (await agent.history(`${view.task_id}-chat`)).filter((e) => e.activityTaskStartedEventAttributes);
       expect(history.some((e) => (e.activityTaskStartedEventAttributes!.attempt ?? 1) === 2)).toBe(true);
     });

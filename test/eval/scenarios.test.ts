@@ -118,8 +118,14 @@ describe('incident scenarios with a model', () => {
       expect(report.mode).toBe('model');
       expect(report.model).toBe('scripted-main');
       const [result] = report.results;
-      expect(result).toMatchObject({ id: 'oom-noeviction', status: 'pass', mode: 'model', toolCalls: 1, modelCalls: 2 });
+      expect(result).toMatchObject({ id: 'oom-noeviction', status: 'pass', mode: 'model', modelCalls: 2 });
+      // Evidence first: the playbook's calls, then the model's one.
+      expect(result.toolCalls).toBeGreaterThan(1);
+      expect(result.toolsCalled).toContain('redis_info');
+      expect(result.tokens).toBe(result.promptTokens! + result.completionTokens!);
       expect(result.tokens).toBeGreaterThan(0);
+      expect(result.grounding).toMatchObject({ unsupported: 0 });
+      expect(report.summary).toContainEqual(expect.objectContaining({ id: 'oom-noeviction', server: 'redis', runs: 1, passAt1: 1, passAll: true }));
       expect(result.seconds).toBeGreaterThan(0);
     } finally {
       await agent.stop();

@@ -6,11 +6,13 @@ import { temporalBinaryPath } from '../../stack/install';
 import { startIsolatedStack } from '../../stack/isolated';
 import { newStackEnvFile, stackDisabled, type TestStackEnv } from './stack-env';
 
-/** Starts the real services once per test run: Temporal dev server, app Redis, redis_exporter, Prometheus. */
-export default async function globalSetup(): Promise<void> {
-  if (stackDisabled()) return;
+/**
+ * Starts the real services once per test run: Temporal dev server, app Redis, redis_exporter,
+ * Prometheus, and with `localModel` the local model server (test/model).
+ */
+export async function setUpTestStack(options: { localModel?: boolean; label?: string } = {}): Promise<void> {
   const started = Date.now();
-  const { env, dataDir } = await startIsolatedStack('test', (line) => process.stderr.write(`[test stack] ${line}\n`));
+  const { env, dataDir } = await startIsolatedStack(options.label ?? 'test', (line) => process.stderr.write(`[test stack] ${line}\n`), options);
   const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
@@ -21,4 +23,9 @@ export default async function globalSetup(): Promise<void> {
   fs.writeFileSync(newStackEnvFile(), JSON.stringify(stack, null, 2));
   Object.assign(process.env, env);
   process.stderr.write(`[test stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s (data ${dataDir})\n`);
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (stackDisabled()) return;
+  await setUpTestStack();
 }

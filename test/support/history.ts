@@ -17,3 +17,11 @@ export function localActivities(events: Events): string[] {
       return data.activity_type ?? data.activityType ?? '?';
     });
 }
+
+/** Results of the completed activities of one type, decoded (JSON payloads), in order. */
+export function activityResults<T = unknown>(events: Events, type: string): T[] {
+  const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).map((e) => String(e.eventId)));
+  return events
+    .filter((e) => e.activityTaskCompletedEventAttributes && scheduled.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId)))
+    .map((e) => JSON.parse(Buffer.from(e.activityTaskCompletedEventAttributes!.result?.payloads?.[0]?.data ?? []).toString('utf8') || 'null') as T);
+}

@@ -260,6 +260,7 @@ const ALLOWED = new Set([
   'CLIENT SETNAME',
   'CLIENT SETINFO',
   'SCAN',
+  'PING',
   'TYPE',
   'PTTL',
   'STRLEN',

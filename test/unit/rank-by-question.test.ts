@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { BaselineInput } from '../../activities/rules/baseline';
 import { runChecks } from '../../activities/rules/engine';
 import { renderChatAnswer } from '../../activities/rules/report';
-import { symptomsOf } from '../../activities/rules/symptoms';
+import { symptomsOf } from '../../core/symptoms';
 import { parseSlowlog } from '../../core/redis-replies';
 import { summarizeSlowlog } from '../../activities/tools/redis/performance';
 

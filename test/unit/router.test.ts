@@ -26,7 +26,7 @@ describe('router', () => {
   describe('with the scripted nano model', () => {
     let model: ScriptedModel;
     let client: ReturnType<typeof createModelClient>;
-    const settings = { main: 'm', mini: 'mi', nano: 'nano-model', timeoutMs: 5000, apiKey: 'k', contextTokens: 128_000, local: false };
+    const settings = { main: 'm', mini: 'mi', nano: 'nano-model', timeoutMs: 5000, apiKey: 'k', contextTokens: 128_000, local: false, jsonMode: true };
     beforeAll(async () => {
       model = new ScriptedModel(() => say('{}'));
       client = createModelClient({ ...settings, baseURL: await model.start() });

@@ -25,7 +25,7 @@ describe('deep triage branches (real workflows on the dev server, stubbed activi
     await world.close();
 
     const expected = topicsFromBaseline(runChecks(FIXTURE.baseline).digest).map((t) => t.title);
-    expect(result.answer).toMatch(/## How this triage ran\n- model plan invalid twice \(the reply was not valid JSON\); topics derived from the baseline/);
+    expect(result.answer).toMatch(/## How this triage ran\n- model plan invalid twice \(the reply had no JSON object\); topics derived from the baseline/);
     const topicEvents = world.recorded.events.filter((e) => e.type === 'topic' && e.state === 'running').map((e) => (e as { title: string }).title);
     expect(topicEvents.sort()).toEqual([...expected].sort());
   });

@@ -7,7 +7,10 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type OpenAI from 'openai';
 import type { BaselineInput } from '../../activities/rules/baseline';
+import { checkGrounding } from '../../activities/grounding/check';
 import { runChecks } from '../../activities/rules/engine';
+import { BUILTIN_TOOLS } from '../../activities/tools/registry';
+import type { EvidenceEntry } from '../../core/evidence';
 import { renderOffline } from '../../activities/rules/report';
 import { fallbackReport, planTopics, synthesizeReport, topicsFromBaseline } from '../../activities/triage';
 import type { ModelTurnResult } from '../../activities/model/turn';
@@ -19,6 +22,7 @@ import type {
   ChatMessage,
   ProgressEvent,
   TaskInput,
+  TaskResult,
   TaskSetup,
   TaskStatus,
   ToolCallInput,
@@ -42,7 +46,15 @@ export const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fi
   baseline: BaselineInput;
 };
 
-const SETTINGS: ModelSettings = { main: 'stub-main', mini: 'stub-mini', nano: 'stub-nano', timeoutMs: 10_000, contextTokens: 128_000, local: false };
+const SETTINGS: ModelSettings = {
+  main: 'stub-main',
+  mini: 'stub-mini',
+  nano: 'stub-nano',
+  timeoutMs: 10_000,
+  contextTokens: 128_000,
+  local: false,
+  jsonMode: true,
+};
 
 /** A Chat Completions client that answers from a function, in-process (no HTTP). */
 export function fakeModelClient(answer: (messages: ChatMessage[]) => string): OpenAI {
@@ -90,9 +102,13 @@ export interface StubOptions {
 }
 
 export interface Recorded {
-  finished: Array<{ taskId: string; status: TaskStatus; error?: string; answer?: string }>;
+  finished: Array<{ taskId: string; status: TaskStatus; error?: string; answer?: string; grounding?: TaskResult['grounding'] }>;
   events: ProgressEvent[];
   toolInputs: ToolCallInput[];
+  /** The tool of each input, in the same order. */
+  toolNames: string[];
+  /** What each task's tools returned, as the worker's evidence store keeps it. */
+  evidence: Map<string, EvidenceEntry[]>;
 }
 
 export function stubActivities(options: StubOptions, recorded: Recorded) {
@@ -102,8 +118,15 @@ export function stubActivities(options: StubOptions, recorded: Recorded) {
       name,
       async (input: ToolCallInput) => {
         recorded.toolInputs.push(input);
+        recorded.toolNames.push(name);
         const entry = FIXTURE.baseline[name];
-        if (!entry?.ok) throw new Error(`${name}: ${entry ? entry.error : 'not captured'}`);
+        const evidence = recorded.evidence.get(input.taskId) ?? [];
+        recorded.evidence.set(input.taskId, evidence);
+        if (!entry?.ok) {
+          evidence.push({ callId: input.callId, tool: name, error: entry ? entry.error : 'not captured' });
+          throw ApplicationFailure.nonRetryable(`${name}: ${entry ? entry.error : 'not captured'}`, 'StubNotCaptured');
+        }
+        evidence.push({ callId: input.callId, tool: name, data: entry.output.data });
         return entry.output;
       },
     ]),
@@ -112,6 +135,7 @@ export function stubActivities(options: StubOptions, recorded: Recorded) {
     ...toolActivities,
     async knowledge_search(input: ToolCallInput) {
       recorded.toolInputs.push(input);
+      recorded.toolNames.push('knowledge_search');
       return { tool: 'knowledge_search', data: { hits: [{ docId: 'oom-maxmemory', title: 'OOM', heading: 'Fix', snippet: 'Raise maxmemory.', score: 1 }] } };
     },
     async beginTask(task: TaskInput): Promise<TaskSetup> {
@@ -151,8 +175,22 @@ export function stubActivities(options: StubOptions, recorded: Recorded) {
     async reportProgress(input: { event: ProgressEvent }) {
       recorded.events.push(input.event);
     },
-    async finishTask(input: { task: TaskInput; status: TaskStatus; error?: string; result?: { answer: string } }) {
-      recorded.finished.push({ taskId: input.task.taskId, status: input.status, error: input.error, answer: input.result?.answer });
+    async finishTask(input: { task: TaskInput; status: TaskStatus; error?: string; result?: TaskResult }) {
+      recorded.finished.push({
+        taskId: input.task.taskId,
+        status: input.status,
+        error: input.error,
+        answer: input.result?.answer,
+        grounding: input.result?.grounding,
+      });
+    },
+    async groundAnswer(input: { taskId: string; answer: string; derived?: unknown; scope?: 'instance' | 'knowledge' }) {
+      return checkGrounding(
+        input.answer,
+        recorded.evidence.get(input.taskId) ?? [],
+        BUILTIN_TOOLS.map((t) => t.name),
+        { derived: input.derived, scope: input.scope },
+      );
     },
     async modelTurn(input: { tier: string; messages: ChatMessage[]; tools: string[] }) {
       if (!options.modelTurn) return reply('Notes: nothing more to add.');
@@ -187,7 +225,7 @@ export async function startStubWorld(options: StubOptions = {}): Promise<StubWor
   const stack = readStackEnv();
   const address = `127.0.0.1:${stack.env.SRE_TEMPORAL_PORT}`;
   const taskQueue = `logic-${randomBytes(4).toString('hex')}`;
-  const recorded: Recorded = { finished: [], events: [], toolInputs: [] };
+  const recorded: Recorded = { finished: [], events: [], toolInputs: [], toolNames: [], evidence: new Map() };
   installRuntime('WARN');
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({

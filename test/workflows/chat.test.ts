@@ -27,7 +27,10 @@ describe('chat agent with a model', () => {
     expect(view.result?.answer).toBe('Memory looks fine; the slow log is empty.');
 
     const history = await agent.history(`${view.task_id}-chat`);
-    const scheduled = history.filter((e) => ['redis_slowlog', 'redis_info'].includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''));
+    // The model's turn is the last workflow task that scheduled tools (the baseline's came first).
+    const tools = history.filter((e) => e.activityTaskScheduledEventAttributes && e.activityTaskScheduledEventAttributes.activityType?.name !== 'modelTurn');
+    const lastBatch = Math.max(...tools.map((e) => Number(e.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId)));
+    const scheduled = tools.filter((e) => Number(e.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId) === lastBatch);
     expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name).sort()).toEqual(['redis_info', 'redis_slowlog']);
     // Both were scheduled by the same workflow task: neither waited for the other to finish.
     const scheduledIds = scheduled.map((e) => Number(e.eventId));
@@ -56,7 +59,8 @@ describe('chat agent with a model', () => {
     const view = await agent.run({ message: 'Loop forever', instance_id: instanceId, agent: 'chat' });
     expect(view.result?.answer).toBe('Final answer after the cap.');
     const events = await agent.history(`${view.task_id}-chat`);
-    expect(scheduledActivities(events).filter((a) => a === 'redis_info')).toHaveLength(agent.config.limits.maxToolIterations);
+    // One INFO of the baseline (evidence first), then one per model turn up to the cap.
+    expect(scheduledActivities(events).filter((a) => a === 'redis_info')).toHaveLength(1 + agent.config.limits.maxToolIterations);
     expect(view.result?.usage.calls).toBe(agent.config.limits.maxToolIterations + 1);
   });
 });

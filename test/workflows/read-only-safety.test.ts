@@ -92,7 +92,8 @@ describe('read-only safety against the model and against planted text', () => {
     expect(view.status).toBe('done');
     const results = toolResults(model.chatRequests().at(-1)!.body);
     expect(results).toHaveLength(DANGEROUS.length);
-    for (const r of results) expect(r.content).toMatch(/refused: '.*' is not an allowed read-only command/);
+    // Each refusal names the command and why it is not a read (unlisted, a write, or an approved action).
+    for (const r of results) expect(r.content).toMatch(/refused: '[^']+': .*(not an allowed read-only command|approved action|writes redis\.conf)/);
     const after = await serverState();
     expect(after.keys).toBe(before.keys);
     expect(after.maxmemory).toEqual(before.maxmemory);

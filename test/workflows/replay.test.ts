@@ -89,17 +89,19 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     fs.writeFileSync(path.join(DIR, `${name}.json`), json);
   }
 
+  // Names carry the version of the path they record (evidence first, grounding, search first):
+  // older files stay, and keep proving that histories from before those changes still replay.
   it('records one history per workflow type and mode', async () => {
     fs.mkdirSync(DIR, { recursive: true });
     const instance = (agent: TestAgent) => agent.services.stores.instances.ensureForUrl(redis.url);
     const chat = await withModel.run({ message: 'memory?', instance_id: (await instance(withModel)).id, agent: 'chat' });
-    await save(withModel, chat.task_id, 'taskWorkflow.chat-model');
-    await save(withModel, `${chat.task_id}-chat`, 'chatWorkflow.model');
+    await save(withModel, chat.task_id, 'taskWorkflow.chat-model-evidence-first');
+    await save(withModel, `${chat.task_id}-chat`, 'chatWorkflow.model-evidence-first');
     const triage = await withModel.run({ message: 'deep triage', instance_id: (await instance(withModel)).id });
-    await save(withModel, `${triage.task_id}-triage`, 'deepTriageWorkflow.model');
-    await save(withModel, `${triage.task_id}-topic-1`, 'researchTopicWorkflow.model');
+    await save(withModel, `${triage.task_id}-triage`, 'deepTriageWorkflow.model-grounded');
+    await save(withModel, `${triage.task_id}-topic-1`, 'researchTopicWorkflow.model-selected-tools');
     const knowledge = await withModel.run({ message: 'what does noeviction do?' });
-    await save(withModel, `${knowledge.task_id}-knowledge`, 'knowledgeWorkflow.model');
+    await save(withModel, `${knowledge.task_id}-knowledge`, 'knowledgeWorkflow.model-search-first');
     const offChat = await offline.run({ message: 'memory?', instance_id: (await instance(offline)).id, agent: 'chat' });
     await save(offline, `${offChat.task_id}-chat`, 'chatWorkflow.offline');
     const offTriage = await offline.run({ message: 'full health check', instance_id: (await instance(offline)).id });

@@ -45,7 +45,10 @@ describe('a task on the real path', () => {
         ['user', 'How many keys are there?'],
         ['assistant', 'There is 1 key in db0.'],
       ]);
-      expect(thread.toolCalls.map((c) => [c.tool, c.ok])).toEqual([['redis_info', true]]);
+      // Evidence first: the diagnostic playbook ran before the model, whose INFO call came last.
+      expect(thread.toolCalls.length).toBeGreaterThan(5);
+      expect(thread.toolCalls.every((c) => c.ok)).toBe(true);
+      expect(thread.toolCalls.at(-1)?.tool).toBe('redis_info');
     });
   });
 
@@ -62,7 +65,7 @@ describe('a task on the real path', () => {
       expect(view.status).toBe('done');
       expect(view.mode).toBe('offline');
       expect(view.result?.answer).toMatch(/Offline analysis/);
-      expect(view.result?.answer).toContain('redis_version 7');
+      expect(view.result?.answer).toMatch(/server (Redis|Valkey) \d/);
       expect(view.result?.toolCalls).toBeGreaterThan(5);
     });
   });

@@ -79,6 +79,7 @@ export interface ClientOrigin {
 
 export const redisClientOrigins = defineTool({
   name: 'redis_client_origins',
+  categories: ['connections'],
   description:
     'For clients connected from this same host: the local process (pid and command line) that owns each connection, grouped by process, with how many connections, their last commands, idle time and blocked count. Identifies leaking or blocked applications. Returns a note when the target is remote.',
   schema: noArgs,

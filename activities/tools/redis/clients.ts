@@ -146,6 +146,7 @@ export function summarizeClients(all: ClientEntry[], config: Record<string, stri
 
 export const redisClientList = redisTool({
   name: 'redis_client_list',
+  categories: ['connections', 'performance', 'memory'],
   description:
     'Connected clients, summarised: counts by source host, command, flags, name, db, protocol and client library; idle connections (and ones that never ran a command); blocked clients (BLPOP etc.) by command; MONITOR clients; clients in MULTI; pub/sub subscribers; client memory split into query buffers, arguments, MULTI queues and output buffers, with the largest holders named. Excludes the agent itself.',
   schema: z.object({}).strict(),

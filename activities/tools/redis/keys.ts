@@ -87,6 +87,13 @@ const PROBE_COST_MS = 0.003;
  * the last few is a steadier measure of what one SCAN costs the server.
  */
 const RTT_WINDOW = 4;
+/**
+ * A round trip is fixed overhead (client event loop, network, the connection's queue) plus the
+ * server's work. On a busy agent machine the overhead dominates, and charging it all to SCAN shrank
+ * COUNT to its floor and left walks covering a fraction of the keyspace. A PING (O(1), about a
+ * microsecond of server time) every few batches measures the overhead, which is subtracted.
+ */
+const PING_EVERY = 8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,17 +109,26 @@ export async function scanKeyspace(
   const maxCount = Math.min(options.count ?? MAX_COUNT, MAX_COUNT);
   const duty = options.duty ?? SCAN_DUTY;
   const recent: number[] = [];
+  const pings: number[] = [];
+  const overhead = async () => {
+    const t = performance.now();
+    await redis.call('PING');
+    pings.push(performance.now() - t);
+    if (pings.length > RTT_WINDOW) pings.shift();
+  };
   let count = Math.min(100, maxCount);
   let cursor = '0';
   let scanned = 0;
+  let batches = 0;
   do {
+    if (batches++ % PING_EVERY === 0) await overhead();
     const asked = count;
     const args: Array<string | number> = [cursor, 'COUNT', asked];
     if (options.match) args.push('MATCH', options.match);
     if (options.type) args.push('TYPE', options.type);
     const batchStarted = performance.now();
     const [next, keys] = (await redis.call('SCAN', ...args)) as [string, string[]];
-    recent.push((performance.now() - batchStarted) / asked);
+    recent.push(Math.max(performance.now() - batchStarted - Math.min(...pings), 0.001) / asked);
     if (recent.length > RTT_WINDOW) recent.shift();
     cursor = next;
     const batch = keys.slice(0, options.maxKeys - scanned);

@@ -285,6 +285,7 @@ async function probeKeys(redis: RedisCommands, keys: string[], memorySamples: nu
 
 export const redisKeyspaceProfile = redisTool({
   name: 'redis_keyspace_profile',
+  categories: ['keyspace', 'memory'],
   description:
     'Profiles a bounded SCAN sample of the keyspace (never KEYS): type mix with memory per type, top key prefixes by count and by memory, TTL distribution and keys expiring in the same second/minute, hashes/sets/sorted sets stored in a non-compact encoding although they fit the listpack/intset thresholds (with the memory a fix would save), small strings that could be combined into hashes, big strings and sets, and key shapes holding mixed types. Says how much of the keyspace was covered.',
   schema: z

@@ -37,6 +37,7 @@ export function summarizeSlowlog(all: SlowlogEntry[], length: number, config: Re
 
 export const redisSlowlog = redisTool({
   name: 'redis_slowlog',
+  categories: ['performance'],
   description:
     "SLOWLOG: the slowest recent commands (command, first arguments, duration in microseconds, client), grouped by command, with the slowlog-log-slower-than threshold. The agent's own entries are left out (and counted).",
   schema: z
@@ -68,6 +69,7 @@ export interface LatencyReport {
 
 export const redisLatency = redisTool({
   name: 'redis_latency',
+  categories: ['performance', 'persistence', 'availability'],
   description:
     'Latency monitor: LATENCY LATEST events (command, fork, aof-fsync, expire-cycle, eviction…) with latest and max ms, and the LATENCY DOCTOR report. Notes when the monitor is off (latency-monitor-threshold 0).',
   schema: noArgs,

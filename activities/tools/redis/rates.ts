@@ -204,6 +204,7 @@ function sentBetween(before: Map<string, number>, after: Map<string, number>): M
 
 export const redisInfoRates = redisTool({
   name: 'redis_info_rates',
+  categories: ['performance', 'connections', 'memory', 'keyspace', 'replication'],
   description:
     "Rates over a few seconds: INFO (all sections, command stats included) sampled twice; per-second ops, per-command calls and usec/call, expired and evicted keys, connections, rejected connections, network bytes, forks and saves, full syncs, errors by type, CPU %, memory and AOF growth. The agent's own commands are left out.",
   schema: z

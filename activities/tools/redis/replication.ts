@@ -28,6 +28,7 @@ export interface ReplicationReport {
 
 export const redisReplication = redisTool({
   name: 'redis_replication',
+  categories: ['replication', 'availability', 'persistence'],
   description:
     'Replication state: role; for a replica the master address, master_link_status, how long the link has been down and a live reachability probe of the master; for a master its replicas with state and offset lag; full/partial resync counters and backlog size.',
   schema: noArgs,

@@ -32,6 +32,7 @@ function parseAclUser(line: string) {
 
 export const redisSecurity = redisTool({
   name: 'redis_security',
+  categories: ['security', 'configuration', 'connections'],
   description:
     'Security posture: whether a password is required, ACL users (enabled, nopass, all commands/keys), protected-mode and bind, whether dangerous commands (FLUSHALL, KEYS, CONFIG, DEBUG, SHUTDOWN…) are still enabled, and recent ACL denials. Never returns secrets.',
   schema: noArgs,

@@ -174,6 +174,7 @@ export const redisConfigGet = redisTool({
 
 export const redisKeyspace = redisTool({
   name: 'redis_keyspace',
+  categories: ['keyspace', 'memory'],
   description: 'Keyspace overview: keys, keys with a TTL (expiry share) and average TTL per database, plus expiry/eviction counters.',
   schema: noArgs,
   handler: async (_args, ctx) =>
@@ -202,6 +203,7 @@ export const redisKeyspace = redisTool({
 
 export const redisClusterInfo = redisTool({
   name: 'redis_cluster_info',
+  categories: ['cluster', 'availability', 'replication'],
   description: 'Cluster state when cluster mode is enabled: CLUSTER INFO, and nodes with their role, flags (fail, pfail), link state and slot counts.',
   schema: noArgs,
   handler: async (_args, ctx) =>

@@ -23,6 +23,7 @@ export interface StreamReport {
 
 export const redisStreams = redisTool({
   name: 'redis_streams',
+  categories: ['keyspace', 'connections'],
   description:
     "Finds stream keys (SCAN TYPE stream, time-bounded) and reports each one's length and consumer groups: consumers, pending (delivered, not acknowledged) and lag (entries not yet delivered). Use it for queues built on streams.",
   schema: z

@@ -1,4 +1,4 @@
-import type { Finding, Severity, TopicCategory } from '../../core/types';
+import type { Finding, Severity, TopicCategory } from './types';
 
 /**
  * What the user's question is about, from its words: the symptom weighs the ranking so the

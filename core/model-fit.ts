@@ -1,0 +1,19 @@
+import type { TaskSetup } from './types';
+
+/**
+ * How much the workflows put in front of a model, by its context: a 4k-token local model reads the
+ * five most relevant findings and six tool schemas; a hosted one more. Histories recorded before
+ * these settings existed lack them and get the hosted sizes.
+ */
+const SMALL_CONTEXT = 8192;
+
+export const digestBudgetFor = (contextTokens: number | undefined) =>
+  (contextTokens ?? 128_000) <= SMALL_CONTEXT ? { maxFindings: 5, maxEvidence: 4 } : { maxFindings: 15, maxEvidence: 8 };
+
+export const digestBudget = (setup: TaskSetup) => digestBudgetFor(setup.modelContextTokens);
+
+/** How many tools a model sees with schemas (the rest through list_tools). */
+export const offeredTools = (setup: TaskSetup) => setup.limits.offeredTools ?? 12;
+
+/** What beginTask puts in the setup for a model of this context. */
+export const offeredToolsFor = (contextTokens: number | undefined) => (contextTokens !== undefined && contextTokens <= SMALL_CONTEXT ? 6 : 12);
