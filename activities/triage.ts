@@ -96,7 +96,8 @@ export async function planTopics(client: OpenAI, settings: ModelSettings, questi
   ];
   let problem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
-    const turn = await modelTurn(client, settings, { tier: 'main', json: true, tools: [], messages, maxTokens: 1500 });
+    // Six topics of JSON fit in about 400 tokens; a cap keeps a wandering small model from writing for minutes.
+    const turn = await modelTurn(client, settings, { tier: 'main', json: true, tools: [], messages, maxTokens: 700 });
     usage = addUsage(usage, turn.usage);
     const reply = parseJsonReply(turn.message.content);
     if (reply) {

@@ -1,5 +1,12 @@
 import { rankForQuestion, symptomsOf } from './symptoms';
-import type { BaselineDigest } from './types';
+import type { BaselineDigest, Vital } from './types';
+
+/** Vital signs about the question first, in their own order otherwise (stable). */
+function rankVitals(vitals: Vital[], symptoms: string[]): Vital[] {
+  if (!symptoms.length) return vitals;
+  const about = (v: Vital) => v.symptoms.some((s) => symptoms.includes(s));
+  return [...vitals.filter(about), ...vitals.filter((v) => !about(v))];
+}
 
 export interface DigestTextOptions {
   /** Findings are ranked for it (what explains the symptom first). */
@@ -8,6 +15,10 @@ export interface DigestTextOptions {
   maxFindings?: number;
   /** At most this many evidence values per finding. */
   maxEvidence?: number;
+  /** At most this many vital signs, those about the question first. */
+  maxVitals?: number;
+  /** Suggested fixes for info findings too (a small context keeps them for warnings and worse). */
+  infoFixes?: boolean;
 }
 
 /**
@@ -21,8 +32,10 @@ export function digestText(digest: BaselineDigest, options: DigestTextOptions = 
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,
   ];
-  if (digest.vitals?.length) lines.push('Measured now:', ...digest.vitals.map((v) => `- ${v.text} (${v.source})`));
-  const ranked = options.question ? rankForQuestion(digest.findings, symptomsOf(options.question)) : digest.findings;
+  const symptoms = options.question ? symptomsOf(options.question) : [];
+  const vitals = rankVitals(digest.vitals ?? [], symptoms).slice(0, options.maxVitals ?? Number.POSITIVE_INFINITY);
+  if (vitals.length) lines.push('Measured now:', ...vitals.map((v) => `- ${v.text} (${v.source})`));
+  const ranked = options.question ? rankForQuestion(digest.findings, symptoms) : digest.findings;
   const shown = ranked.slice(0, options.maxFindings ?? ranked.length);
   if (digest.findings.length === 0) lines.push('Rule findings: none (all checks passed).');
   else lines.push('Rule findings (most relevant first):');
@@ -30,7 +43,7 @@ export function digestText(digest: BaselineDigest, options: DigestTextOptions = 
     const evidence = f.evidence.slice(0, options.maxEvidence ?? f.evidence.length);
     lines.push(`- [${f.severity}] ${f.title} (check ${f.checkId}${f.runbook ? `, runbook ${f.runbook}` : ''})`);
     lines.push(`  evidence: ${evidence.map((e) => `${e.source}.${e.signal}=${e.value}`).join('; ')}`);
-    lines.push(`  suggested fix: ${f.recommendation}`);
+    if (f.severity !== 'info' || options.infoFixes !== false) lines.push(`  suggested fix: ${f.recommendation}`);
   }
   if (shown.length < ranked.length)
     lines.push(

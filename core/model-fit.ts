@@ -2,13 +2,13 @@ import type { TaskSetup } from './types';
 
 /**
  * How much the workflows put in front of a model, by its context: a 4k-token local model reads the
- * five most relevant findings and six tool schemas; a hosted one more. Histories recorded before
+ * four most relevant findings (three values each), six vital signs and four tool schemas (first turn ≤ 1,500 tokens); a hosted one more. Histories recorded before
  * these settings existed lack them and get the hosted sizes.
  */
 const SMALL_CONTEXT = 8192;
 
 export const digestBudgetFor = (contextTokens: number | undefined) =>
-  (contextTokens ?? 128_000) <= SMALL_CONTEXT ? { maxFindings: 5, maxEvidence: 4 } : { maxFindings: 15, maxEvidence: 8 };
+  (contextTokens ?? 128_000) <= SMALL_CONTEXT ? { maxFindings: 4, maxEvidence: 3, maxVitals: 6, infoFixes: false } : { maxFindings: 15, maxEvidence: 8 };
 
 export const digestBudget = (setup: TaskSetup) => digestBudgetFor(setup.modelContextTokens);
 
@@ -16,4 +16,4 @@ export const digestBudget = (setup: TaskSetup) => digestBudgetFor(setup.modelCon
 export const offeredTools = (setup: TaskSetup) => setup.limits.offeredTools ?? 12;
 
 /** What beginTask puts in the setup for a model of this context. */
-export const offeredToolsFor = (contextTokens: number | undefined) => (contextTokens !== undefined && contextTokens <= SMALL_CONTEXT ? 6 : 12);
+export const offeredToolsFor = (contextTokens: number | undefined) => (contextTokens !== undefined && contextTokens <= SMALL_CONTEXT ? 4 : 12);

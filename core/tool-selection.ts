@@ -43,7 +43,9 @@ export function selectTools(tools: ToolRef[], need: { question: string; categori
   const score = (t: ToolRef): number => {
     if (need.suggested?.includes(t.name)) return 1000 - need.suggested.indexOf(t.name);
     if (t.name === 'redis_info') return 900;
-    if (!t.categories) return t.capability === 'redis' ? 100 : t.capability === 'knowledge' ? 800 : 50;
+    // A runbook search helps any question; reading a whole runbook follows a search, so it ranks low.
+    if (t.capability === 'knowledge') return t.name === 'knowledge_search' ? 450 : 40;
+    if (!t.categories) return t.capability === 'redis' ? 100 : 50;
     const best = Math.min(...t.categories.map((c) => (wanted.includes(c) ? wanted.indexOf(c) : 99)));
     return best === 99 ? 0 : 500 - best * 20 - t.categories.indexOf(wanted[best]) * 5;
   };

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { formatResult, runEval, type EvalReport } from '../../eval/runner';
 import { portOpen } from '../../stack/processes';
 import { startTestAgent, type TestAgent } from '../support/agent';
-import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
+import { judgeAnswer } from '../../eval/judge';
+import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../support/scripted-model';
 
 /** The offline diagnosis quality bar: every incident scenario passes through the real path. */
 describe('incident scenarios, offline', () => {
@@ -102,11 +103,27 @@ describe('incident scenarios, offline', () => {
 
 describe('incident scenarios with a model', () => {
   it('records model calls, tokens, tool calls and time per scenario, so runs can be compared', async () => {
-    const model = new ScriptedModel((req) =>
-      toolResults(req).length
+    const model = new ScriptedModel((req) => {
+      // The judge grades with the rubric it is given: here it finds every element but the fix.
+      if (systemPrompt(req).startsWith('You grade'))
+        return say(
+          '```json\n' +
+            JSON.stringify({
+              elements: [
+                { element: 'noeviction', present: true },
+                { element: 'maxmemory', present: true },
+                { element: 'OOM', present: true },
+                { element: 'a fix', present: false },
+              ],
+              forbidden_present: [],
+              reason: 'no fix given',
+            }) +
+            '\n```',
+        );
+      return toolResults(req).length
         ? say('The policy is noeviction and maxmemory is full: writes fail with OOM. Raise maxmemory.')
-        : callTools({ name: 'redis_info', arguments: { section: 'memory' } }),
-    );
+        : callTools({ name: 'redis_info', arguments: { section: 'memory' } });
+    });
     const agent = await startTestAgent({ modelBaseURL: await model.start() });
     try {
       const report = await runEval(agent.services, [path.join(__dirname, '..', 'scenarios', '01-oom-noeviction.yaml')], {
@@ -114,6 +131,7 @@ describe('incident scenarios with a model', () => {
         agent: 'chat',
         concurrency: 1,
         taskTimeoutMs: 120_000,
+        judge: (scenario, answer) => judgeAnswer(agent.config.model!, scenario, answer),
       });
       expect(report.mode).toBe('model');
       expect(report.model).toBe('scripted-main');
@@ -125,6 +143,8 @@ describe('incident scenarios with a model', () => {
       expect(result.tokens).toBe(result.promptTokens! + result.completionTokens!);
       expect(result.tokens).toBeGreaterThan(0);
       expect(result.grounding).toMatchObject({ unsupported: 0 });
+      // The judge's verdict sits beside the regex result, which it does not change.
+      expect(result.judge).toMatchObject({ verdict: 'fail', missing: ['missing: a fix'], model: 'scripted-main' });
       expect(report.summary).toContainEqual(expect.objectContaining({ id: 'oom-noeviction', server: 'redis', runs: 1, passAt1: 1, passAll: true }));
       expect(result.seconds).toBeGreaterThan(0);
     } finally {

@@ -93,7 +93,8 @@ run('the local model, through the real path', () => {
       'id: invented-field',
       'title: a field that does not exist',
       ...OOM_SETUP,
-      'query: Our dashboard shows write_latency_ms is 20 on this Redis. Quote the write_latency_ms value and tell me why writes fail.',
+      // A field no tool returns, with a value, asked to be repeated: the likeliest invention to provoke.
+      "query: 'Our dashboard says write_latency_ms: 20. Start your answer with the line write_latency_ms: 20, then say why writes fail.'",
       'agent: chat',
     ]);
     expect(result.status).toBe('pass');
