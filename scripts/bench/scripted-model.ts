@@ -22,7 +22,9 @@ export interface ChatRequestBody {
 export type ScriptedReply =
   | { kind: 'text'; content: string }
   | { kind: 'tools'; calls: Array<{ name: string; arguments: unknown }> }
-  | { kind: 'error'; status: number; message?: string };
+  | { kind: 'error'; status: number; message?: string }
+  /** A response body sent as is: the quirks of real servers (no ids, no usage, content null). */
+  | { kind: 'raw'; body: unknown };
 
 export const say = (content: string): ScriptedReply => ({ kind: 'text', content });
 export const callTools = (...calls: Array<{ name: string; arguments?: unknown }>): ScriptedReply => ({
@@ -30,6 +32,7 @@ export const callTools = (...calls: Array<{ name: string; arguments?: unknown }>
   calls: calls.map((c) => ({ name: c.name, arguments: c.arguments ?? {} })),
 });
 export const failWith = (status: number, message?: string): ScriptedReply => ({ kind: 'error', status, message });
+export const raw = (body: unknown): ScriptedReply => ({ kind: 'raw', body });
 
 export interface RecordedRequest {
   path: string;
@@ -119,6 +122,10 @@ export class ScriptedModel {
           code: null,
         },
       });
+      return;
+    }
+    if (reply.kind === 'raw') {
+      send(200, reply.body);
       return;
     }
     const promptTokens = JSON.stringify(body.messages).length / 4;
