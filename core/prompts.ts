@@ -39,7 +39,7 @@ export function chatEvidenceSystemPrompt(instanceLabel: string | undefined, cont
       : '',
     'The health checks already ran; their evidence is in the user message. Answer from it. Call a tool only for something the evidence does not show.',
     'Quote values exactly as the evidence gives them, with the tool name. Never invent values, fields or tools. If something was not measured, say so.',
-    'Answer in markdown: the cause in one or two sentences, the evidence (tool and value), the fix with exact commands, its risks.',
+    'Answer in markdown. Begin with the verdict: the cause in one or two sentences, or, when no finding is warning or critical, that the instance is healthy with no significant issues. Then the evidence (tool and value), the fix with exact commands, its risks.',
     SAFETY,
   ]
     .filter(Boolean)

@@ -63,3 +63,41 @@ describe('model mode accepts what real OpenAI-compatible servers send', () => {
     expect(view.result?.usage.promptTokens).toBeGreaterThan(0);
   });
 });
+
+describe('the grounding check on the real path, with a scripted model that invents', () => {
+  let world: ModelWorld;
+  beforeAll(async () => {
+    world = await startModelWorld();
+    await world.redis.client().config('SET', 'maxmemory-policy', 'allkeys-lru');
+  });
+  afterAll(async () => world.stop());
+
+  it('marks an invented field, a tool that does not exist and a no-op CONFIG SET in the stored answer, and counts them in the task view', async () => {
+    world.model.setScript(() =>
+      say(
+        [
+          'The INFO excerpt shows "write_latency_ms": 20.',
+          'redis_acl_users shows no locked users.',
+          'maxmemory_policy is allkeys-lru.',
+          'Run `CONFIG SET maxmemory-policy allkeys-lru` to fix it.',
+        ].join('\n'),
+      ),
+    );
+    const view = await world.agent.run({ message: 'Why are writes slow?', instance_id: world.instanceId, agent: 'chat' });
+    expect(view.status).toBe('done');
+    expect(view.mode).toBe('model');
+    const answer = view.result!.answer;
+    const grounding = view.grounding!;
+    const flagged = grounding.flags.map((f) => f.claim).join('\n');
+    expect(flagged).toMatch(/write_latency_ms/);
+    expect(flagged).toMatch(/redis_acl_users/);
+    expect(flagged).toMatch(/CONFIG SET maxmemory-policy allkeys-lru/i);
+    // The true value is supported, and the count is what the stored answer marks.
+    expect(grounding.supported).toBeGreaterThan(0);
+    expect(grounding.unsupported).toBe(grounding.flags.length);
+    expect((answer.match(/⚠️ _\(/g) ?? []).length).toBe(grounding.unsupported);
+    expect(answer).toMatch(/\*\*Grounding check:\*\*/);
+    const thread = await world.agent.services.stores.threads.get(view.thread_id);
+    expect(thread.messages.at(-1)?.content).toBe(answer);
+  });
+});
