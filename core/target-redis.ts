@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { commandLabel, grammarRefusal } from './command-grammar';
+import { unavailableReason, unreadableMessage, type UnavailableWhy } from './command-unavailable';
 import { SreError } from './errors';
 import type { InstanceConnection } from './instances/model';
 import { endpointLabel, parseRedisUrl } from './redis-url';
@@ -44,6 +45,21 @@ export class TargetCommandError extends SreError {
     readonly reply: string,
   ) {
     super(message, 'target_error');
+  }
+}
+
+/**
+ * A read the target refuses for good (NOPERM, or a renamed or disabled command): not retried,
+ * and listed in the report as what could not be read.
+ */
+export class CommandUnavailableError extends TargetCommandError {
+  constructor(
+    readonly command: string,
+    readonly why: UnavailableWhy,
+    endpoint: string,
+    reply: string,
+  ) {
+    super(unreadableMessage(command, why, endpoint), reply);
   }
 }
 
@@ -154,6 +170,9 @@ export class TargetRedis implements RedisCommands {
       connectTimeout: options.connectTimeoutMs ?? 3_000,
       commandTimeout: options.commandTimeoutMs ?? 5_000,
       connectionName: AGENT_CLIENT_NAME,
+      // CLIENT SETINFO (7.2+) is not needed to tell the agent apart (the name is), and a
+      // least-privilege user should not have to be granted it.
+      disableClientInfo: true,
     });
     this.client.on('error', (err: Error) => {
       this.lastError = err;
@@ -184,7 +203,12 @@ export class TargetRedis implements RedisCommands {
       // A dropped connection's pending commands only say "Connection is closed"; the reason
       // (e.g. WRONGPASS after AUTH) came on the 'error' event.
       const reason = /Connection is closed/.test((err as Error)?.message ?? '') && this.lastError ? this.lastError : err;
-      throw describeFailure(reason, this.label);
+      const failure = describeFailure(reason, this.label);
+      if (failure instanceof TargetCommandError) {
+        const unavailable = unavailableReason(failure.reply);
+        if (unavailable) throw new CommandUnavailableError(commandLabel(command, args), unavailable, this.label, failure.reply);
+      }
+      throw failure;
     }
   }
 
