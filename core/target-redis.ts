@@ -4,6 +4,7 @@ import { unavailableReason, unreadableMessage, type UnavailableWhy } from './com
 import { SreError } from './errors';
 import type { InstanceConnection } from './instances/model';
 import { endpointLabel, parseRedisUrl } from './redis-url';
+import { describeTlsFailure, tlsOptions } from './target-tls';
 import type { TargetPolicy } from './target-policy';
 
 /**
@@ -69,11 +70,20 @@ export function checkAllowed(command: string, args: ReadonlyArray<string | numbe
   if (refusal) throw new RefusedCommandError(commandLabel(command, args), refusal);
 }
 
+/** A TLS handshake with the target failed: retrying will not fix a certificate. */
+export class TargetTlsError extends SreError {
+  constructor(message: string) {
+    super(message, 'target_tls');
+  }
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function describeFailure(err: unknown, where: string): Error {
   const e = err as Error & { code?: string };
   const message = e?.message ?? String(err);
+  const tls = describeTlsFailure(e, where);
+  if (tls) return new TargetTlsError(tls);
   if (e?.code && NETWORK_CODES.has(e.code)) {
     const reason = e.code === 'ECONNREFUSED' ? 'connection refused (nothing listening: is the server down?)' : e.code;
     return new TargetUnavailableError(`Redis at ${where} is unreachable: ${reason}`);
@@ -160,7 +170,7 @@ export class TargetRedis implements RedisCommands {
       username: endpoint.username,
       password: connection.password ?? (decodeURIComponent(new URL(connection.url).password) || undefined),
       // The connection goes to the checked address; TLS still verifies the name the user gave.
-      tls: endpoint.tls ? { servername: endpoint.host } : undefined,
+      tls: endpoint.tls ? tlsOptions(endpoint.host, connection.tls) : undefined,
       lazyConnect: true,
       enableReadyCheck: false,
       enableOfflineQueue: true,
