@@ -105,7 +105,7 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   if (footprint) lines.push('', '## Investigation footprint', footprint);
   lines.push('', `## Checks passed (${digest.passed.length})`, passedLine(digest.passed));
   if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...skippedLines(digest.skipped));
-  lines.push(...toolErrorLines(digest.toolErrors));
+  lines.push(...toolErrorLines([...(digest.unreadable ?? []), ...digest.toolErrors]));
   return answerReport(`Redis health report: ${target}`, 'offline', lines.join('\n'), findings);
 }
 

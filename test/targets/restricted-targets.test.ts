@@ -38,6 +38,7 @@ describe('restricted and managed targets', () => {
   }
 
   const failures = (view: TaskView) => view.tool_calls.filter((c) => !c.ok);
+  const succeeded = (view: TaskView, tool: string) => view.tool_calls.some((c) => c.tool === tool && c.ok);
 
   it('runs a full triage as the least-privilege ACL user with nothing refused for lack of permission', async () => {
     const view = await triage(await serverWithUser(leastPrivilegeRules()), 'least-privilege');
@@ -62,6 +63,11 @@ describe('restricted and managed targets', () => {
     const report = view.result!.answer;
     expect(report).toMatch(/## Could not be read on this target \(\d+\)/);
     for (const command of ['CONFIG GET', 'CLIENT LIST', 'LATENCY LATEST']) expect(report).toContain(`: ${command}: the server does not know this command`);
+    // CONFIG is only a side read of these: they answer with the rest, and say what they could not read.
+    for (const tool of ['redis_slowlog', 'redis_replication']) {
+      expect(succeeded(view, tool)).toBe(true);
+      expect(report).toContain(`- ${tool}: CONFIG GET: the server does not know this command`);
+    }
     expect(report).not.toMatch(/could not authenticate/);
     // What is readable still gets checked: INFO answers, so the instance line is there.
     expect(report).toMatch(/Instance: /);
@@ -76,6 +82,10 @@ describe('restricted and managed targets', () => {
     const report = view.result!.answer;
     expect(report).toMatch(/## Could not be read on this target/);
     expect(report).toContain('grant +config|get');
+    for (const tool of ['redis_slowlog', 'redis_replication', 'redis_client_list']) {
+      expect(succeeded(view, tool)).toBe(true);
+      expect(report).toContain(`- ${tool}: CONFIG GET: the ACL user has no permission for it (NOPERM); grant +config|get`);
+    }
     expect(report).not.toMatch(/could not authenticate/);
   });
 });

@@ -77,7 +77,7 @@ export const slowCommands: Check = {
           evidence: [
             ev('redis_slowlog', `${g.command} max duration`, `${g.maxUs} us`),
             ev('redis_slowlog', `${g.command} calls`, g.count),
-            ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs),
+            ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs ?? 'unknown (CONFIG GET not readable)'),
           ],
           recommendation:
             advice?.fix ??

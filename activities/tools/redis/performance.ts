@@ -3,11 +3,12 @@ import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { parseSlowlog, type SlowlogEntry } from '../../../core/redis-replies';
 import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
-import { onTarget, readConfig } from './target';
+import { onTarget, readConfig, readConfigIfReadable, withUnreadable } from './target';
 
 export interface SlowlogSummary {
-  thresholdUs: number;
-  maxLen: number;
+  /** Unknown when CONFIG GET is not readable on the target. */
+  thresholdUs?: number;
+  maxLen?: number;
   length: number;
   byCommand: Array<{ command: string; count: number; totalUs: number; maxUs: number }>;
   entries: SlowlogEntry[];
@@ -45,12 +46,15 @@ export const redisSlowlog = redisTool({
     .strict(),
   handler: async ({ count }, ctx) =>
     onTarget(ctx, async (redis) => {
+      const unreadable: string[] = [];
       const [reply, length, config] = await Promise.all([
         redis.call('SLOWLOG', 'GET', count),
         redis.call('SLOWLOG', 'LEN'),
-        readConfig(redis, 'slowlog-log-slower-than', 'slowlog-max-len'),
+        readConfigIfReadable(redis, unreadable, 'slowlog-log-slower-than', 'slowlog-max-len'),
       ]);
-      return summarizeSlowlog(parseSlowlog(reply), Number(length), config);
+      const summary = summarizeSlowlog(parseSlowlog(reply), Number(length), config);
+      // Without CONFIG the threshold is unknown, not -1 (which would read as "slow log off").
+      return unreadable.length ? withUnreadable({ ...summary, thresholdUs: undefined, maxLen: undefined }, unreadable) : summary;
     }),
   summarize: (data: SlowlogSummary) =>
     data.length
