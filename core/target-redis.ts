@@ -118,6 +118,22 @@ export interface RedisCommands {
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
   /** Commands the agent sent on the underlying connection, by commandstats name. */
   readonly sent?: ReadonlyMap<string, number>;
+  /** Error replies the agent received from this endpoint so far (all its connections in this process), by prefix. */
+  ownErrorReplies?(): ReadonlyMap<string, number>;
+}
+
+/**
+ * The target counts the agent's own error replies (a NOPERM, a renamed CONFIG) in its errorstats
+ * like anyone's: counted here per endpoint, so rates can leave them out (no observer effect).
+ */
+const OWN_ERROR_REPLIES = new Map<string, Map<string, number>>();
+
+function countOwnErrorReply(endpoint: string, err: unknown): void {
+  if ((err as Error)?.name !== 'ReplyError') return;
+  const prefix = /^[A-Z]+/.exec((err as Error).message)?.[0] ?? 'ERR';
+  const counts = OWN_ERROR_REPLIES.get(endpoint) ?? new Map<string, number>();
+  counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+  OWN_ERROR_REPLIES.set(endpoint, counts);
 }
 
 /** Commands whose first argument is a subcommand, named as INFO commandstats names them (config|get). */
@@ -210,6 +226,7 @@ export class TargetRedis implements RedisCommands {
     try {
       return await this.client.call(command, ...args);
     } catch (err) {
+      countOwnErrorReply(this.label, err);
       // A dropped connection's pending commands only say "Connection is closed"; the reason
       // (e.g. WRONGPASS after AUTH) came on the 'error' event.
       const reason = /Connection is closed/.test((err as Error)?.message ?? '') && this.lastError ? this.lastError : err;
@@ -220,6 +237,10 @@ export class TargetRedis implements RedisCommands {
       }
       throw failure;
     }
+  }
+
+  ownErrorReplies(): ReadonlyMap<string, number> {
+    return new Map(OWN_ERROR_REPLIES.get(this.label) ?? []);
   }
 
   /** Whether the connection is gone for good (no reconnects: activity retries reconnect). */
