@@ -64,10 +64,12 @@ describe('restricted and managed targets', () => {
     expect(report).toMatch(/## Could not be read on this target \(\d+\)/);
     for (const command of ['CONFIG GET', 'CLIENT LIST', 'LATENCY LATEST']) expect(report).toContain(`: ${command}: the server does not know this command`);
     // CONFIG is only a side read of these: they answer with the rest, and say what they could not read.
-    for (const tool of ['redis_slowlog', 'redis_replication']) {
+    for (const tool of ['redis_slowlog', 'redis_replication', 'redis_memory']) {
       expect(succeeded(view, tool)).toBe(true);
       expect(report).toContain(`- ${tool}: CONFIG GET: the server does not know this command`);
     }
+    expect(report).toContain('- redis_memory: MEMORY STATS: the server does not know this command');
+    expect(succeeded(view, 'redis_hot_keys')).toBe(true);
     expect(report).not.toMatch(/could not authenticate/);
     // The agent's own refused reads are not the clients' errors.
     expect(report).not.toMatch(/error replies per second/);
@@ -85,7 +87,7 @@ describe('restricted and managed targets', () => {
     expect(report).toMatch(/## Could not be read on this target/);
     expect(report).toContain('grant +config|get');
     expect(report).not.toMatch(/error replies per second|ACL denied|NOPERM\)? (errors|denials)/);
-    for (const tool of ['redis_slowlog', 'redis_replication', 'redis_client_list']) {
+    for (const tool of ['redis_slowlog', 'redis_replication', 'redis_client_list', 'redis_memory']) {
       expect(succeeded(view, tool)).toBe(true);
       expect(report).toContain(`- ${tool}: CONFIG GET: the ACL user has no permission for it (NOPERM); grant +config|get`);
     }

@@ -38,13 +38,18 @@ export async function readConfig(redis: RedisCommands, ...params: string[]): Pro
  * the agent's user, the tool answers with what else it read, and its `unreadable` list says what
  * it could not read and why (the report lists it). Other errors still fail the tool.
  */
-export async function readConfigIfReadable(redis: RedisCommands, unreadable: string[], ...params: string[]): Promise<Record<string, string>> {
+export function readConfigIfReadable(redis: RedisCommands, unreadable: string[], ...params: string[]): Promise<Record<string, string>> {
+  return ifReadable(unreadable, readConfig(redis, ...params), {});
+}
+
+/** Any side read a tool can do without: the fallback, and a note in `unreadable`, when the target refuses it for good. */
+export async function ifReadable<T>(unreadable: string[], read: Promise<T>, fallback: T): Promise<T> {
   try {
-    return await readConfig(redis, ...params);
+    return await read;
   } catch (err) {
     if (!(err instanceof CommandUnavailableError)) throw err;
     unreadable.push(err.message);
-    return {};
+    return fallback;
   }
 }
 
