@@ -3,7 +3,7 @@ import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { parseSlowlog, type SlowlogEntry } from '../../../core/redis-replies';
 import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
-import { onTarget, readConfig, readConfigIfReadable, withUnreadable } from './target';
+import { onTarget, readConfigIfReadable, withUnreadable } from './target';
 
 export interface SlowlogSummary {
   /** Unknown when CONFIG GET is not readable on the target. */
@@ -66,7 +66,8 @@ export const redisSlowlog = redisTool({
 });
 
 export interface LatencyReport {
-  monitorThresholdMs: number;
+  /** Unknown when CONFIG GET is not readable on the target. */
+  monitorThresholdMs?: number;
   events: Array<{ event: string; at: number; latestMs: number; maxMs: number }>;
   doctor: string;
 }
@@ -79,19 +80,23 @@ export const redisLatency = redisTool({
   schema: noArgs,
   handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<LatencyReport> => {
+      const unreadable: string[] = [];
       const [latest, doctor, config] = await Promise.all([
         redis.call('LATENCY', 'LATEST'),
         redis.call('LATENCY', 'DOCTOR'),
-        readConfig(redis, 'latency-monitor-threshold'),
+        readConfigIfReadable(redis, unreadable, 'latency-monitor-threshold'),
       ]);
-      return {
-        monitorThresholdMs: Number(config['latency-monitor-threshold'] ?? 0),
-        events: (Array.isArray(latest) ? latest : []).map((row) => {
-          const r = row as unknown[];
-          return { event: String(r[0]), at: Number(r[1]), latestMs: Number(r[2]), maxMs: Number(r[3]) };
-        }),
-        doctor: String(doctor).trim().slice(0, 1500),
-      };
+      return withUnreadable(
+        {
+          monitorThresholdMs: unreadable.length ? undefined : Number(config['latency-monitor-threshold'] ?? 0),
+          events: (Array.isArray(latest) ? latest : []).map((row) => {
+            const r = row as unknown[];
+            return { event: String(r[0]), at: Number(r[1]), latestMs: Number(r[2]), maxMs: Number(r[3]) };
+          }),
+          doctor: String(doctor).trim().slice(0, 1500),
+        },
+        unreadable,
+      );
     }),
   summarize: (data: LatencyReport) => (data.monitorThresholdMs === 0 ? 'latency monitor off' : `${data.events.length} latency event type(s)`),
 });
