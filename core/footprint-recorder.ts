@@ -15,7 +15,7 @@ export class FootprintRecorder {
   private busySince = 0;
 
   wrap(target: RedisCommands): RedisCommands {
-    return { call: (command, ...args) => this.record(target, command, args), sent: target.sent };
+    return { call: (command, ...args) => this.record(target, command, args), sent: target.sent, ownErrorReplies: target.ownErrorReplies?.bind(target) };
   }
 
   private async record(target: RedisCommands, command: string, args: Array<string | number>): Promise<unknown> {

@@ -21,7 +21,7 @@ export class TargetPool {
 
   private key(connection: InstanceConnection): string {
     return createHash('sha256')
-      .update(`${connection.id}\0${connection.url}\0${connection.password ?? ''}`)
+      .update(`${connection.id}\0${connection.url}\0${connection.password ?? ''}\0${JSON.stringify(connection.tls ?? null)}`)
       .digest('hex');
   }
 

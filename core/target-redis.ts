@@ -1,8 +1,10 @@
 import Redis from 'ioredis';
 import { commandLabel, grammarRefusal } from './command-grammar';
+import { unavailableReason, unreadableMessage, type UnavailableWhy } from './command-unavailable';
 import { SreError } from './errors';
 import type { InstanceConnection } from './instances/model';
 import { endpointLabel, parseRedisUrl } from './redis-url';
+import { describeTlsFailure, tlsOptions } from './target-tls';
 import type { TargetPolicy } from './target-policy';
 
 /**
@@ -47,10 +49,32 @@ export class TargetCommandError extends SreError {
   }
 }
 
+/**
+ * A read the target refuses for good (NOPERM, or a renamed or disabled command): not retried,
+ * and listed in the report as what could not be read.
+ */
+export class CommandUnavailableError extends TargetCommandError {
+  constructor(
+    readonly command: string,
+    readonly why: UnavailableWhy,
+    endpoint: string,
+    reply: string,
+  ) {
+    super(unreadableMessage(command, why, endpoint), reply);
+  }
+}
+
 /** Refuses (before anything is sent) every command and argument form the grammar does not allow. */
 export function checkAllowed(command: string, args: ReadonlyArray<string | number>): void {
   const refusal = grammarRefusal(command, args);
   if (refusal) throw new RefusedCommandError(commandLabel(command, args), refusal);
+}
+
+/** A TLS handshake with the target failed: retrying will not fix a certificate. */
+export class TargetTlsError extends SreError {
+  constructor(message: string) {
+    super(message, 'target_tls');
+  }
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -58,6 +82,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOST
 function describeFailure(err: unknown, where: string): Error {
   const e = err as Error & { code?: string };
   const message = e?.message ?? String(err);
+  const tls = describeTlsFailure(e, where);
+  if (tls) return new TargetTlsError(tls);
   if (e?.code && NETWORK_CODES.has(e.code)) {
     const reason = e.code === 'ECONNREFUSED' ? 'connection refused (nothing listening: is the server down?)' : e.code;
     return new TargetUnavailableError(`Redis at ${where} is unreachable: ${reason}`);
@@ -92,6 +118,22 @@ export interface RedisCommands {
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
   /** Commands the agent sent on the underlying connection, by commandstats name. */
   readonly sent?: ReadonlyMap<string, number>;
+  /** Error replies the agent received from this endpoint so far (all its connections in this process), by prefix. */
+  ownErrorReplies?(): ReadonlyMap<string, number>;
+}
+
+/**
+ * The target counts the agent's own error replies (a NOPERM, a renamed CONFIG) in its errorstats
+ * like anyone's: counted here per endpoint, so rates can leave them out (no observer effect).
+ */
+const OWN_ERROR_REPLIES = new Map<string, Map<string, number>>();
+
+function countOwnErrorReply(endpoint: string, err: unknown): void {
+  if ((err as Error)?.name !== 'ReplyError') return;
+  const prefix = /^[A-Z]+/.exec((err as Error).message)?.[0] ?? 'ERR';
+  const counts = OWN_ERROR_REPLIES.get(endpoint) ?? new Map<string, number>();
+  counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+  OWN_ERROR_REPLIES.set(endpoint, counts);
 }
 
 /** Commands whose first argument is a subcommand, named as INFO commandstats names them (config|get). */
@@ -144,7 +186,7 @@ export class TargetRedis implements RedisCommands {
       username: endpoint.username,
       password: connection.password ?? (decodeURIComponent(new URL(connection.url).password) || undefined),
       // The connection goes to the checked address; TLS still verifies the name the user gave.
-      tls: endpoint.tls ? { servername: endpoint.host } : undefined,
+      tls: endpoint.tls ? tlsOptions(endpoint.host, connection.tls) : undefined,
       lazyConnect: true,
       enableReadyCheck: false,
       enableOfflineQueue: true,
@@ -154,6 +196,9 @@ export class TargetRedis implements RedisCommands {
       connectTimeout: options.connectTimeoutMs ?? 3_000,
       commandTimeout: options.commandTimeoutMs ?? 5_000,
       connectionName: AGENT_CLIENT_NAME,
+      // CLIENT SETINFO (7.2+) is not needed to tell the agent apart (the name is), and a
+      // least-privilege user should not have to be granted it.
+      disableClientInfo: true,
     });
     this.client.on('error', (err: Error) => {
       this.lastError = err;
@@ -181,11 +226,21 @@ export class TargetRedis implements RedisCommands {
     try {
       return await this.client.call(command, ...args);
     } catch (err) {
+      countOwnErrorReply(this.label, err);
       // A dropped connection's pending commands only say "Connection is closed"; the reason
       // (e.g. WRONGPASS after AUTH) came on the 'error' event.
       const reason = /Connection is closed/.test((err as Error)?.message ?? '') && this.lastError ? this.lastError : err;
-      throw describeFailure(reason, this.label);
+      const failure = describeFailure(reason, this.label);
+      if (failure instanceof TargetCommandError) {
+        const unavailable = unavailableReason(failure.reply);
+        if (unavailable) throw new CommandUnavailableError(commandLabel(command, args), unavailable, this.label, failure.reply);
+      }
+      throw failure;
     }
+  }
+
+  ownErrorReplies(): ReadonlyMap<string, number> {
+    return new Map(OWN_ERROR_REPLIES.get(this.label) ?? []);
   }
 
   /** Whether the connection is gone for good (no reconnects: activity retries reconnect). */

@@ -192,6 +192,8 @@ export interface BaselineDigest {
   facts: Record<string, string | number>;
   /** Tools that failed while collecting the baseline, with their error. */
   toolErrors: Array<{ tool: string; error: string }>;
+  /** What tools that answered could not read (CONFIG renamed away or denied to the agent's user). */
+  unreadable?: Array<{ tool: string; error: string }>;
   /** The values a question about each symptom wants stated first, each from a named tool. */
   vitals?: Vital[];
   /** What collecting the baseline cost the target (from the agent's side). */

@@ -75,6 +75,12 @@ function ownActivity(b: Baseline): BaselineDigest['ownActivity'] {
   return { slowlogEntries: slowlog ?? 0, connections: connections ?? 0 };
 }
 
+/** What tools that did answer could not read (a CONFIG renamed away, a grant missing): listed with the failures. */
+function unreadableOf(input: BaselineInput, b: Baseline): Pick<BaselineDigest, 'unreadable'> {
+  const unreadable = Object.keys(input).flatMap((tool) => (b.data<{ unreadable?: string[] }>(tool)?.unreadable ?? []).map((error) => ({ tool, error })));
+  return unreadable.length ? { unreadable } : {};
+}
+
 export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): { digest: BaselineDigest; followUps: FollowUp[] } {
   const b = new Baseline(input);
   const findings: Finding[] = [];
@@ -103,6 +109,7 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
       skipped,
       facts: facts(b),
       toolErrors: b.errors(),
+      ...unreadableOf(input, b),
       vitals: vitals(b),
       footprint: footprintOf(input),
       ownActivity: ownActivity(b),

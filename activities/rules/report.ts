@@ -1,3 +1,4 @@
+import { parseUnreadable } from '../../core/command-unavailable';
 import { shortCallId } from '../../core/call-id';
 import type { AgentKind, BaselineDigest, Finding, Report, Severity, TopicCategory } from '../../core/types';
 import { answerReport } from '../../core/answer-summary';
@@ -104,8 +105,24 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   if (footprint) lines.push('', '## Investigation footprint', footprint);
   lines.push('', `## Checks passed (${digest.passed.length})`, passedLine(digest.passed));
   if (digest.skipped.length) lines.push('', `## Not checked (${digest.skipped.length})`, ...skippedLines(digest.skipped));
-  if (digest.toolErrors.length) lines.push('', '## Diagnostics that failed', ...digest.toolErrors.map((e) => `- ${e.tool}: ${e.error}`));
+  lines.push(...toolErrorLines([...(digest.unreadable ?? []), ...digest.toolErrors]));
   return answerReport(`Redis health report: ${target}`, 'offline', lines.join('\n'), findings);
+}
+
+/**
+ * Reads the target refused for good (denied to the agent's user, renamed or disabled) are listed
+ * apart from failures: they say what this report could not check and how to let the agent read it.
+ */
+function toolErrorLines(errors: BaselineDigest['toolErrors']): string[] {
+  const unreadable = errors.map((e) => ({ ...e, refused: parseUnreadable(e.error) }));
+  const refused = unreadable.filter((e) => e.refused);
+  const failed = unreadable.filter((e) => !e.refused);
+  return [
+    ...(refused.length
+      ? ['', `## Could not be read on this target (${refused.length})`, ...refused.map((e) => `- ${e.tool}: ${e.refused!.command}: ${e.refused!.reason}`)]
+      : []),
+    ...(failed.length ? ['', '## Diagnostics that failed', ...failed.map((e) => `- ${e.tool}: ${e.error}`)] : []),
+  ];
 }
 
 /** One line on what this investigation cost the target, and what of its own it left out. */

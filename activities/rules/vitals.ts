@@ -97,7 +97,7 @@ export function vitals(b: Baseline): Vital[] {
     add(
       ['slow'],
       'redis_slowlog',
-      `slow log: ${slowlog.entries.length} entries read (threshold ${slowlog.thresholdUs} µs)${top ? `, slowest ${top.command} at ${(top.maxUs / 1000).toFixed(1)} ms` : ''}`,
+      `slow log: ${slowlog.entries.length} entries read (threshold ${slowlog.thresholdUs ?? 'unknown'} µs)${top ? `, slowest ${top.command} at ${(top.maxUs / 1000).toFixed(1)} ms` : ''}`,
     );
   }
   const latency = b.data<LatencyReport>('redis_latency');

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ValidationError, NotFoundError, errorMessage } from '../../core/errors';
 import { SecretError } from '../../core/secrets/envelope';
-import { RefusedCommandError, TargetCommandError, TargetUnavailableError } from '../../core/target-redis';
+import { RefusedCommandError, TargetCommandError, TargetTlsError, TargetUnavailableError } from '../../core/target-redis';
 import { BackendRequestError, BackendUnavailableError } from './http';
 
 /**
@@ -18,6 +18,7 @@ export function toToolFailure(tool: string, err: unknown): ApplicationFailure {
   if (
     err instanceof RefusedCommandError ||
     err instanceof TargetCommandError ||
+    err instanceof TargetTlsError ||
     err instanceof BackendRequestError ||
     err instanceof ValidationError ||
     err instanceof NotFoundError ||

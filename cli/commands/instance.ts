@@ -24,7 +24,28 @@ interface FieldOptions {
   prometheus?: string;
   loki?: string;
   notes?: string;
+  tlsCaFile?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsServerName?: string;
+  tlsVerify?: string;
   json?: boolean;
+}
+
+/** PEM from a file the operator names; the contents go to the store sealed, never to output. */
+function pemFile(file: string | undefined, field: string): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    throw new ValidationError(`${field}: ${reason}`, [{ field, reason }]);
+  }
+}
+
+/** "true"/"false" become booleans; anything else goes through for the schema to refuse, naming tls_verify. */
+function onOff(value: string | undefined): boolean | string | undefined {
+  return value === 'true' ? true : value === 'false' ? false : value;
 }
 
 function body(opts: FieldOptions): Record<string, unknown> {
@@ -39,6 +60,11 @@ function body(opts: FieldOptions): Record<string, unknown> {
     monitoring_selector: opts.prometheus,
     logging_selector: opts.loki,
     notes: opts.notes,
+    tls_ca: pemFile(opts.tlsCaFile, 'tls_ca'),
+    tls_cert: pemFile(opts.tlsCertFile, 'tls_cert'),
+    tls_key: pemFile(opts.tlsKeyFile, 'tls_key'),
+    tls_server_name: opts.tlsServerName,
+    tls_verify: onOff(opts.tlsVerify),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -55,6 +81,11 @@ function withFields(command: Command): Command {
     .option('--prometheus <selector>', 'Prometheus label selector, e.g. {instance="cache-1:6379"}')
     .option('--loki <selector>', 'Loki stream selector, e.g. {app="redis",host="cache-1"}')
     .option('--notes <text>', 'free-form notes for the agent')
+    .option('--tls-ca-file <file>', 'rediss://: PEM CA certificate(s) that signed the server certificate (stored encrypted)')
+    .option('--tls-cert-file <file>', 'rediss://: PEM client certificate, with --tls-key-file (stored encrypted)')
+    .option('--tls-key-file <file>', 'rediss://: PEM private key of the client certificate (stored encrypted)')
+    .option('--tls-server-name <name>', "rediss://: the name the server certificate holds, when not the URL's host")
+    .option('--tls-verify <true|false>', 'rediss://: verify the server certificate and name (default true)')
     .option('--json', 'JSON output');
 }
 
@@ -99,7 +130,11 @@ export function registerInstance(program: Command): void {
       action(async (id: string, opts: { json?: boolean }) => {
         const view = await withInstances((s) => s.get(id));
         if (opts.json) printJson(view);
-        else printTable([view as never], [...COLUMNS, 'description', 'has_password', 'updated_at']);
+        else
+          printTable(
+            [view as never],
+            [...COLUMNS, 'description', 'has_password', 'tls_verify', 'tls_server_name', 'has_tls_ca', 'has_tls_client_cert', 'updated_at'],
+          );
       }),
     );
   withFields(instance.command('update').argument('<id>').description('change fields of an instance')).action(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRedisUrl } from '../redis-url';
+import { tlsFields, type TlsSettings } from './tls-fields';
 
 /** The instance registry's vocabulary: one definition used by REST, MCP, CLI and activities. */
 
@@ -37,6 +38,7 @@ const fields = {
   monitoring_selector: selector.optional().describe('Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}'),
   logging_selector: selector.optional().describe('Loki stream selector for its logs, e.g. {app="redis",instance="cache-prod"}'),
   notes: z.string().max(4000, 'at most 4000 characters').describe('Operational notes the agent reads, at most 4000 characters'),
+  ...tlsFields,
 };
 
 export const instanceCreateSchema = z
@@ -47,11 +49,24 @@ export const instanceCreateSchema = z
     description: fields.description.default(''),
     instance_type: fields.instance_type.default('unknown'),
     notes: fields.notes.default(''),
+    tls_verify: fields.tls_verify.default(true),
   })
   .strict();
 
-/** No defaults here: a field left out of an update keeps its value (zod fills defaults even in partials). */
-export const instanceUpdateSchema = z.object(fields).partial().strict();
+/**
+ * No defaults here: a field left out of an update keeps its value (zod fills defaults even in
+ * partials). null removes a TLS setting (the CA, the client certificate and key, the server name).
+ */
+export const instanceUpdateSchema = z
+  .object({
+    ...fields,
+    tls_ca: fields.tls_ca.nullable(),
+    tls_cert: fields.tls_cert.nullable(),
+    tls_key: fields.tls_key.nullable(),
+    tls_server_name: fields.tls_server_name.nullable(),
+  })
+  .partial()
+  .strict();
 
 export type InstanceCreate = z.input<typeof instanceCreateSchema>;
 export type InstanceUpdate = z.input<typeof instanceUpdateSchema>;
@@ -69,6 +84,12 @@ export interface InstanceView {
   monitoring_selector?: string;
   logging_selector?: string;
   notes: string;
+  /** Whether a CA, and a client certificate with its key, are stored (never their contents). */
+  has_tls_ca: boolean;
+  has_tls_client_cert: boolean;
+  tls_server_name?: string;
+  /** Whether a rediss:// connection verifies the server certificate and name. */
+  tls_verify: boolean;
   created_at: string;
   updated_at: string;
   /** Who registered it and who changed it last (API key name, CLI user). */
@@ -82,6 +103,8 @@ export interface InstanceConnection {
   name: string;
   url: string;
   password?: string;
+  /** rediss:// settings: CA, client certificate and key (decrypted), server name, verify. */
+  tls?: TlsSettings;
   monitoringSelector?: string;
   loggingSelector?: string;
 }

@@ -6,6 +6,13 @@ import type { MasterKey, SealedSecret } from '../secrets/envelope';
 import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, type InstanceCreate, type InstanceUpdate, type InstanceView } from './model';
 import type { TargetPolicy } from '../target-policy';
 import { parseOrThrow } from '../validation';
+import { checkTlsSettings, type TlsSettings } from './tls-fields';
+
+/** Only the certificates and key are sealed; nothing is stored for a plain connection. */
+function secretTls(tls: TlsSettings): Pick<SecretPayload, 'tls'> {
+  const secret = { ca: tls.ca, cert: tls.cert, key: tls.key };
+  return Object.values(secret).some((v) => v !== undefined) ? { tls: secret } : {};
+}
 
 /**
  * Instance registry in the app Redis. Connection URL and password are sealed together with
@@ -20,7 +27,12 @@ interface StoredInstance extends Omit<InstanceView, 'connection_url'> {
 interface SecretPayload {
   url: string;
   password?: string;
+  /** The secret half of the TLS settings; server name and verify are not secret and stay in the record. */
+  tls?: { ca?: string; cert?: string; key?: string };
 }
+
+/** Records written before TLS settings existed verify by default and hold no certificates. */
+const TLS_VIEW_DEFAULTS = { has_tls_ca: false, has_tls_client_cert: false, tls_verify: true };
 
 const KEY = (id: string) => `sre:instance:${id}`;
 const INDEX = 'sre:instances';
@@ -45,7 +57,7 @@ export class InstanceStore {
   private toView(stored: StoredInstance): InstanceView {
     const { secret, fp: _fp, ...rest } = stored;
     const payload = JSON.parse(this.masterKey().decrypt(secret)) as SecretPayload;
-    return { ...rest, connection_url: maskRedisUrl(payload.url) };
+    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url) };
   }
 
   private async read(id: string): Promise<StoredInstance | undefined> {
@@ -59,20 +71,24 @@ export class InstanceStore {
     return stored;
   }
 
-  private seal(payload: SecretPayload): { secret: SealedSecret; fp: string; has_password: boolean } {
+  private seal(payload: SecretPayload): { secret: SealedSecret; fp: string; has_password: boolean; has_tls_ca: boolean; has_tls_client_cert: boolean } {
     const key = this.masterKey();
     const endpoint = parseRedisUrl(payload.url);
     return {
       secret: key.encrypt(JSON.stringify(payload)),
       fp: key.fingerprint(payload.url),
       has_password: endpoint.hasPassword || Boolean(payload.password),
+      has_tls_ca: Boolean(payload.tls?.ca),
+      has_tls_client_cert: Boolean(payload.tls?.cert),
     };
   }
 
   async create(input: InstanceCreate, actor?: string): Promise<InstanceView> {
     const fields = parseOrThrow(instanceCreateSchema, input);
+    const tls = { ca: fields.tls_ca, cert: fields.tls_cert, key: fields.tls_key, serverName: fields.tls_server_name, verify: fields.tls_verify };
+    checkTlsSettings(tls, parseRedisUrl(fields.connection_url).tls);
     await this.checkTarget(fields.connection_url, 'connection_url');
-    const sealed = this.seal({ url: fields.connection_url, password: fields.password });
+    const sealed = this.seal({ url: fields.connection_url, password: fields.password, ...secretTls(tls) });
     const now = new Date().toISOString();
     const stored: StoredInstance = {
       id: newId('inst'),
@@ -84,6 +100,8 @@ export class InstanceStore {
       monitoring_selector: fields.monitoring_selector,
       logging_selector: fields.logging_selector,
       notes: fields.notes,
+      tls_server_name: tls.serverName,
+      tls_verify: tls.verify,
       created_at: now,
       updated_at: now,
       ...(actor ? { created_by: actor, updated_by: actor } : {}),
@@ -158,9 +176,23 @@ export class InstanceStore {
       await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
     }
     if (changes.name !== undefined) next.name = changes.name;
-    if (changes.connection_url !== undefined || changes.password !== undefined) {
-      const current = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
-      const sealed = this.seal({ url: changes.connection_url ?? current.url, password: changes.password ?? current.password });
+    const current = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
+    const url = changes.connection_url ?? current.url;
+    // A TLS field left out keeps its value; null removes it.
+    const pick = <T>(change: T | null | undefined, kept: T | undefined): T | undefined => (change === null ? undefined : (change ?? kept));
+    const tls: TlsSettings = {
+      ca: pick(changes.tls_ca, current.tls?.ca),
+      cert: pick(changes.tls_cert, current.tls?.cert),
+      key: pick(changes.tls_key, current.tls?.key),
+      serverName: pick(changes.tls_server_name, stored.tls_server_name),
+      verify: changes.tls_verify ?? stored.tls_verify ?? true,
+    };
+    checkTlsSettings(tls, parseRedisUrl(url).tls);
+    next.tls_server_name = tls.serverName;
+    next.tls_verify = tls.verify;
+    const tlsSecretsChanged = changes.tls_ca !== undefined || changes.tls_cert !== undefined || changes.tls_key !== undefined;
+    if (changes.connection_url !== undefined || changes.password !== undefined || tlsSecretsChanged) {
+      const sealed = this.seal({ url, password: changes.password ?? current.password, ...secretTls(tls) });
       Object.assign(next, sealed);
       await this.redis.hdel(BY_FINGERPRINT, stored.fp);
       await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
@@ -183,6 +215,7 @@ export class InstanceStore {
       name: stored.name,
       url: secret.url,
       password: secret.password,
+      ...(parseRedisUrl(secret.url).tls ? { tls: { ...secret.tls, serverName: stored.tls_server_name, verify: stored.tls_verify ?? true } } : {}),
       monitoringSelector: stored.monitoring_selector,
       loggingSelector: stored.logging_selector,
     };

@@ -74,7 +74,7 @@ export const authFailure: Check = {
   name: 'agent authentication',
   category: 'availability',
   run(b) {
-    const hit = firstError(b.errors(), /authentication .* failed|NOAUTH|WRONGPASS|NOPERM/);
+    const hit = firstError(b.errors(), /authentication .* failed|NOAUTH|WRONGPASS/);
     if (!hit) return pass();
     return fail(
       finding(this, {
@@ -83,7 +83,7 @@ export const authFailure: Check = {
         detail: hit.error.replace(/^[\w]+: /, ''),
         evidence: [ev(hit.tool, 'error', hit.error.slice(0, 200))],
         recommendation:
-          "Update the instance's password or ACL user (sre-agent instance update <id> --password …); the agent's user needs +@read +info +client|list +config|get +slowlog +latency +memory.",
+          "Update the instance's password or ACL user (sre-agent instance update <id> --password …); the agent's user needs the README's least-privilege ACL line (Restricted and TLS targets).",
         commands: ['ACL WHOAMI', 'ACL GETUSER <user>'],
         runbook: 'security-acl-hardening',
       }),

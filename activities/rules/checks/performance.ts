@@ -77,7 +77,7 @@ export const slowCommands: Check = {
           evidence: [
             ev('redis_slowlog', `${g.command} max duration`, `${g.maxUs} us`),
             ev('redis_slowlog', `${g.command} calls`, g.count),
-            ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs),
+            ev('redis_config_get', 'slowlog-log-slower-than', slowlog.thresholdUs ?? 'unknown (CONFIG GET not readable)'),
           ],
           recommendation:
             advice?.fix ??
@@ -150,8 +150,8 @@ export const expensiveCommandStats: Check = {
 const millis = (ms: number) => (ms >= 100 ? `${ms} ms (${(ms / 1000).toFixed(1)} s)` : `${ms} ms`);
 
 /** An advice line with its command substituted where the doctor names the threshold. */
-function adviceCommand(command: string | undefined, thresholdMs: number): string | undefined {
-  return command?.replace('<latency-monitor-threshold x 1000>', String(thresholdMs * 1000));
+function adviceCommand(command: string | undefined, thresholdMs: number | undefined): string | undefined {
+  return thresholdMs === undefined ? command : command?.replace('<latency-monitor-threshold x 1000>', String(thresholdMs * 1000));
 }
 
 /**
@@ -182,7 +182,7 @@ export const latencyEvents: Check = {
         finding(this, {
           title: `Latency ${spikes.length ? 'spikes' : 'events'} recorded: ${shown.map((e) => `${e.event} up to ${millis(e.maxMs)}`).join(', ')}`,
           severity: spikes.length ? 'warning' : 'info',
-          detail: `The latency monitor recorded events above ${latency.monitorThresholdMs} ms: ${events.map((e) => `${e.event} (${EVENT_MEANING[e.event] ?? 'an internal operation'}; latest ${e.latestMs} ms, max ${e.maxMs} ms)`).join('; ')}.${rate !== undefined ? ` The last fork copied memory at ${rate.toFixed(1)} GB/s, which LATENCY DOCTOR rates ${forkGrade(rate)}.` : ''}${advice.length ? ` LATENCY DOCTOR's advice: ${advice.map((a) => ADVICE[a].text).join('; ')}.` : ''}`,
+          detail: `The latency monitor recorded events above ${latency.monitorThresholdMs === undefined ? 'its threshold' : `${latency.monitorThresholdMs} ms`}: ${events.map((e) => `${e.event} (${EVENT_MEANING[e.event] ?? 'an internal operation'}; latest ${e.latestMs} ms, max ${e.maxMs} ms)`).join('; ')}.${rate !== undefined ? ` The last fork copied memory at ${rate.toFixed(1)} GB/s, which LATENCY DOCTOR rates ${forkGrade(rate)}.` : ''}${advice.length ? ` LATENCY DOCTOR's advice: ${advice.map((a) => ADVICE[a].text).join('; ')}.` : ''}`,
           evidence: events.map((e) => ev('redis_latency', e.event, `${e.maxMs} ms max, ${e.latestMs} ms latest`)),
           recommendation: `Read LATENCY DOCTOR and LATENCY HISTORY for these events and correlate them with the slow log and persistence settings.${advice.length ? ` In short: ${advice.map((a) => ADVICE[a].text.split(':')[0]).join('; ')}.` : ''}`,
           commands: [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { redisTool } from './tool';
 import { parseClientList, type ClientEntry } from '../../../core/redis-replies';
 import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
-import { onTarget, readConfig } from './target';
+import { onTarget, readConfigIfReadable, withUnreadable } from './target';
 
 /** CLIENT LIST, summarised: who is connected, what they do, who is idle, blocked or buffering. */
 
@@ -152,8 +152,9 @@ export const redisClientList = redisTool({
   schema: z.object({}).strict(),
   handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
-      const [list, config] = await Promise.all([redis.call('CLIENT', 'LIST'), readConfig(redis, 'maxclients', 'timeout')]);
-      return summarizeClients(parseClientList(String(list)), config);
+      const unreadable: string[] = [];
+      const [list, config] = await Promise.all([redis.call('CLIENT', 'LIST'), readConfigIfReadable(redis, unreadable, 'maxclients', 'timeout')]);
+      return withUnreadable(summarizeClients(parseClientList(String(list)), config), unreadable);
     }),
   summarize: (data: ClientSummary) =>
     `${data.total} clients${data.blocked.length ? `, ${data.blocked.length} blocked` : ''}${data.idle.over600s ? `, ${data.idle.over600s} idle >10m` : ''}`,

@@ -21,7 +21,7 @@ import {
   type Thresholds,
   type TtlBucket,
 } from './keyspace-model';
-import { onOwnConnection, readConfig, readInfoFields } from './target';
+import { onOwnConnection, readConfigIfReadable, readInfoFields, withUnreadable } from './target';
 import { redisTool } from './tool';
 
 /**
@@ -310,7 +310,13 @@ export const redisKeyspaceProfile = redisTool({
     .strict(),
   handler: async ({ budgetMs, maxKeys, memorySamples, match }, ctx) =>
     onOwnConnection(ctx, 'keyspace-profile', async (redis): Promise<KeyspaceProfile> => {
-      const [dbsize, config, serverFields] = await Promise.all([redis.call('DBSIZE'), readConfig(redis, ...ENCODING_PARAMS), readInfoFields(redis, 'server')]);
+      // Without the thresholds (CONFIG renamed or denied) no key is judged for its encoding; the rest of the profile stands.
+      const unreadable: string[] = [];
+      const [dbsize, config, serverFields] = await Promise.all([
+        redis.call('DBSIZE'),
+        readConfigIfReadable(redis, unreadable, ...ENCODING_PARAMS),
+        readInfoFields(redis, 'server'),
+      ]);
       const thresholds: Thresholds = Object.fromEntries(
         ENCODING_PARAMS.filter((p) => config[p] !== undefined && Number.isFinite(Number(config[p]))).map((p) => [p, Number(config[p])]),
       );
@@ -324,7 +330,10 @@ export const redisKeyspaceProfile = redisTool({
         }
         return commands;
       });
-      return builder.report({ dbsize: Number(dbsize), complete: progress.complete, elapsedMs: progress.elapsedMs, memorySamples, nowMs: Date.now() });
+      return withUnreadable(
+        builder.report({ dbsize: Number(dbsize), complete: progress.complete, elapsedMs: progress.elapsedMs, memorySamples, nowMs: Date.now() }),
+        unreadable,
+      );
     }),
   summarize: (p: KeyspaceProfile) =>
     `sampled ${p.sampled}/${p.dbsize} keys${p.complete ? ' (all)' : ''}; top prefix by memory ${p.prefixes.byMemory[0]?.prefix ?? '-'}; ${p.ttl.none} without TTL; ${p.encodings.reduce((n, g) => n + g.keys, 0)} in a non-compact encoding that could be compact`,

@@ -3,7 +3,7 @@ import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { BIG_KEY_THRESHOLDS, LENGTH_COMMAND, keyFacts, printableKey, scanKeyspace, type KeyFacts } from './keys';
 import { numeric, pairsToObject } from '../../../core/redis-replies';
-import { onTarget, readConfig, readInfoFields } from './target';
+import { ifReadable, onTarget, readConfigIfReadable, readInfoFields, withUnreadable } from './target';
 
 export const redisMemory = redisTool({
   name: 'redis_memory',
@@ -13,21 +13,24 @@ export const redisMemory = redisTool({
   schema: noArgs,
   handler: async (_args, ctx) =>
     onTarget(ctx, async (redis) => {
+      // INFO memory is the core; MEMORY STATS/DOCTOR and CONFIG add detail a managed target may refuse.
+      const unreadable: string[] = [];
       const [stats, doctor, info, config] = await Promise.all([
-        redis.call('MEMORY', 'STATS'),
-        redis.call('MEMORY', 'DOCTOR'),
+        ifReadable<unknown>(unreadable, redis.call('MEMORY', 'STATS'), []),
+        ifReadable<unknown>(unreadable, redis.call('MEMORY', 'DOCTOR'), ''),
         readInfoFields(redis, 'memory'),
-        readConfig(redis, 'maxmemory', 'maxmemory-policy', 'activedefrag'),
+        readConfigIfReadable(redis, unreadable, 'maxmemory', 'maxmemory-policy', 'activedefrag'),
       ]);
       const s = pairsToObject(stats);
       const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => s[k] !== undefined).map((k) => [k, s[k]]));
-      return {
+      const report = {
         usedMemory: numeric(info.used_memory),
         usedMemoryHuman: info.used_memory_human,
         usedMemoryRss: numeric(info.used_memory_rss),
         usedMemoryPeak: numeric(info.used_memory_peak),
-        maxmemory: Number(config.maxmemory ?? 0),
-        maxmemoryPolicy: config['maxmemory-policy'],
+        // INFO memory carries both too, for targets whose CONFIG is not readable.
+        maxmemory: Number(config.maxmemory ?? info.maxmemory ?? 0),
+        maxmemoryPolicy: config['maxmemory-policy'] ?? info.maxmemory_policy,
         activedefrag: config.activedefrag,
         totalSystemMemory: numeric(info.total_system_memory),
         fragmentationRatio: numeric(info.mem_fragmentation_ratio),
@@ -56,6 +59,7 @@ export const redisMemory = redisTool({
         ),
         doctor: String(doctor).trim().slice(0, 1500),
       };
+      return withUnreadable(report, unreadable);
     }),
   summarize: (data: { usedMemoryHuman?: string; fragmentationRatio?: number; maxmemory: number }) =>
     `used ${data.usedMemoryHuman}, fragmentation ${data.fragmentationRatio}, maxmemory ${data.maxmemory || 'unlimited'}`,
@@ -151,7 +155,8 @@ export const redisHotKeys = redisTool({
     .strict(),
   handler: async ({ budgetMs, top }, ctx) =>
     onTarget(ctx, async (redis) => {
-      const policy = (await readConfig(redis, 'maxmemory-policy'))['maxmemory-policy'] ?? '';
+      // From INFO, not CONFIG GET: managed targets often rename CONFIG away, and INFO has the policy too.
+      const policy = (await readInfoFields(redis, 'memory')).maxmemory_policy ?? '';
       if (!policy.includes('lfu')) {
         return {
           policy,

@@ -3,11 +3,12 @@ import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { parseSlowlog, type SlowlogEntry } from '../../../core/redis-replies';
 import { AGENT_CLIENT_NAME } from '../../../core/target-redis';
-import { onTarget, readConfig } from './target';
+import { onTarget, readConfigIfReadable, withUnreadable } from './target';
 
 export interface SlowlogSummary {
-  thresholdUs: number;
-  maxLen: number;
+  /** Unknown when CONFIG GET is not readable on the target. */
+  thresholdUs?: number;
+  maxLen?: number;
   length: number;
   byCommand: Array<{ command: string; count: number; totalUs: number; maxUs: number }>;
   entries: SlowlogEntry[];
@@ -45,12 +46,15 @@ export const redisSlowlog = redisTool({
     .strict(),
   handler: async ({ count }, ctx) =>
     onTarget(ctx, async (redis) => {
+      const unreadable: string[] = [];
       const [reply, length, config] = await Promise.all([
         redis.call('SLOWLOG', 'GET', count),
         redis.call('SLOWLOG', 'LEN'),
-        readConfig(redis, 'slowlog-log-slower-than', 'slowlog-max-len'),
+        readConfigIfReadable(redis, unreadable, 'slowlog-log-slower-than', 'slowlog-max-len'),
       ]);
-      return summarizeSlowlog(parseSlowlog(reply), Number(length), config);
+      const summary = summarizeSlowlog(parseSlowlog(reply), Number(length), config);
+      // Without CONFIG the threshold is unknown, not -1 (which would read as "slow log off").
+      return unreadable.length ? withUnreadable({ ...summary, thresholdUs: undefined, maxLen: undefined }, unreadable) : summary;
     }),
   summarize: (data: SlowlogSummary) =>
     data.length
@@ -62,7 +66,8 @@ export const redisSlowlog = redisTool({
 });
 
 export interface LatencyReport {
-  monitorThresholdMs: number;
+  /** Unknown when CONFIG GET is not readable on the target. */
+  monitorThresholdMs?: number;
   events: Array<{ event: string; at: number; latestMs: number; maxMs: number }>;
   doctor: string;
 }
@@ -75,19 +80,23 @@ export const redisLatency = redisTool({
   schema: noArgs,
   handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<LatencyReport> => {
+      const unreadable: string[] = [];
       const [latest, doctor, config] = await Promise.all([
         redis.call('LATENCY', 'LATEST'),
         redis.call('LATENCY', 'DOCTOR'),
-        readConfig(redis, 'latency-monitor-threshold'),
+        readConfigIfReadable(redis, unreadable, 'latency-monitor-threshold'),
       ]);
-      return {
-        monitorThresholdMs: Number(config['latency-monitor-threshold'] ?? 0),
-        events: (Array.isArray(latest) ? latest : []).map((row) => {
-          const r = row as unknown[];
-          return { event: String(r[0]), at: Number(r[1]), latestMs: Number(r[2]), maxMs: Number(r[3]) };
-        }),
-        doctor: String(doctor).trim().slice(0, 1500),
-      };
+      return withUnreadable(
+        {
+          monitorThresholdMs: unreadable.length ? undefined : Number(config['latency-monitor-threshold'] ?? 0),
+          events: (Array.isArray(latest) ? latest : []).map((row) => {
+            const r = row as unknown[];
+            return { event: String(r[0]), at: Number(r[1]), latestMs: Number(r[2]), maxMs: Number(r[3]) };
+          }),
+          doctor: String(doctor).trim().slice(0, 1500),
+        },
+        unreadable,
+      );
     }),
   summarize: (data: LatencyReport) => (data.monitorThresholdMs === 0 ? 'latency monitor off' : `${data.events.length} latency event type(s)`),
 });

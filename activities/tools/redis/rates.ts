@@ -133,7 +133,14 @@ function errorStats(sections: InfoSections): Map<string, number> {
 }
 
 /** Rates between two INFO samples; `own` is what the agent itself sent in between, by command. */
-export function computeRates(a: InfoSections, b: InfoSections, own: Map<string, number>, fallbackSeconds: number): RatesReport {
+/** `ownErrors`: error replies the agent itself received between the samples, by prefix. */
+export function computeRates(
+  a: InfoSections,
+  b: InfoSections,
+  own: Map<string, number>,
+  fallbackSeconds: number,
+  ownErrors: ReadonlyMap<string, number> = new Map(),
+): RatesReport {
   const fa = flattenInfo(a);
   const fb = flattenInfo(b);
   const usec = (f: Record<string, string>) => Number(f.server_time_usec);
@@ -145,6 +152,7 @@ export function computeRates(a: InfoSections, b: InfoSections, own: Map<string, 
     if (fa[field] === undefined || fb[field] === undefined) continue;
     let delta = Number(fb[field]) - Number(fa[field]);
     if (field === 'total_commands_processed') delta -= ownTotal;
+    if (field === 'total_error_replies') delta -= [...ownErrors.values()].reduce((n, v) => n + v, 0);
     if (Number.isFinite(delta)) perSecond[field] = round(Math.max(0, delta) / seconds);
   }
   const growthPerSecond: Record<string, number> = {};
@@ -180,7 +188,7 @@ export function computeRates(a: InfoSections, b: InfoSections, own: Map<string, 
   const errorsBefore = errorStats(a);
   const errorsPerSecond: Record<string, number> = {};
   for (const [prefix, count] of errorStats(b)) {
-    const delta = count - (errorsBefore.get(prefix) ?? 0);
+    const delta = count - (errorsBefore.get(prefix) ?? 0) - (ownErrors.get(prefix) ?? 0);
     if (delta > 0) errorsPerSecond[prefix] = round(delta / seconds);
   }
   return {
@@ -225,13 +233,16 @@ export const redisInfoRates = redisTool({
       // Counted from before the first INFO: its own call shows in the second sample's counters.
       const sentBefore = snapshot(redis);
       const first = await readInfo(redis, 'everything');
+      // Replies arrive in order: errors the agent received after the first INFO's reply came after it on the server.
+      const errorsBefore = new Map(redis.ownErrorReplies?.() ?? []);
       const started = Date.now();
       await new Promise((resolve) => setTimeout(resolve, wait));
       ctx.heartbeat();
       const own = sentBetween(sentBefore, snapshot(redis));
       const second = await readInfo(redis, 'everything');
+      const ownErrors = new Map([...(redis.ownErrorReplies?.() ?? [])].map(([prefix, n]) => [prefix, n - (errorsBefore.get(prefix) ?? 0)]));
       // The second INFO is not in its own sample, so it is not subtracted either.
-      return computeRates(first, second, own, (Date.now() - started) / 1000);
+      return computeRates(first, second, own, (Date.now() - started) / 1000, ownErrors);
     }),
   summarize: (data: RatesReport) =>
     data.restarted ? 'server restarted between samples' : `${data.perSecond.total_commands_processed ?? 0} ops/s over ${data.intervalSeconds}s`,

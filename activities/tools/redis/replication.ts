@@ -2,7 +2,7 @@ import { noArgs } from '../define';
 import { redisTool } from './tool';
 import { probeTcp } from '../../../core/net';
 import { numeric } from '../../../core/redis-replies';
-import { onTarget, readConfig, readInfoFields } from './target';
+import { onTarget, readConfigIfReadable, readInfoFields, withUnreadable } from './target';
 
 export interface ReplicationReport {
   role: string;
@@ -34,9 +34,10 @@ export const redisReplication = redisTool({
   schema: noArgs,
   handler: async (_args, ctx) =>
     onTarget(ctx, async (redis): Promise<ReplicationReport> => {
+      const unreadable: string[] = [];
       const [info, config] = await Promise.all([
         readInfoFields(redis, 'everything'),
-        readConfig(redis, 'replica-serve-stale-data', 'min-replicas-to-write', 'repl-backlog-size'),
+        readConfigIfReadable(redis, unreadable, 'replica-serve-stale-data', 'min-replicas-to-write', 'repl-backlog-size'),
       ]);
       const role = info.role ?? 'unknown';
       const masterOffset = numeric(info.master_repl_offset) ?? 0;
@@ -70,7 +71,7 @@ export const redisReplication = redisTool({
           probe: await probeTcp(info.master_host, port),
         };
       }
-      return report;
+      return withUnreadable(report, unreadable);
     }),
   summarize: (data: ReplicationReport) =>
     data.master

@@ -1,4 +1,4 @@
-import type { RedisCommands } from '../../../core/target-redis';
+import { CommandUnavailableError, type RedisCommands } from '../../../core/target-redis';
 import type { ToolContext } from '../define';
 import { flattenInfo, pairsToObject, parseInfo, type InfoSections } from '../../../core/redis-replies';
 
@@ -33,7 +33,31 @@ export async function readConfig(redis: RedisCommands, ...params: string[]): Pro
   return pairsToObject(await redis.call('CONFIG', 'GET', ...params)) as Record<string, string>;
 }
 
-/** Values that must never leave the tool: replaced with whether they are set. */
+/**
+ * CONFIG GET where a tool can do without it: on a target that renamed CONFIG away or denies it to
+ * the agent's user, the tool answers with what else it read, and its `unreadable` list says what
+ * it could not read and why (the report lists it). Other errors still fail the tool.
+ */
+export function readConfigIfReadable(redis: RedisCommands, unreadable: string[], ...params: string[]): Promise<Record<string, string>> {
+  return ifReadable(unreadable, readConfig(redis, ...params), {});
+}
+
+/** Any side read a tool can do without: the fallback, and a note in `unreadable`, when the target refuses it for good. */
+export async function ifReadable<T>(unreadable: string[], read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (!(err instanceof CommandUnavailableError)) throw err;
+    unreadable.push(err.message);
+    return fallback;
+  }
+}
+
+/** A tool's data with what it could not read, when anything. */
+export function withUnreadable<T extends object>(data: T, unreadable: string[]): T & { unreadable?: string[] } {
+  return unreadable.length ? { ...data, unreadable: [...new Set(unreadable)] } : data;
+}
+
 /** Values that must never leave the tool (Valkey 8+ also names the master's password primaryauth). */
 const SECRET_PARAMS = /^(requirepass|masterauth|masteruser|primaryauth|primaryuser|tls-key-file-pass|tls-client-key-file-pass)$/i;
 

@@ -1,0 +1,63 @@
+/**
+ * The least-privilege ACL for the agent's user on a target: exactly what its connection and its
+ * dedicated tools send, and nothing that writes. README and tests read this one list, so the
+ * documented line cannot drift from what the tools need.
+ */
+
+/**
+ * Sent by the connection itself, not through the grammar: ioredis names the connection at
+ * connect (CLIENT SETNAME, so the agent's own traffic is recognised) and SELECTs a db other than 0.
+ */
+export const CONNECTION_COMMANDS = ['client|setname', 'select'] as const;
+
+/** Sent by the redis_* tools (every one is in core/command-grammar.ts), as `command` or `command|subcommand`. */
+export const TOOL_COMMANDS = [
+  'ping',
+  'info',
+  'dbsize',
+  'config|get',
+  'client|list',
+  'slowlog|get',
+  'slowlog|len',
+  'latency|latest',
+  'latency|doctor',
+  'memory|stats',
+  'memory|doctor',
+  'memory|usage',
+  'acl|list',
+  'acl|log',
+  'command|info',
+  'cluster|info',
+  'cluster|nodes',
+  // The keyspace tools read metadata only: type, TTL, size, encoding, idle frequency.
+  'scan',
+  'type',
+  'ttl',
+  'pttl',
+  'exists',
+  'strlen',
+  'llen',
+  'hlen',
+  'scard',
+  'zcard',
+  'xlen',
+  'object|encoding',
+  'object|freq',
+  'xinfo|groups',
+] as const;
+
+/**
+ * `%R~*`: the key commands above take keys, and Redis checks a key pattern for each. None of them
+ * returns a value (the allow-list has no GET, HGET, LRANGE…), so read-only access to every key name
+ * is the narrowest grant under which SCAN-sampled keys can be sized. No channels: no pub/sub.
+ */
+const KEYS_AND_CHANNELS = ['resetkeys', '%R~*', 'resetchannels'];
+
+export function leastPrivilegeRules(): string[] {
+  return [...KEYS_AND_CHANNELS, '-@all', ...[...CONNECTION_COMMANDS, ...TOOL_COMMANDS].map((c) => `+${c}`)];
+}
+
+/** The one line an operator runs on the target (the password placeholder is theirs to fill). */
+export function leastPrivilegeAclLine(user = 'sre-agent', password = '<password>'): string {
+  return `ACL SETUSER ${user} reset on >${password} ${leastPrivilegeRules().join(' ')}`;
+}
