@@ -54,5 +54,7 @@ export function digestText(digest: BaselineDigest, options: DigestTextOptions = 
     );
   lines.push(`Checks passed: ${digest.passed.length}${digest.skipped.length ? `; could not run: ${digest.skipped.length}` : ''}.`);
   if (digest.toolErrors.length) lines.push(`Diagnostics that failed: ${digest.toolErrors.map((e) => `${e.tool}: ${e.error}`).join(' | ')}`);
+  // Refused or renamed commands (managed services, least-privilege users): not a fault, a gap to name.
+  if (digest.unreadable?.length) lines.push(`Could not be read on this target: ${digest.unreadable.map((e) => `${e.tool}: ${e.error}`).join(' | ')}`);
   return lines.join('\n');
 }

@@ -71,8 +71,8 @@ describe('tools offered by question', () => {
     { name: 'redis_memory', retryClass: 'redis', categories: ['memory'], capability: 'redis' },
     { name: 'redis_client_list', retryClass: 'redis', categories: ['connections'], capability: 'redis', summary: 'CLIENT LIST, parsed' },
     { name: 'redis_replication', retryClass: 'redis', categories: ['replication'], capability: 'redis' },
-    { name: 'knowledge_search', retryClass: 'redis', capability: 'knowledge' },
-    { name: 'knowledge_get_document', retryClass: 'redis', capability: 'knowledge' },
+    { name: 'knowledge_search', retryClass: 'knowledge', capability: 'knowledge' },
+    { name: 'knowledge_get_document', retryClass: 'knowledge', capability: 'knowledge' },
   ];
 
   it('offers the tools of the question first, and lists the rest', () => {
@@ -85,7 +85,7 @@ describe('tools offered by question', () => {
     // A category filter keeps that category's tools and the ones for any question (runbooks).
     const names = (xs: Array<{ name: string }>) => xs.map((x) => x.name);
     expect(names(listOtherTools(tools, clients.others, 'connections'))).toEqual(['knowledge_search', 'knowledge_get_document']);
-    expect(listOtherTools(tools, slow.others, 'connections')).toContainEqual({ name: 'redis_client_list', retryClass: 'redis', about: 'CLIENT LIST, parsed' });
+    expect(listOtherTools(tools, slow.others, 'connections')).toContainEqual({ name: 'redis_client_list', about: 'CLIENT LIST, parsed' });
     expect(names(listOtherTools(tools, slow.others, 'connections'))).not.toContain('redis_replication');
   });
 
@@ -99,11 +99,11 @@ describe('what servers send back', () => {
 
   it("reads Qwen's <tool_call> tags and a reply that is only (fenced) JSON as tool calls", () => {
     expect(toolCallsInText('<tool_call>\n{"name": "redis_info", "arguments": {"section": "memory"}}\n</tool_call>', offered)).toEqual([
-      { name: 'redis_info', retryClass: 'redis', arguments: '{"section":"memory"}' },
+      { name: 'redis_info', arguments: '{"section":"memory"}' },
     ]);
     expect(toolCallsInText('```json\n[{"name":"redis_slowlog","parameters":{}},{"name":"redis_info"}]\n```', offered)).toEqual([
-      { name: 'redis_slowlog', retryClass: 'redis', arguments: '{}' },
-      { name: 'redis_info', retryClass: 'redis', arguments: '{}' },
+      { name: 'redis_slowlog', arguments: '{}' },
+      { name: 'redis_info', arguments: '{}' },
     ]);
   });
 
