@@ -33,6 +33,7 @@ export async function startIsolatedStack(
     SRE_APP_REDIS_PORT: String(await freePort()),
     SRE_PROMETHEUS_PORT: String(await freePort()),
     SRE_REDIS_EXPORTER_PORT: String(await freePort()),
+    SRE_ALERTMANAGER_PORT: String(await freePort()),
     SRE_MASTER_KEY: MasterKey.generate().text,
     SRE_LOG_LEVEL: 'warn',
   };

@@ -24,7 +24,24 @@ interface FieldOptions {
   prometheus?: string;
   loki?: string;
   notes?: string;
+  alertMatch?: string[];
   json?: boolean;
+}
+
+/** `--alert-match addr=10.0.0.5:6379 --alert-match job=redis`; `--alert-match none` clears them. */
+function alertMatchers(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs) return undefined;
+  if (pairs.length === 1 && pairs[0] === 'none') return {};
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1)
+      throw new ValidationError(`--alert-match: expected label=value, got '${pair}'`, [
+        { field: 'alert_matchers', reason: `expected label=value, got '${pair}'` },
+      ]);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
 }
 
 function body(opts: FieldOptions): Record<string, unknown> {
@@ -39,6 +56,7 @@ function body(opts: FieldOptions): Record<string, unknown> {
     monitoring_selector: opts.prometheus,
     logging_selector: opts.loki,
     notes: opts.notes,
+    alert_matchers: alertMatchers(opts.alertMatch),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -55,8 +73,16 @@ function withFields(command: Command): Command {
     .option('--prometheus <selector>', 'Prometheus label selector, e.g. {instance="cache-1:6379"}')
     .option('--loki <selector>', 'Loki stream selector, e.g. {app="redis",host="cache-1"}')
     .option('--notes <text>', 'free-form notes for the agent')
+    .option('--alert-match <label=value...>', 'alert labels that route Alertmanager alerts here, e.g. addr=10.0.0.5:6379 (repeatable; "none" clears)')
     .option('--json', 'JSON output');
 }
+
+const formatMatchers = (m: Record<string, string> | undefined) =>
+  m && Object.keys(m).length
+    ? Object.entries(m)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    : '';
 
 async function withInstances<T>(fn: (instances: InstanceService) => Promise<T>): Promise<T> {
   const stores = openStores(loadConfig());
@@ -99,7 +125,11 @@ export function registerInstance(program: Command): void {
       action(async (id: string, opts: { json?: boolean }) => {
         const view = await withInstances((s) => s.get(id));
         if (opts.json) printJson(view);
-        else printTable([view as never], [...COLUMNS, 'description', 'has_password', 'updated_at']);
+        else
+          printTable(
+            [{ ...view, alert_matchers: formatMatchers(view.alert_matchers) } as never],
+            [...COLUMNS, 'description', 'has_password', 'alert_matchers', 'updated_at'],
+          );
       }),
     );
   withFields(instance.command('update').argument('<id>').description('change fields of an instance')).action(
