@@ -15,6 +15,8 @@ export interface AlertmanagerSettings {
   groupWait?: string;
   groupInterval?: string;
   repeatInterval?: string;
+  /** Further receivers of the same notifications, without the key (e.g. an audit log endpoint). */
+  alsoTo?: string[];
 }
 
 export function alertmanagerDir(dataDir: string): string {
@@ -40,6 +42,7 @@ export function alertmanagerConfig(settings: AlertmanagerSettings): string {
     '        send_resolved: true',
     '        max_alerts: 50',
     ...auth,
+    ...(settings.alsoTo ?? []).flatMap((url) => [`      - url: ${url}`, '        send_resolved: true', '        max_alerts: 50']),
     '',
   ].join('\n');
 }
