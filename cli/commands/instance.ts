@@ -149,6 +149,28 @@ export function registerInstance(program: Command): void {
       }),
     );
   instance
+    .command('health')
+    .argument('<id>')
+    .description('the check results of an instance over time, newest first')
+    .option('--limit <n>', 'how many (1-500)', '20')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string, opts: { limit: string; json?: boolean }) => {
+        const timeline = await withInstances((s) => s.health(id, { limit: opts.limit }));
+        if (opts.json) printJson(timeline);
+        else
+          printTable(
+            timeline.entries.map((e) => ({
+              at: e.at,
+              verdict: e.verdict,
+              task: e.taskId,
+              findings: e.findings.map((f) => `${f.severity}:${f.checkId}`).join(' ') || '-',
+            })) as never[],
+            ['at', 'verdict', 'task', 'findings'],
+          );
+      }),
+    );
+  instance
     .command('test')
     .argument('[id]', 'registered instance id')
     .option('--url <url>', 'test a URL instead of a registered instance')

@@ -65,6 +65,10 @@ describe('Alertmanager webhook', () => {
     expect(done).toMatchObject({ status: 'done', agent: 'triage', source: 'alert', instance_id: instanceId });
     expect(done.message).toMatch(/RedisMemoryNearLimit \(warning\) since 2026-12-01T14:00:00.000Z: Redis uses 97% of maxmemory/);
 
+    const health = await api.call('GET', `/api/v1/instances/${instanceId}/health`, undefined, as('viewer'));
+    expect(health.body).toMatchObject({ instance_id: instanceId, entries: [expect.objectContaining({ taskId, verdict: expect.any(String) })] });
+    expect((await api.call('GET', `/api/v1/instances/${instanceId}/health?limit=0`, undefined, as('viewer'))).body.error.issues[0].field).toBe('limit');
+
     // After the triage finished, a repeat of the same episode still starts nothing.
     expect((await post(firing)).body.tasks[0]).toMatchObject({ task_id: taskId, started: false });
     const runs = await api.agent.services.temporal.workflow.count(`WorkflowId = '${taskId}'`);

@@ -158,7 +158,7 @@ describe('notifications of finished tasks', () => {
           expect.arrayContaining([expect.objectContaining({ check_id: 'memory.maxmemory-saturation', severity: 'critical' })]),
         );
 
-        const timeline = await agent.services.stores.health.list(instance.id);
+        const timeline = (await agent.services.instances.health(instance.id)).entries;
         expect(timeline.map((e) => e.taskId)).toEqual([third.task_id, second.task_id, first.task_id]);
         expect(timeline[0].verdict).toBe('critical');
       } finally {
