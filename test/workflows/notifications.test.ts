@@ -104,7 +104,7 @@ describe('notifications of finished tasks', () => {
     });
   });
 
-  describe('policy on-change, from the config file', () => {
+  describe('policy on-change for a Temporal schedule, from the config file', () => {
     let agent: TestAgent;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-notify-'));
     beforeAll(async () => {
@@ -119,7 +119,7 @@ describe('notifications of finished tasks', () => {
           `      url: ${receiver.url}/on-change`,
           '      secret: ${TEST_ONCHANGE_SECRET}',
           '  routes:',
-          '    - sources: [test]',
+          '    - sources: [schedule]',
           '      channels: [ops]',
           '      policy: on-change',
           '',
@@ -132,11 +132,23 @@ describe('notifications of finished tasks', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('sends one notification for two checks with no change, and another naming a new critical finding', async () => {
+    it('sends one notification for two scheduled checks with no change, and another naming a new critical finding', async () => {
       const target = await startRedis();
       try {
         const instance = await agent.services.instances.create({ name: `on-change-${target.port}`, connection_url: target.url, environment: 'test' });
-        const check = () => agent.run({ message: 'full health check', instance_id: instance.id, agent: 'triage' }, { forceOffline: true });
+        const schedule = await agent.services.schedules.create({
+          name: `nightly-${target.port}`,
+          interval: { every: 1, unit: 'days' },
+          instance_id: instance.id,
+          agent: 'triage',
+          message: 'Run a full health check',
+        });
+        // Each run is triggered and waited for, as the nightly schedule would run them.
+        const check = async () => {
+          const { task_id } = await agent.services.schedules.trigger(schedule.id);
+          expect(task_id).toMatch(/^task_sched/);
+          return agent.services.tasks.wait(task_id!, 120_000);
+        };
         const first = await check();
         await waitForDelivery(agent, first.task_id, 'ops');
         const second = await check();
