@@ -2,17 +2,19 @@ import { z } from 'zod';
 
 /**
  * Alertmanager's webhook payload, version 4 (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config).
- * Fields we do not read are let through (Alertmanager adds some between releases); the ones we
- * read are checked, so a malformed notification is refused whole before anything happens.
+ * Strict like every request shape of the API: a field outside version 4 is refused with 400 naming
+ * it (Alertmanager logs the refusal and retries), so a malformed notification is refused whole
+ * before anything happens.
  */
 
 const labelSet = z
   .record(z.string().max(256, 'label names are at most 256 characters'), z.string().max(4096, 'at most 4096 characters'))
-  .refine((labels) => Object.keys(labels).length <= 100, 'at most 100 labels');
+  .refine((labels) => Object.keys(labels).length <= 100, 'at most 100 labels')
+  .meta({ maxProperties: 100 });
 
 const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'expected an RFC 3339 timestamp, e.g. 2026-12-01T14:00:00Z');
 
-export const alertSchema = z.looseObject({
+export const alertSchema = z.strictObject({
   status: z.enum(['firing', 'resolved']).describe('firing or resolved'),
   labels: labelSet.describe('The alert labels (alertname, severity, instance, …)'),
   annotations: labelSet.default({}).describe('The alert annotations (summary, description, runbook_url, …)'),
@@ -22,11 +24,11 @@ export const alertSchema = z.looseObject({
   fingerprint: z.string().max(64).optional().describe("Alertmanager's identity of the alert"),
 });
 
-export const alertmanagerPayloadSchema = z.looseObject({
+export const alertmanagerPayloadSchema = z.strictObject({
   version: z.literal('4', { error: 'only version "4" of the Alertmanager webhook payload is understood' }).describe('Payload version: "4"'),
   groupKey: z
     .string()
-    .min(1, 'must not be empty')
+    .regex(/\S/, 'must not be blank')
     .max(4096, 'at most 4096 characters')
     .describe('Identifies the alert group; one triage per group and instance'),
   truncatedAlerts: z.number().int().min(0).optional().describe('How many alerts Alertmanager left out (max_alerts)'),

@@ -28,9 +28,10 @@ const selector = z
 const alertMatchers = z
   .record(
     z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/, 'label names are letters, digits and _, not starting with a digit'),
-    z.string().min(1, 'must not be empty').max(256, 'at most 256 characters'),
+    z.string().regex(/\S/, 'must not be blank').max(256, 'at most 256 characters'),
   )
-  .refine((m) => Object.keys(m).length <= 10, 'at most 10 labels');
+  .refine((m) => Object.keys(m).length <= 10, 'at most 10 labels')
+  .meta({ maxProperties: 10 });
 
 const fields = {
   name: label(100)
