@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { ModelSettings } from '../core/config';
+import type { HealthHistory } from '../core/health-history';
 import type { TaskRecordStore } from '../core/task-records';
 import type { ToolDeps } from './tools/deps';
 import type { ToolRegistry } from './tools/registry';
@@ -8,5 +9,7 @@ import type { ToolRegistry } from './tools/registry';
 export interface WorkerDeps extends ToolDeps {
   registry: ToolRegistry;
   tasks: TaskRecordStore;
+  /** Each instance's check results over time (notifications compare with the previous one). */
+  health: HealthHistory;
   model?: { client: OpenAI; settings: ModelSettings };
 }

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics';
 
 /** What the API reports about itself on GET /metrics, and the middleware that records requests. */
 
-export type TaskSubmission = 'task' | 'follow_up' | 'schedule_trigger';
+export type TaskSubmission = 'task' | 'follow_up' | 'schedule_trigger' | 'alert';
 export type StreamKind = 'sse' | 'websocket';
 
 export class ApiMetrics {
@@ -17,7 +17,7 @@ export class ApiMetrics {
     ),
   );
   private readonly submitted = this.registry.register(
-    new Counter('sre_api_tasks_submitted_total', 'Tasks started through the API: new tasks, follow-ups and schedule triggers.'),
+    new Counter('sre_api_tasks_submitted_total', 'Tasks started through the API: new tasks, follow-ups, schedule triggers and alert triages.'),
   );
   private readonly streams = this.registry.register(new Gauge('sre_api_open_streams', 'Progress streams open right now, by kind.'));
 

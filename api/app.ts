@@ -9,6 +9,7 @@ import { requireLocalOrigin } from './local-origin';
 import { routeRole, type RouteSpec } from './route-spec';
 import type { ThreadEventHub } from './streaming/event-hub';
 import { adminRoutes } from './routes/admin';
+import { alertRoutes } from './routes/alerts';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
 import { scheduleRoutes } from './routes/schedules';
@@ -60,6 +61,7 @@ export function apiRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEv
     ...threadRoutes(services, metrics, hub, options),
     ...instanceRoutes(services),
     ...scheduleRoutes(services, metrics),
+    ...alertRoutes(services, metrics),
     ...knowledgeRoutes(services),
     ...adminRoutes(services),
   ];

@@ -1,8 +1,10 @@
 import { EvidenceStore } from './evidence';
 import type Redis from 'ioredis';
 import { connectAppRedis } from './app-redis';
+import { AlertLog } from './alerts/alert-log';
 import { AuditLog } from './audit';
 import type { Config } from './config';
+import { HealthHistory } from './health-history';
 import { InstanceStore } from './instances/store';
 import { loadMasterKey } from './secrets/master-key';
 import type { MasterKey } from './secrets/envelope';
@@ -25,6 +27,10 @@ export interface AppStores {
   audit: AuditLog;
   /** Every task's tool outputs, for the grounding check of its answer. */
   evidence: EvidenceStore;
+  /** Alertmanager notifications received, and each alert group's open episode per instance. */
+  alerts: AlertLog;
+  /** Each instance's check results over time. */
+  health: HealthHistory;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,8 @@ export function openStores(config: Config, redis: Redis = connectAppRedis(config
     instances: new InstanceStore(redis, masterKey, policy),
     threads: new ThreadStore(redis),
     tasks: new TaskRecordStore(redis),
+    alerts: new AlertLog(redis, config.retentionDays),
+    health: new HealthHistory(redis, config.retentionDays),
     close: async () => {
       redis.disconnect();
     },

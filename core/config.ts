@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { projectRoot } from './paths';
+import { loadNotificationSettings, type NotificationSettings } from './notifications/config';
 import { parseAllowList } from './target-policy';
 
 /**
@@ -148,6 +149,14 @@ const envSchema = z.object({
       }
     }),
   SRE_TARGET_ALLOW_LOOPBACK: bool(true),
+
+  SRE_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  SRE_NOTIFY_WEBHOOK_URL: optionalText,
+  SRE_NOTIFY_WEBHOOK_SECRET: optionalText,
+  SRE_NOTIFY_SLACK_URL: optionalText,
+  SRE_NOTIFY_POLICY: z.enum(['always', 'on-change']).optional(),
+  SRE_NOTIFY_SOURCES: optionalText,
+  SRE_ALERTMANAGER_PORT: port(9093),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -180,7 +189,14 @@ export interface Config {
   dataDir: string;
   logLevel: Env['SRE_LOG_LEVEL'];
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
-  stack: { temporalPort: number; temporalUiPort: number; appRedisPort: number; prometheusPort: number; redisExporterPort: number };
+  stack: {
+    temporalPort: number;
+    temporalUiPort: number;
+    appRedisPort: number;
+    prometheusPort: number;
+    redisExporterPort: number;
+    alertmanagerPort: number;
+  };
   /** The fully local model server the stack can run (stack up --local-model, or SRE_LOCAL_MODEL=true). */
   localModel: { enabled: boolean; port: number; threads: number };
   appRedisUrl: string;
@@ -214,6 +230,10 @@ export interface Config {
   retentionDays: number;
   /** How long a task's tool outputs are kept for its grounding check (compressed, in the app Redis). */
   evidenceTtlHours: number;
+  /** Where links in notifications point (the API's address unless SRE_PUBLIC_URL says otherwise). */
+  publicUrl: string;
+  /** Channels (with their URLs and secrets: worker-side only) and routes of finished-task notifications. */
+  notifications: NotificationSettings;
 }
 
 /** Keys of the schema, for documentation and the configuration table. */
@@ -279,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appRedisPort: e.SRE_APP_REDIS_PORT,
       prometheusPort: e.SRE_PROMETHEUS_PORT,
       redisExporterPort: e.SRE_REDIS_EXPORTER_PORT,
+      alertmanagerPort: e.SRE_ALERTMANAGER_PORT,
     },
     localModel: { enabled: e.SRE_LOCAL_MODEL, port: e.SRE_LOCAL_MODEL_PORT, threads: e.SRE_LOCAL_MODEL_THREADS },
     appRedisUrl: e.SRE_APP_REDIS_URL ?? `redis://127.0.0.1:${e.SRE_APP_REDIS_PORT}`,
@@ -339,5 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.SRE_RETENTION_DAYS,
     evidenceTtlHours: e.SRE_EVIDENCE_TTL_HOURS,
     targets: { allow: e.SRE_TARGET_ALLOW?.trim() || undefined, allowLoopback: e.SRE_TARGET_ALLOW_LOOPBACK },
+    publicUrl: (e.SRE_PUBLIC_URL ?? `http://${e.SRE_API_HOST.includes(':') ? `[${e.SRE_API_HOST}]` : e.SRE_API_HOST}:${e.SRE_API_PORT}`).replace(/\/+$/, ''),
+    notifications: loadNotificationSettings({ ...env, ...fromFile, ...pickKnown(env) }),
   };
 }

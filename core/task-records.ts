@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { NotFoundError } from './errors';
+import type { DeliveryState } from './notifications/types';
 import type { AgentChoice, TaskResult, TaskSource, TaskStatus } from './types';
 
 /**
@@ -26,6 +27,8 @@ export interface TaskRecord {
 const KEY = (id: string) => `sre:task:${id}`;
 /** The task's tool outputs for its grounding check (core/evidence.ts): deleted with the task. */
 const EVIDENCE = (id: string) => `${KEY(id)}:evidence`;
+/** Each notification channel's delivery state for the task (retrying with its last error, or delivered). */
+const NOTIFICATIONS = (id: string) => `${KEY(id)}:notifications`;
 const INDEX = 'sre:tasks';
 const BY_THREAD = (threadId: string) => `sre:thread:${threadId}:tasks`;
 
@@ -58,6 +61,14 @@ export class TaskRecordStore {
     await this.redis.set(KEY(taskId), JSON.stringify({ ...record, ...outcome, finishedAt: new Date().toISOString() }));
   }
 
+  async noteDelivery(taskId: string, state: DeliveryState): Promise<void> {
+    await this.redis.hset(NOTIFICATIONS(taskId), state.channel, JSON.stringify(state));
+  }
+
+  async deliveries(taskId: string): Promise<DeliveryState[]> {
+    return Object.values(await this.redis.hgetall(NOTIFICATIONS(taskId))).map((raw) => JSON.parse(raw) as DeliveryState);
+  }
+
   async list(options: { limit?: number; offset?: number; threadId?: string } = {}): Promise<TaskRecord[]> {
     const offset = options.offset ?? 0;
     const ids = await this.redis.zrevrange(options.threadId ? BY_THREAD(options.threadId) : INDEX, offset, offset + (options.limit ?? 50) - 1);
@@ -85,7 +96,7 @@ export class TaskRecordStore {
     const records = await this.findMany(taskIds);
     const tx = this.redis.multi();
     taskIds.forEach((id, i) => {
-      tx.del(KEY(id), EVIDENCE(id)).zrem(INDEX, id);
+      tx.del(KEY(id), EVIDENCE(id), NOTIFICATIONS(id)).zrem(INDEX, id);
       const thread = records[i]?.threadId;
       if (thread) tx.zrem(BY_THREAD(thread), id);
     });
@@ -95,7 +106,7 @@ export class TaskRecordStore {
   async deleteForThread(threadId: string): Promise<void> {
     const ids = await this.idsForThread(threadId);
     const tx = this.redis.multi().del(BY_THREAD(threadId));
-    for (const id of ids) tx.del(KEY(id), EVIDENCE(id)).zrem(INDEX, id);
+    for (const id of ids) tx.del(KEY(id), EVIDENCE(id), NOTIFICATIONS(id)).zrem(INDEX, id);
     await tx.exec();
   }
 }

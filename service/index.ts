@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import { createLogger } from '../core/logger';
 import { connectTemporal } from '../core/temporal';
 import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-knowledge-base';
+import { AlertService } from './alerts';
 import { InstanceService } from './instances';
 import { KnowledgeQueries } from './knowledge';
 import { ScheduleService } from './schedules';
@@ -20,6 +21,7 @@ export interface Services {
   threads: ThreadService;
   instances: InstanceService;
   schedules: ScheduleService;
+  alerts: AlertService;
   /** Runbook search and ingestion; the knowledge base opens on first use (most calls never search). */
   readonly knowledge: KnowledgeQueries;
   /** The API keys and their roles (REST, streams, MCP over HTTP). */
@@ -47,6 +49,7 @@ export async function openServices(config: Config, existing: ExistingParts = {})
     threads: new ThreadService(stores, tasks),
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
+    alerts: new AlertService(stores, tasks),
     get keys() {
       keys ??= ApiKeyRing.fromConfig(config);
       return keys;

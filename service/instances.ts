@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppStores } from '../core/app-context';
-import { errorMessage } from '../core/errors';
+import { NotFoundError, errorMessage } from '../core/errors';
+import type { HealthEntry } from '../core/health-history';
 import type { InstanceView } from '../core/instances/model';
 import { endpointLabel } from '../core/redis-url';
 import { NOT_A_REDIS_REPLY, TargetCommandError, withTarget } from '../core/target-redis';
@@ -23,6 +24,10 @@ export interface ConnectionTest {
   role?: string;
   error?: string;
 }
+
+export const instanceHealthSchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(50).describe('How many check results, newest first (1 to 500)') })
+  .strict();
 
 export const instanceTestUrlSchema = z.object({ connection_url: z.string().min(1).max(2048), password: z.string().max(512).optional() }).strict();
 export const instanceListSchema = z
@@ -97,6 +102,14 @@ export class InstanceService {
   async delete(id: string, actor = 'api'): Promise<void> {
     await this.stores.instances.delete(parseOrThrow(instanceIdSchema, id, 'id'));
     await this.stores.audit.record({ actor, action: 'instance.delete', target: id });
+  }
+
+  /** The instance's check results over time, newest first (verdict, findings with severity). */
+  async health(id: string, query: unknown = {}): Promise<{ instance_id: string; entries: HealthEntry[] }> {
+    const instanceId = parseOrThrow(instanceIdSchema, id, 'id');
+    const { limit } = parseOrThrow(instanceHealthSchema, query);
+    if (!(await this.stores.instances.exists(instanceId))) throw new NotFoundError('instance', instanceId);
+    return { instance_id: instanceId, entries: await this.stores.health.list(instanceId, limit) };
   }
 
   /** Connects with the stored (decrypted) details: PING, version, role. Never returns the secret. */

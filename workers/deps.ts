@@ -23,6 +23,7 @@ export function buildWorkerDeps(
     instances: stores.instances,
     threads: stores.threads,
     tasks: stores.tasks,
+    health: stores.health,
     evidence: stores.evidence,
     targets,
     knowledge: extra.knowledge ?? createKnowledgeBase(config, log),

@@ -5,3 +5,4 @@ export { knowledgeWorkflow } from './knowledge';
 export { deepTriageWorkflow } from './deep-triage';
 export { researchTopicWorkflow } from './research-topic';
 export { retentionWorkflow } from './retention';
+export { notifyWorkflow } from './notify';

@@ -4,6 +4,7 @@ import type { AgentKind, TaskInput, TaskResult } from '../core/types';
 import { chatWorkflow } from './chat';
 import { deepTriageWorkflow } from './deep-triage';
 import { knowledgeWorkflow } from './knowledge';
+import { announceTask } from './notify';
 import { bookkeeping } from './proxies';
 import { StatusTracker } from './status';
 import { failureMessage } from './tool-calls';
@@ -65,6 +66,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
       ...(outcome.grounding ? { grounding: outcome.grounding } : {}),
     };
     await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
+    await announceTask(task, 'done');
     status.phase('done');
     return result;
   } catch (err) {
@@ -72,6 +74,8 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
     const message = cancelled ? 'cancelled by request' : failureMessage(err);
     await CancellationScope.nonCancellable(async () => {
       await bookkeeping.finishTask({ task, status: cancelled ? 'cancelled' : 'failed', error: message });
+      // A failed investigation is news too; a cancelled one was asked for.
+      if (!cancelled) await announceTask(task, 'failed');
     });
     status.phase('failed', message);
     if (cancelled) {

@@ -1,6 +1,6 @@
 import type { Services } from '../../service';
 import { instanceCreateSchema, instanceUpdateSchema } from '../../core/instances/model';
-import { instanceListSchema, instanceTestUrlSchema } from '../../service/instances';
+import { instanceHealthSchema, instanceListSchema, instanceTestUrlSchema } from '../../service/instances';
 import { instanceIdSchema } from '../../service/schemas';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 import { principalOf } from '../auth';
@@ -65,6 +65,16 @@ export function instanceRoutes(services: Services): RouteSpec[] {
       params: id,
       responses: { 204: 'deleted' },
       handler: json(204, (req) => services.instances.delete(req.params.id as string, principalOf(req).name)),
+    },
+    {
+      method: 'get',
+      path: `${API_PREFIX}/instances/:id/health`,
+      tag,
+      summary: "The instance's check results over time, newest first: verdict, and each finding's check id, severity and title",
+      params: id,
+      query: instanceHealthSchema,
+      responses: { 200: '{instance_id, entries: [{taskId, at, verdict, findings}]}' },
+      handler: json(200, (req) => services.instances.health(req.params.id as string, req.query)),
     },
     {
       method: 'post',

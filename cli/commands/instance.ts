@@ -29,6 +29,7 @@ interface FieldOptions {
   tlsKeyFile?: string;
   tlsServerName?: string;
   tlsVerify?: string;
+  alertMatch?: string[];
   json?: boolean;
 }
 
@@ -48,6 +49,22 @@ function onOff(value: string | undefined): boolean | string | undefined {
   return value === 'true' ? true : value === 'false' ? false : value;
 }
 
+/** `--alert-match addr=10.0.0.5:6379 --alert-match job=redis`; `--alert-match none` clears them. */
+function alertMatchers(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs) return undefined;
+  if (pairs.length === 1 && pairs[0] === 'none') return {};
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1)
+      throw new ValidationError(`--alert-match: expected label=value, got '${pair}'`, [
+        { field: 'alert_matchers', reason: `expected label=value, got '${pair}'` },
+      ]);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
 function body(opts: FieldOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {
     name: opts.name,
@@ -65,6 +82,7 @@ function body(opts: FieldOptions): Record<string, unknown> {
     tls_key: pemFile(opts.tlsKeyFile, 'tls_key'),
     tls_server_name: opts.tlsServerName,
     tls_verify: onOff(opts.tlsVerify),
+    alert_matchers: alertMatchers(opts.alertMatch),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -86,8 +104,16 @@ function withFields(command: Command): Command {
     .option('--tls-key-file <file>', 'rediss://: PEM private key of the client certificate (stored encrypted)')
     .option('--tls-server-name <name>', "rediss://: the name the server certificate holds, when not the URL's host")
     .option('--tls-verify <true|false>', 'rediss://: verify the server certificate and name (default true)')
+    .option('--alert-match <label=value...>', 'alert labels that route Alertmanager alerts here, e.g. addr=10.0.0.5:6379 (repeatable; "none" clears)')
     .option('--json', 'JSON output');
 }
+
+const formatMatchers = (m: Record<string, string> | undefined) =>
+  m && Object.keys(m).length
+    ? Object.entries(m)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    : '';
 
 async function withInstances<T>(fn: (instances: InstanceService) => Promise<T>): Promise<T> {
   const stores = openStores(loadConfig());
@@ -132,8 +158,8 @@ export function registerInstance(program: Command): void {
         if (opts.json) printJson(view);
         else
           printTable(
-            [view as never],
-            [...COLUMNS, 'description', 'has_password', 'tls_verify', 'tls_server_name', 'has_tls_ca', 'has_tls_client_cert', 'updated_at'],
+            [{ ...view, alert_matchers: formatMatchers(view.alert_matchers) } as never],
+            [...COLUMNS, 'description', 'has_password', 'tls_verify', 'tls_server_name', 'has_tls_ca', 'has_tls_client_cert', 'alert_matchers', 'updated_at'],
           );
       }),
     );
@@ -151,6 +177,28 @@ export function registerInstance(program: Command): void {
       action(async (id: string) => {
         await withInstances((s) => s.delete(id, cliActor()));
         process.stdout.write(`deleted ${id}\n`);
+      }),
+    );
+  instance
+    .command('health')
+    .argument('<id>')
+    .description('the check results of an instance over time, newest first')
+    .option('--limit <n>', 'how many (1-500)', '20')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (id: string, opts: { limit: string; json?: boolean }) => {
+        const timeline = await withInstances((s) => s.health(id, { limit: opts.limit }));
+        if (opts.json) printJson(timeline);
+        else
+          printTable(
+            timeline.entries.map((e) => ({
+              at: e.at,
+              verdict: e.verdict,
+              task: e.taskId,
+              findings: e.findings.map((f) => `${f.severity}:${f.checkId}`).join(' ') || '-',
+            })) as never[],
+            ['at', 'verdict', 'task', 'findings'],
+          );
       }),
     );
   instance

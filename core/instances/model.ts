@@ -25,6 +25,15 @@ const selector = z
   .max(512, 'at most 512 characters')
   .regex(/^[^\n\r]*$/, 'must be one line');
 
+/** Prometheus label names (the data model's grammar), so a matcher can name any label an alert carries. */
+const alertMatchers = z
+  .record(
+    z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/, 'label names are letters, digits and _, not starting with a digit'),
+    z.string().regex(/\S/, 'must not be blank').max(256, 'at most 256 characters'),
+  )
+  .refine((m) => Object.keys(m).length <= 10, 'at most 10 labels')
+  .meta({ maxProperties: 10 });
+
 const fields = {
   name: label(100)
     .regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only')
@@ -39,6 +48,11 @@ const fields = {
   logging_selector: selector.optional().describe('Loki stream selector for its logs, e.g. {app="redis",instance="cache-prod"}'),
   notes: z.string().max(4000, 'at most 4000 characters').describe('Operational notes the agent reads, at most 4000 characters'),
   ...tlsFields,
+  alert_matchers: alertMatchers
+    .optional()
+    .describe(
+      'Alert labels that mark an alert as about this instance, e.g. {"addr":"10.0.0.5:6379"} or {"instance":"cache-prod"}: an alert matches when it carries every one of them with exactly that value; {} clears them',
+    ),
 };
 
 export const instanceCreateSchema = z
@@ -90,6 +104,8 @@ export interface InstanceView {
   tls_server_name?: string;
   /** Whether a rediss:// connection verifies the server certificate and name. */
   tls_verify: boolean;
+  /** Alert labels that route an Alertmanager alert to this instance (all must be equal). */
+  alert_matchers?: Record<string, string>;
   created_at: string;
   updated_at: string;
   /** Who registered it and who changed it last (API key name, CLI user). */

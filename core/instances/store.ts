@@ -102,6 +102,7 @@ export class InstanceStore {
       notes: fields.notes,
       tls_server_name: tls.serverName,
       tls_verify: tls.verify,
+      ...(fields.alert_matchers && Object.keys(fields.alert_matchers).length ? { alert_matchers: fields.alert_matchers } : {}),
       created_at: now,
       updated_at: now,
       ...(actor ? { created_by: actor, updated_by: actor } : {}),
@@ -169,6 +170,10 @@ export class InstanceStore {
     const next: StoredInstance = { ...stored, updated_at: new Date().toISOString(), ...(actor ? { updated_by: actor } : {}) };
     for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
       if (changes[field] !== undefined) (next as unknown as Record<string, unknown>)[field] = changes[field];
+    }
+    if (changes.alert_matchers !== undefined) {
+      if (Object.keys(changes.alert_matchers).length) next.alert_matchers = changes.alert_matchers;
+      else delete next.alert_matchers;
     }
     if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
       const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);

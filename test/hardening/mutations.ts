@@ -308,10 +308,12 @@ function propertyMutations(key: string, schema: Json): Mutation[] {
         (v) => ({ k: v }),
       ),
     );
+    // A record's bound is its maxProperties when the schema states one (label sets), else the API's usual 20.
+    const max = typeof schema.maxProperties === 'number' ? schema.maxProperties : 20;
     out.push({
       key,
-      value: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])),
-      label: `${key}: 21 entries (max 20)`,
+      value: Object.fromEntries(Array.from({ length: max + 1 }, (_, i) => [`k${i}`, 'v'])),
+      label: `${key}: ${max + 1} entries (max ${max})`,
       outcome: 'invalid',
       field: key,
     });

@@ -61,6 +61,17 @@ const BASES: Record<string, RouteBase> = {
   'GET /api/v1/threads/{id}': { params: { id: T.thread } },
   'POST /api/v1/instances': { body: { name: `bad-${RUN}-rest`, connection_url: 'redis://127.0.0.1:1' }, conflicts: { name: T.instanceName } },
   'PATCH /api/v1/instances/{id}': { params: { id: T.instance }, body: {} },
+  'GET /api/v1/instances/{id}/health': { params: { id: T.instance } },
+  // Labels no instance matches: a valid notification is recorded, never investigated.
+  'POST /api/v1/alerts/alertmanager': {
+    body: {
+      version: '4',
+      groupKey: `{}:{alertname="BadInput${RUN}"}`,
+      status: 'firing',
+      receiver: 'sre-agent',
+      alerts: [{ status: 'firing', labels: { alertname: `BadInput${RUN}` }, startsAt: '2026-12-01T14:00:00Z' }],
+    },
+  },
   'POST /api/v1/instances/test-url': { body: { connection_url: 'redis://127.0.0.1:1' }, probe: true },
   'POST /api/v1/schedules': { body: SCHEDULE_BODY, without: { cron: ['interval'] }, conflicts: { name: T.scheduleName } },
   'PATCH /api/v1/schedules/{id}': { params: { id: T.schedule }, body: {} },

@@ -7,6 +7,7 @@ import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
 import { retentionWorkflow } from '../../workflows/retention';
+import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receiver';
 
 /**
  * Replay safety: recorded histories of every workflow type (test/fixtures/histories) must replay
@@ -16,7 +17,15 @@ import { retentionWorkflow } from '../../workflows/retention';
  * change that is meant to be incompatible, and versioned).
  */
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
-const WORKFLOW_TYPES = ['taskWorkflow', 'chatWorkflow', 'knowledgeWorkflow', 'deepTriageWorkflow', 'researchTopicWorkflow', 'retentionWorkflow'];
+const WORKFLOW_TYPES = [
+  'taskWorkflow',
+  'chatWorkflow',
+  'knowledgeWorkflow',
+  'deepTriageWorkflow',
+  'researchTopicWorkflow',
+  'retentionWorkflow',
+  'notifyWorkflow',
+];
 
 describe('recorded histories replay without non-determinism', () => {
   it('covers every workflow type', () => {
@@ -44,8 +53,10 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
   let withModel: TestAgent;
   let offline: TestAgent;
   let redis: EphemeralRedis;
+  let receiver: NotificationReceiver;
 
   beforeAll(async () => {
+    receiver = await startNotificationReceiver();
     model = new ScriptedModel((req) => {
       const system = systemPrompt(req);
       if (system.startsWith('You plan'))
@@ -68,7 +79,9 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
         : callTools({ name: 'redis_info', arguments: { section: 'memory' } }, { name: 'redis_slowlog', arguments: {} });
     });
     withModel = await startTestAgent({ modelBaseURL: await model.start() });
-    offline = await startTestAgent();
+    offline = await startTestAgent({
+      env: { SRE_NOTIFY_WEBHOOK_URL: `${receiver.url}/hook`, SRE_NOTIFY_WEBHOOK_SECRET: 'replay-signing-secret-0123', SRE_NOTIFY_SOURCES: 'test' },
+    });
     redis = await startRedis();
   });
   afterAll(async () => {
@@ -76,6 +89,7 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     await offline.stop();
     await model.stop();
     await redis.stop();
+    await receiver.close();
   });
 
   /** Saved the way an operator would: `temporal workflow show --output json`. */
@@ -106,6 +120,9 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     await save(offline, `${offChat.task_id}-chat`, 'chatWorkflow.offline');
     const offTriage = await offline.run({ message: 'full health check', instance_id: (await instance(offline)).id });
     await save(offline, offTriage.task_id, 'taskWorkflow.triage-offline');
+    await save(offline, offTriage.task_id, 'taskWorkflow.triage-offline-notify');
+    await offline.services.temporal.workflow.getHandle(`${offTriage.task_id}-notify`).result();
+    await save(offline, `${offTriage.task_id}-notify`, 'notifyWorkflow.webhook');
     await save(offline, `${offTriage.task_id}-triage`, 'deepTriageWorkflow.offline');
     const offKnowledge = await offline.run({ message: 'what does noeviction do?' });
     await save(offline, `${offKnowledge.task_id}-knowledge`, 'knowledgeWorkflow.offline');
