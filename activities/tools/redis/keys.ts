@@ -73,7 +73,12 @@ export interface ScanProgress {
 export const SCAN_CALL_TARGET_MS = 0.3;
 export const SCAN_DUTY = 0.02;
 const MIN_COUNT = 10;
-const MAX_COUNT = 1000;
+/**
+ * The ceiling matters when round trips say little (PING overhead subtracted leaves a cost near
+ * zero): on 1M keys a SCAN COUNT 1000 took up to 5.5 ms of server time (footprint benchmark), a
+ * COUNT of 250 stays near a quarter of that at worst and in microseconds typically.
+ */
+const MAX_COUNT = 250;
 /** A pause between batches is at most this long, so a slow-looking batch does not stall the walk. */
 const MAX_REST_MS = 200;
 /**
