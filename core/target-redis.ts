@@ -195,7 +195,6 @@ export class TargetRedis implements RedisCommands {
       retryStrategy: () => null,
       connectTimeout: options.connectTimeoutMs ?? 3_000,
       commandTimeout: options.commandTimeoutMs ?? 5_000,
-      connectionName: AGENT_CLIENT_NAME,
       // CLIENT SETINFO (7.2+) is not needed to tell the agent apart (the name is), and a
       // least-privilege user should not have to be granted it.
       disableClientInfo: true,
@@ -214,6 +213,13 @@ export class TargetRedis implements RedisCommands {
     } catch (err) {
       target.client.disconnect();
       throw describeFailure(target.lastError ?? err, target.label);
+    }
+    // Named here rather than by the client library, so that where CLIENT is renamed or denied the
+    // refused SETNAME is counted as the agent's own error reply (rates leave it out) and ignored.
+    try {
+      await target.client.call('CLIENT', 'SETNAME', AGENT_CLIENT_NAME);
+    } catch (err) {
+      countOwnErrorReply(target.label, err);
     }
     return target;
   }
