@@ -17,3 +17,6 @@ export const offeredTools = (setup: TaskSetup) => setup.limits.offeredTools ?? 1
 
 /** What beginTask puts in the setup for a model of this context. */
 export const offeredToolsFor = (contextTokens: number | undefined) => (contextTokens !== undefined && contextTokens <= SMALL_CONTEXT ? 4 : 12);
+
+/** Whether the model is a small one (a local 1.5B in a 4k context), whose prose may pass over the finding that matters. */
+export const smallModel = (setup: TaskSetup) => setup.modelContextTokens !== undefined && setup.modelContextTokens <= SMALL_CONTEXT;
