@@ -7,8 +7,11 @@ import type { TaskSetup } from './types';
  */
 const SMALL_CONTEXT = 8192;
 
+/** A context this small is a local model's; unknown (histories from before) counts as hosted. */
+const isSmallContext = (contextTokens: number | undefined) => contextTokens !== undefined && contextTokens <= SMALL_CONTEXT;
+
 export const digestBudgetFor = (contextTokens: number | undefined) =>
-  (contextTokens ?? 128_000) <= SMALL_CONTEXT ? { maxFindings: 4, maxEvidence: 3, maxVitals: 6, infoFixes: false } : { maxFindings: 15, maxEvidence: 8 };
+  isSmallContext(contextTokens) ? { maxFindings: 4, maxEvidence: 3, maxVitals: 6, infoFixes: false } : { maxFindings: 15, maxEvidence: 8 };
 
 export const digestBudget = (setup: TaskSetup) => digestBudgetFor(setup.modelContextTokens);
 
@@ -16,7 +19,7 @@ export const digestBudget = (setup: TaskSetup) => digestBudgetFor(setup.modelCon
 export const offeredTools = (setup: TaskSetup) => setup.limits.offeredTools ?? 12;
 
 /** What beginTask puts in the setup for a model of this context. */
-export const offeredToolsFor = (contextTokens: number | undefined) => (contextTokens !== undefined && contextTokens <= SMALL_CONTEXT ? 4 : 12);
+export const offeredToolsFor = (contextTokens: number | undefined) => (isSmallContext(contextTokens) ? 4 : 12);
 
 /** Whether the model is a small one (a local 1.5B in a 4k context), whose prose may pass over the finding that matters. */
-export const smallModel = (setup: TaskSetup) => setup.modelContextTokens !== undefined && setup.modelContextTokens <= SMALL_CONTEXT;
+export const smallModel = (setup: TaskSetup) => isSmallContext(setup.modelContextTokens);

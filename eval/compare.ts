@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { summarize, type EvalReport, type ScenarioSummary } from './runner';
+import { mean, summarize, type EvalReport, type ScenarioSummary } from './runner';
 
 /** `sre-agent eval compare A.json B.json`: two eval runs side by side, per scenario and overall. */
 
@@ -28,7 +28,6 @@ export function loadReport(file: string): EvalReport {
 
 export function totals(report: EvalReport): RunTotals {
   const s = report.summary;
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     label: report.label,
     scenarios: s.length,

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ModelSettings } from '../core/config';
 import { parseJsonReply } from '../core/json-reply';
@@ -46,8 +47,13 @@ const JUDGE_PROMPT = [
   'Reply with JSON only: {"elements":[{"element":"...","present":true}],"forbidden_present":["..."],"reason":"one sentence"}',
 ].join('\n');
 
-export async function judgeAnswer(settings: ModelSettings, scenario: Scenario, answer: string): Promise<JudgeVerdict> {
+/** A judge for one eval run: one model client for every answer it grades. */
+export function createJudge(settings: ModelSettings): (scenario: Scenario, answer: string) => Promise<JudgeVerdict> {
   const client = createModelClient(settings);
+  return (scenario, answer) => judgeAnswer(client, settings, scenario, answer);
+}
+
+async function judgeAnswer(client: OpenAI, settings: ModelSettings, scenario: Scenario, answer: string): Promise<JudgeVerdict> {
   try {
     const turn = await modelTurn(client, settings, {
       tier: 'main',

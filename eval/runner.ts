@@ -243,10 +243,12 @@ export async function runEval(services: Services, paths: string[], options: Eval
   };
 }
 
+export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
 export function summarize(results: ScenarioResult[]): ScenarioSummary[] {
   const groups = new Map<string, ScenarioResult[]>();
   for (const r of results) groups.set(`${r.id}@${r.server ?? ''}`, [...(groups.get(`${r.id}@${r.server ?? ''}`) ?? []), r]);
-  const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : 0);
+  const mean1 = (xs: number[]) => Math.round(mean(xs) * 10) / 10;
   return [...groups.values()].map((runs) => {
     const passes = runs.filter((r) => r.status === 'pass').length;
     return {
@@ -256,9 +258,9 @@ export function summarize(results: ScenarioResult[]): ScenarioSummary[] {
       passes,
       passAt1: Math.round((passes / runs.length) * 100) / 100,
       passAll: passes === runs.length,
-      meanTokens: mean(runs.map((r) => r.tokens)),
-      meanSeconds: mean(runs.map((r) => r.seconds)),
-      meanToolCalls: mean(runs.map((r) => r.toolCalls)),
+      meanTokens: mean1(runs.map((r) => r.tokens)),
+      meanSeconds: mean1(runs.map((r) => r.seconds)),
+      meanToolCalls: mean1(runs.map((r) => r.toolCalls)),
       ungrounded: runs.reduce((n, r) => n + (r.grounding?.unsupported ?? 0), 0),
     };
   });

@@ -11,7 +11,7 @@ import { SERVER_KINDS } from '../../eval/scenario';
 import type { ServerKind } from '../../stack/install';
 import { formatResult, runEval } from '../../eval/runner';
 import { compareTable, loadReport, totals } from '../../eval/compare';
-import { judgeAnswer } from '../../eval/judge';
+import { createJudge } from '../../eval/judge';
 import { stackUp } from '../../stack/stack';
 import { startWorker } from '../../workers/worker';
 import { action } from '../output';
@@ -83,7 +83,7 @@ export function registerEval(program: Command): void {
               concurrency: Math.max(1, Number(opts.concurrency) || 1),
               repeat,
               label,
-              judge: opts.judge && config.model ? (scenario, answer) => judgeAnswer(config.model!, scenario, answer) : undefined,
+              judge: opts.judge && config.model ? createJudge(config.model) : undefined,
               taskTimeoutMs: Number(opts.timeout) * 1000,
               onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
               capture: opts.capture

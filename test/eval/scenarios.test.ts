@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { formatResult, runEval, type EvalReport } from '../../eval/runner';
 import { portOpen } from '../../stack/processes';
 import { startTestAgent, type TestAgent } from '../support/agent';
-import { judgeAnswer } from '../../eval/judge';
+import { createJudge } from '../../eval/judge';
 import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../support/scripted-model';
 
 /** The offline diagnosis quality bar: every incident scenario passes through the real path. */
@@ -131,7 +131,7 @@ describe('incident scenarios with a model', () => {
         agent: 'chat',
         concurrency: 1,
         taskTimeoutMs: 120_000,
-        judge: (scenario, answer) => judgeAnswer(agent.config.model!, scenario, answer),
+        judge: createJudge(agent.config.model!),
       });
       expect(report.mode).toBe('model');
       expect(report.model).toBe('scripted-main');
