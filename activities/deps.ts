@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { ModelSettings } from '../core/config';
+import type { ApprovalStore } from '../core/approvals';
 import type { HealthHistory } from '../core/health-history';
 import type { TaskRecordStore } from '../core/task-records';
 import type { ToolDeps } from './tools/deps';
@@ -11,5 +12,7 @@ export interface WorkerDeps extends ToolDeps {
   tasks: TaskRecordStore;
   /** Each instance's check results over time (notifications compare with the previous one). */
   health: HealthHistory;
+  /** Proposed remediation actions (activities/actions). */
+  approvals: ApprovalStore;
   model?: { client: OpenAI; settings: ModelSettings };
 }

@@ -1,3 +1,4 @@
+import { createActionActivities } from './actions/activities';
 import { createAgentActivities } from './agent-activities';
 import type { WorkerDeps } from './deps';
 import { createMaintenanceActivities } from './maintenance';
@@ -11,6 +12,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createAgentActivities(deps),
     ...createMaintenanceActivities(deps),
     ...createNotifyActivities(deps),
+    ...createActionActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import { routeRole, type RouteSpec } from './route-spec';
 import type { ThreadEventHub } from './streaming/event-hub';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
+import { approvalRoutes } from './routes/approvals';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
 import { scheduleRoutes } from './routes/schedules';
@@ -62,6 +63,7 @@ export function apiRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEv
     ...instanceRoutes(services),
     ...scheduleRoutes(services, metrics),
     ...alertRoutes(services, metrics),
+    ...approvalRoutes(services),
     ...knowledgeRoutes(services),
     ...adminRoutes(services),
   ];

@@ -2,6 +2,7 @@ import { EvidenceStore } from './evidence';
 import type Redis from 'ioredis';
 import { connectAppRedis } from './app-redis';
 import { AlertLog } from './alerts/alert-log';
+import { ApprovalStore } from './approvals';
 import { AuditLog } from './audit';
 import type { Config } from './config';
 import { HealthHistory } from './health-history';
@@ -31,6 +32,8 @@ export interface AppStores {
   alerts: AlertLog;
   /** Each instance's check results over time. */
   health: HealthHistory;
+  /** Proposed remediation actions and what became of them. */
+  approvals: ApprovalStore;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export function openStores(config: Config, redis: Redis = connectAppRedis(config
     tasks: new TaskRecordStore(redis),
     alerts: new AlertLog(redis, config.retentionDays),
     health: new HealthHistory(redis, config.retentionDays),
+    approvals: new ApprovalStore(redis),
     close: async () => {
       redis.disconnect();
     },

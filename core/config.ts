@@ -108,7 +108,15 @@ const envSchema = z.object({
 
   SRE_MASTER_KEY: optionalText,
   SRE_MASTER_KEY_FILE: optionalText,
+  /** Retired: writes go through approved actions. Accepted so old environments still start (a warning says so). */
   SRE_ALLOW_WRITES: bool(false),
+  /** How long a proposed action waits for a decision before it expires: 90s, 30m, 24h, 7d. */
+  SRE_APPROVAL_TTL: z
+    .string()
+    .regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 30m, 24h or 7d')
+    .default('24h')
+    .transform((v) => Number(v.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 's' | 'm' | 'h' | 'd'])
+    .refine((ms) => ms >= 10_000 && ms <= 30 * 86_400_000, 'expected between 10s and 30d'),
 
   SRE_API_HOST: z.string().min(1).default('127.0.0.1'),
   SRE_API_PORT: port(8080),
@@ -210,7 +218,9 @@ export interface Config {
   /** Dense vectors for knowledge search; lexical search works without them. */
   embedding?: EmbeddingSettings;
   masterKey: { value?: string; file: string };
+  /** SRE_ALLOW_WRITES as set: retired, only reported (no write tool is offered to a model). */
   allowWrites: boolean;
+  approvalTtlMs: number;
   api: {
     host: string;
     port: number;
@@ -336,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embedding: e.SRE_EMBEDDING_MODEL ? { baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SRE_EMBEDDING_MODEL } : undefined,
     masterKey: { value: e.SRE_MASTER_KEY, file: e.SRE_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key') },
     allowWrites: e.SRE_ALLOW_WRITES,
+    approvalTtlMs: e.SRE_APPROVAL_TTL,
     api: {
       host: e.SRE_API_HOST,
       port: e.SRE_API_PORT,

@@ -52,6 +52,14 @@ export class TargetPool {
     }
   }
 
+  /**
+   * A connection of its own for one approved action, that permits exactly these commands besides
+   * reads; never pooled, closed by the caller. Same address policy as every read connection.
+   */
+  writer(connection: InstanceConnection, permits: ReadonlyArray<ReadonlyArray<string>>): Promise<TargetRedis> {
+    return TargetRedis.connect(connection, { ...this.options, permits, commandTimeoutMs: 10_000 });
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const [key, entry] of this.entries) {

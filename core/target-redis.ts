@@ -166,10 +166,20 @@ export interface TargetRedisOptions {
   commandTimeoutMs?: number;
   /** Checked (and the name resolved) right before connecting: a name cannot change its answer after registration. */
   policy?: TargetPolicy;
+  /**
+   * A write connection's whole licence: exactly these commands (argv, as an approved action
+   * declared them) may be sent besides the read-only grammar. Anything else is still refused.
+   */
+  permits?: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+function sameArgv(a: ReadonlyArray<string>, command: string, args: ReadonlyArray<string | number>): boolean {
+  return a.length === args.length + 1 && a[0].toUpperCase() === command.toUpperCase() && args.every((v, i) => String(v) === a[i + 1]);
 }
 
 export class TargetRedis implements RedisCommands {
   private readonly client: Redis;
+  private readonly permits: ReadonlyArray<ReadonlyArray<string>>;
   /** Commands sent on this connection, by commandstats name: what the agent itself adds to the target's counters. */
   readonly sent = new Map<string, number>();
   /** ioredis reports why a connection failed on its 'error' event, not in the rejected promise. */
@@ -179,6 +189,7 @@ export class TargetRedis implements RedisCommands {
   private constructor(connection: InstanceConnection, options: TargetRedisOptions, address?: string) {
     const endpoint = parseRedisUrl(connection.url);
     this.label = endpointLabel(connection.url);
+    this.permits = options.permits ?? [];
     this.client = new Redis({
       host: address ?? endpoint.host,
       port: endpoint.port,
@@ -226,7 +237,7 @@ export class TargetRedis implements RedisCommands {
 
   /** Sends one allow-listed command. Refused commands throw before anything is sent. */
   async call(command: string, ...args: Array<string | number>): Promise<unknown> {
-    checkAllowed(command, args);
+    if (!this.permits.some((p) => sameArgv(p, command, args))) checkAllowed(command, args);
     const stat = commandStatName(command, args);
     this.sent.set(stat, (this.sent.get(stat) ?? 0) + 1);
     try {

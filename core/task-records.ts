@@ -22,6 +22,15 @@ export interface TaskRecord {
   status?: TaskStatus;
   error?: string;
   result?: TaskResult;
+  /** A person's verdict on the answer: what the eval harness exports as candidate scenarios. */
+  feedback?: TaskFeedback;
+}
+
+export interface TaskFeedback {
+  rating: 'up' | 'down';
+  comment?: string;
+  by: string;
+  at: string;
 }
 
 const KEY = (id: string) => `sre:task:${id}`;
@@ -59,6 +68,12 @@ export class TaskRecordStore {
   async finish(taskId: string, outcome: { status: TaskStatus; result?: TaskResult; error?: string }): Promise<void> {
     const record = await this.get(taskId);
     await this.redis.set(KEY(taskId), JSON.stringify({ ...record, ...outcome, finishedAt: new Date().toISOString() }));
+  }
+
+  async setFeedback(taskId: string, feedback: TaskFeedback): Promise<TaskRecord> {
+    const next = { ...(await this.get(taskId)), feedback };
+    await this.redis.set(KEY(taskId), JSON.stringify(next));
+    return next;
   }
 
   async noteDelivery(taskId: string, state: DeliveryState): Promise<void> {

@@ -230,6 +230,8 @@ export interface TaskResult {
   toolCalls: number;
   /** The grounding check of a model's answer (activities/grounding): absent offline, where every value comes from a tool by construction. */
   grounding?: GroundingSummary;
+  /** Catalogue actions the findings called for, each waiting for approval in its own remediation workflow. */
+  actions?: Array<{ approvalId: string; action: string; arguments: Record<string, unknown> }>;
 }
 
 /** A claim of an answer that no tool output of the task supports. */
@@ -272,7 +274,12 @@ export type ProgressEvent =
   | { type: 'tool_result'; taskId: string; callId: string; tool: string; ok: boolean; summary: string; durationMs: number; topic?: string }
   | { type: 'topic'; taskId: string; topicId: string; title: string; state: TopicState }
   | { type: 'answer'; taskId: string; answer: string }
-  | { type: 'task_done'; taskId: string; status: TaskStatus; error?: string };
+  | { type: 'task_done'; taskId: string; status: TaskStatus; error?: string }
+  /** Remediation actions (workflows/remediation.ts): proposed, decided, run, verified. */
+  | { type: 'action_proposed'; taskId: string; approvalId: string; action: string; title: string; risk: string; state: 'pending' }
+  | { type: 'action_approved' | 'action_rejected' | 'action_expired'; taskId: string; approvalId: string; state: string; by?: string; comment?: string }
+  | { type: 'action_executed'; taskId: string; approvalId: string; state: string; detail: string }
+  | { type: 'action_verified'; taskId: string; approvalId: string; state: string; passed: boolean; detail: string };
 
 /** What a task learns when it begins: prior conversation and the worker's limits. */
 export interface TaskSetup {

@@ -6,6 +6,7 @@ import { createLogger } from '../core/logger';
 import { connectTemporal } from '../core/temporal';
 import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-knowledge-base';
 import { AlertService } from './alerts';
+import { ApprovalService } from './approvals';
 import { InstanceService } from './instances';
 import { KnowledgeQueries } from './knowledge';
 import { ScheduleService } from './schedules';
@@ -22,6 +23,7 @@ export interface Services {
   instances: InstanceService;
   schedules: ScheduleService;
   alerts: AlertService;
+  approvals: ApprovalService;
   /** Runbook search and ingestion; the knowledge base opens on first use (most calls never search). */
   readonly knowledge: KnowledgeQueries;
   /** The API keys and their roles (REST, streams, MCP over HTTP). */
@@ -50,6 +52,7 @@ export async function openServices(config: Config, existing: ExistingParts = {})
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
     alerts: new AlertService(stores, tasks),
+    approvals: new ApprovalService(config, temporal.client, stores),
     get keys() {
       keys ??= ApiKeyRing.fromConfig(config);
       return keys;

@@ -68,3 +68,11 @@ export const taskListSchema = z
       .optional(),
   })
   .strict();
+
+/** A person's verdict on an answer. */
+export const feedbackSchema = z
+  .object({
+    rating: z.enum(['up', 'down']).describe('up (👍, the answer helped) or down (👎, it was wrong or useless)'),
+    comment: z.string().max(2000, 'at most 2000 characters').optional().describe('What was wrong or right about it'),
+  })
+  .strict();

@@ -2,18 +2,19 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AppStores } from '../core/app-context';
 import type { Config } from '../core/config';
-import { NotFoundError, ValidationError, asUnavailable, errorMessage } from '../core/errors';
+import { ConflictError, NotFoundError, ValidationError, asUnavailable, errorMessage } from '../core/errors';
 import { newId } from '../core/ids';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import type { DeliveryState } from '../core/notifications/types';
-import type { TaskRecord } from '../core/task-records';
+import type { TaskFeedback, TaskRecord } from '../core/task-records';
+import { approvalView, type ApprovalView } from './approvals';
 import type { AgentChoice, TaskInput, TaskResult, TaskSource, TaskStatus, ToolCallRecord, WorkflowStatus } from '../core/types';
 import { parseOrThrow } from '../core/validation';
 import { statusQuery } from '../workflows/messages';
 import { taskWorkflow } from '../workflows/task';
 import { hasPollers } from './workers';
 import { listVisibleTasks, visibilityQuery, type VisibleTask } from './task-visibility';
-import { followUpSchema, taskCreateSchema, taskIdSchema, taskListSchema, threadIdSchema } from './schemas';
+import { feedbackSchema, followUpSchema, taskCreateSchema, taskIdSchema, taskListSchema, threadIdSchema } from './schemas';
 
 /** Task creation, status, results and cancellation: the one implementation behind REST, MCP and CLI. */
 
@@ -74,6 +75,10 @@ export interface TaskView {
   topics?: WorkflowStatus['topics'];
   /** Each notification channel's delivery: delivered, or retrying with the last error. */
   notifications?: DeliveryState[];
+  /** Catalogue actions the task's findings proposed, each waiting for (or past) its approval. */
+  actions?: ApprovalView[];
+  /** A person's 👍/👎 on the answer. */
+  feedback?: TaskFeedback;
   /** Why the status is less precise than usual (e.g. no worker answered the live status query). */
   note?: string;
   created_at: string;
@@ -263,6 +268,7 @@ export class TaskService {
       }
     }
     const notifications = await this.stores.tasks.deliveries(taskId);
+    const actions = base.result?.actions?.length ? (await this.stores.approvals.list({ taskId })).map((r) => approvalView(this.config, r)) : [];
     const calls = base.threadId
       ? ((await this.stores.threads.get(base.threadId).catch(() => undefined))?.toolCalls.filter((c) => c.taskId === taskId) ?? [])
       : [];
@@ -284,11 +290,23 @@ export class TaskService {
       ...(base.result?.grounding ? { grounding: base.result.grounding } : {}),
       topics: live?.topics,
       ...(notifications.length ? { notifications } : {}),
+      ...(actions.length ? { actions } : {}),
+      ...(base.feedback ? { feedback: base.feedback } : {}),
       ...(note ? { note } : {}),
       created_at: base.createdAt,
       finished_at: base.finishedAt,
       workflow_url: this.workflowUrl(taskId),
     };
+  }
+
+  /** Records a person's 👍/👎 (and why) on a task's answer; a later one replaces it. */
+  async feedback(taskId: string, body: unknown, by: string): Promise<TaskView> {
+    parseOrThrow(taskIdSchema, taskId, 'id');
+    const { rating, comment } = parseOrThrow(feedbackSchema, body ?? {});
+    const record = await this.stores.tasks.get(taskId);
+    if (!record.result) throw new ConflictError(`task ${taskId} has no answer yet (${record.status ?? 'running'}): feedback is on answers`);
+    await this.stores.tasks.setFeedback(taskId, { rating, ...(comment ? { comment } : {}), by, at: new Date().toISOString() });
+    return this.get(taskId);
   }
 
   /** Waits for the task to finish (or the timeout) and returns its view. */

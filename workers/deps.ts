@@ -24,6 +24,7 @@ export function buildWorkerDeps(
     threads: stores.threads,
     tasks: stores.tasks,
     health: stores.health,
+    approvals: stores.approvals,
     evidence: stores.evidence,
     targets,
     knowledge: extra.knowledge ?? createKnowledgeBase(config, log),

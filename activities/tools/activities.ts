@@ -66,9 +66,12 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     });
   };
   try {
-    // Writes only when the operator opted in; a history recorded elsewhere cannot sneak one in.
-    if (tool.access === 'write' && !deps.config.allowWrites) {
-      throw ApplicationFailure.nonRetryable(`${tool.name} changes the target and writes are not allowed (SRE_ALLOW_WRITES=false)`, 'WriteNotAllowed');
+    // A write runs only as an approved action; a history recorded elsewhere cannot sneak one in as a tool call.
+    if (tool.access === 'write') {
+      throw ApplicationFailure.nonRetryable(
+        `${tool.name} changes the target: writes run only as approved actions (propose action mcp_write; sre-agent approvals)`,
+        'WriteNotAllowed',
+      );
     }
     let args: unknown;
     try {

@@ -66,11 +66,15 @@ export class ToolRegistry {
     return [...this.byName.values()];
   }
 
-  /** The tools a model may call under this configuration: available, and read-only unless writes are allowed. */
+  /**
+   * The tools a model may call under this configuration: available and read-only. A write tool
+   * (an external MCP tool classed as a write) is never offered: it runs only as an approved
+   * action (mcp_write, activities/actions), proposed and decided by people.
+   */
   offered(config: Config, filter: { withInstance: boolean; capabilities?: readonly ToolCapability[] }): ToolSpec[] {
     return this.all()
       .filter((t) => !t.available || t.available(config))
-      .filter((t) => t.access === 'read' || config.allowWrites)
+      .filter((t) => t.access === 'read')
       .filter((t) => filter.withInstance || !t.needsInstance)
       .filter((t) => !filter.capabilities || filter.capabilities.includes(t.capability))
       .map(toolSpec);

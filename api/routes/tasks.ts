@@ -1,5 +1,5 @@
 import type { Services } from '../../service';
-import { taskCreateSchema, taskIdSchema, taskListSchema } from '../../service/schemas';
+import { feedbackSchema, taskCreateSchema, taskIdSchema, taskListSchema } from '../../service/schemas';
 import type { ApiMetrics } from '../api-metrics';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 import { principalOf } from '../auth';
@@ -49,6 +49,17 @@ export function taskRoutes(services: Services, metrics: ApiMetrics): RouteSpec[]
       params: id,
       responses: { 202: 'TaskView after the cancellation request' },
       handler: json(202, (req) => services.tasks.cancel(req.params.id as string, principalOf(req).name)),
+    },
+    {
+      method: 'post',
+      path: `${API_PREFIX}/tasks/:id/feedback`,
+      tag,
+      role: 'viewer',
+      summary: 'Rate the answer 👍 (up) or 👎 (down), with an optional comment; disliked answers are exported by `sre-agent eval feedback`',
+      params: id,
+      body: feedbackSchema,
+      responses: { 200: 'TaskView with feedback', 409: 'the task has no answer yet' },
+      handler: json(200, (req) => services.tasks.feedback(req.params.id as string, req.body, principalOf(req).name)),
     },
   ];
 }

@@ -22,7 +22,7 @@ async function toolsOf(connection: McpServerConnection, log: Logger): Promise<To
     const tools = (await connection.start()).map((tool) => externalTool(connection, tool));
     const writes = tools.filter((t) => t.access === 'write').map((t) => t.name);
     log.info(
-      `MCP server '${server}' connected: ${tools.length} tools${writes.length ? ` (write tools, offered only with SRE_ALLOW_WRITES: ${writes.join(', ')})` : ''}`,
+      `MCP server '${server}' connected: ${tools.length} tools${writes.length ? ` (write tools, never offered to a model, run only as approved mcp_write actions: ${writes.join(', ')})` : ''}`,
     );
     return tools;
   } catch (err) {

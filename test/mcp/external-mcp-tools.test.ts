@@ -114,12 +114,12 @@ describe('external MCP servers as tool providers', () => {
     expect(call.summary).toContain('team kestrel-7731');
   });
 
-  it('offers the write tool only when SRE_ALLOW_WRITES=true', () => {
+  it('never offers the write tool to a model, even with the retired SRE_ALLOW_WRITES=true: it runs only as an approved mcp_write action', () => {
     const offered = (allowWrites: string) =>
       worker.deps.registry.offered(loadConfig({ ...testEnv(), SRE_ALLOW_WRITES: allowWrites }), { withInstance: true }).map((t) => t.name);
     expect(offered('false')).not.toContain(DELETE);
     expect(offered('false')).toContain(LOOKUP);
-    expect(offered('true')).toContain(DELETE);
+    expect(offered('true')).not.toContain(DELETE);
     expect(worker.deps.registry.get(DELETE)?.access).toBe('write');
   });
 
