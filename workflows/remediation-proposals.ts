@@ -36,3 +36,15 @@ export async function proposeRemediations(task: TaskInput, findings: Finding[]):
     return [];
   }
 }
+
+/** The answer's closing section: what was proposed and how to decide, so nobody has to look elsewhere. */
+export function proposedActionsText(actions: Proposed): string {
+  const lines = actions.map((a) => {
+    const args = Object.entries(a.arguments)
+      .filter(([k]) => k !== 'expected_current')
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    return `- \`${a.approvalId}\`: ${a.action}${args ? ` ${args}` : ''}`;
+  });
+  return `\n\n## Proposed actions (waiting for approval)\n\n${lines.join('\n')}\n\nNothing changes until an approver decides: \`sre-agent approvals show <id>\`, then \`sre-agent approvals approve <id> --comment "…"\` (or reject).`;
+}

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, executeChild, isCancellation, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
-import { proposeRemediations } from './remediation-proposals';
+import { proposedActionsText, proposeRemediations } from './remediation-proposals';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import type { AgentKind, TaskInput, TaskResult } from '../core/types';
 import { chatWorkflow } from './chat';
@@ -67,7 +67,7 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
       ...(outcome.grounding ? { grounding: outcome.grounding } : {}),
     };
     const actions = await proposeRemediations(task, outcome.report.findings);
-    if (actions.length) result.actions = actions;
+    if (actions.length) Object.assign(result, { actions, answer: `${result.answer}${proposedActionsText(actions)}` });
     await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
     await announceTask(task, 'done');
     status.phase('done');

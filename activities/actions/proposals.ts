@@ -74,7 +74,9 @@ const PROPOSERS: Record<string, Proposer> = {
 /** The proposals for a report's findings, one per distinct action and arguments. */
 export function proposalsFor(findings: Finding[], ctx: ProposalContext): ActionProposal[] {
   const seen = new Set<string>();
+  // Info findings stay advice: a proposal asks a person to act, so it must be worth their time.
   return findings
+    .filter((f) => f.severity !== 'info')
     .flatMap((f) => PROPOSERS[f.checkId]?.(f, ctx) ?? [])
     .filter((p) => {
       const key = proposalKey(p);

@@ -78,6 +78,17 @@ export function registerThread(program: Command): void {
       }),
     );
   task
+    .command('feedback')
+    .argument('<id>')
+    .argument('<rating>', 'up (the answer helped) or down (it was wrong or useless)')
+    .option('--comment <text>', 'what was right or wrong about it')
+    .action(
+      action(async (id: string, rating: string, opts: { comment?: string }) => {
+        const view = await withDefaultServices((s) => s.tasks.feedback(id, { rating, ...(opts.comment ? { comment: opts.comment } : {}) }, cliActor()));
+        process.stdout.write(`task ${id}: feedback ${view.feedback?.rating} recorded\n`);
+      }),
+    );
+  task
     .command('cancel')
     .argument('<id>')
     .action(

@@ -1,4 +1,5 @@
 import type { AgentTool } from './agent-tool';
+import { approveActionTool, feedbackTool, listApprovalsTool, rejectActionTool } from './approval-tools';
 import { createInstanceTool, listInstancesTool } from './instance-tools';
 import { knowledgeSearchTool } from './knowledge-tools';
 import { createScheduleTool, listSchedulesTool, triggerScheduleTool } from './schedule-tools';
@@ -18,4 +19,8 @@ export const AGENT_TOOLS: AgentTool[] = [
   listSchedulesTool,
   createScheduleTool,
   triggerScheduleTool,
+  listApprovalsTool,
+  approveActionTool,
+  rejectActionTool,
+  feedbackTool,
 ];

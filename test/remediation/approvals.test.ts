@@ -8,6 +8,7 @@ import { startTestAgent, type TestAgent } from '../support/agent';
 import { scheduledActivities } from '../support/history';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
+import { configSetCalls, eventually, fillToOom, maxmemoryPolicy } from '../support/oom';
 
 /**
  * Remediation with a person in the loop, on a real Redis whose writes fail with OOM under
@@ -16,35 +17,7 @@ import { readStackEnv } from '../support/stack-env';
  */
 
 const ALICE = { name: 'alice', role: 'approver' };
-
-/** Polls until fn returns a value (not undefined), for at most timeoutMs. */
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000}s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function fillToOom(client: Redis): Promise<void> {
-  await client.config('SET', 'maxmemory', '10mb');
-  await client.config('SET', 'maxmemory-policy', 'noeviction');
-  let refused = 0;
-  for (let batch = 0; batch < 200 && refused === 0; batch++) {
-    const results = await client.pipeline(Array.from({ length: 500 }, (_, i) => ['set', `k:${batch}:${i}`, 'v'.repeat(200)])).exec();
-    refused += (results ?? []).filter(([err]) => err).length;
-  }
-  expect(refused).toBeGreaterThan(0);
-}
-
-async function configSetCalls(client: Redis): Promise<number> {
-  const stats = String(await client.info('commandstats'));
-  return Number(/cmdstat_config\|set:calls=(\d+)/.exec(stats)?.[1] ?? 0);
-}
-
-const policy = async (client: Redis) => ((await client.config('GET', 'maxmemory-policy')) as string[])[1];
+const policy = maxmemoryPolicy;
 
 describe('remediation actions wait for a person, then run once and are verified', () => {
   let agent: TestAgent;
