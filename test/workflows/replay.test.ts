@@ -25,6 +25,8 @@ const WORKFLOW_TYPES = [
   'researchTopicWorkflow',
   'retentionWorkflow',
   'notifyWorkflow',
+  // Recorded by test/remediation/approvals.test.ts (RECORD_HISTORIES=1): an OOM cache's proposal approved and verified.
+  'remediationWorkflow',
 ];
 
 describe('recorded histories replay without non-determinism', () => {
