@@ -12,6 +12,8 @@ import type { ServerKind } from '../../stack/install';
 import { formatResult, runEval } from '../../eval/runner';
 import { compareTable, loadReport, totals } from '../../eval/compare';
 import { createJudge } from '../../eval/judge';
+import { exportFeedback } from '../../eval/feedback-export';
+import { withDefaultServices } from '../services';
 import { stackUp } from '../../stack/stack';
 import { startWorker } from '../../workers/worker';
 import { action } from '../output';
@@ -107,6 +109,24 @@ export function registerEval(program: Command): void {
             await worker.stop();
           }
         });
+      }),
+    );
+
+  evalCommand
+    .command('feedback')
+    .description('export answers people rated (👎 by default) as candidate scenario files, to be completed with setup and must_mention')
+    .option('--rating <rating>', 'down (default) or up', 'down')
+    .option('--out <dir>', 'directory to write the scenario files into (default: print the list only)')
+    .option('--limit <n>', 'look at the newest n tasks', '500')
+    .action(
+      action(async (opts: { rating: string; out?: string; limit: string }) => {
+        if (opts.rating !== 'up' && opts.rating !== 'down') throw new ValidationError(`--rating must be up or down (got '${opts.rating}')`);
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new ValidationError('--limit must be a whole number from 1 to 100000');
+        const records = await withDefaultServices((s) => s.stores.tasks.list({ limit }));
+        const exported = exportFeedback(records, { rating: opts.rating, dir: opts.out });
+        for (const e of exported) process.stdout.write(`${e.taskId}\t${e.rating}\t${e.comment ?? ''}${e.file ? `\t${e.file}` : ''}\n`);
+        process.stderr.write(`${exported.length} answer(s) rated ${opts.rating}${opts.out ? `, scenario files in ${opts.out}` : ''}\n`);
       }),
     );
 
