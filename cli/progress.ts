@@ -23,6 +23,16 @@ export function describeEvent(event: ProgressEvent): string | undefined {
       return `  ${event.ok ? '✓' : '✗'} ${event.tool} [call ${event.callId.slice(0, 8)}]: ${event.summary} (${event.durationMs} ms)`;
     case 'task_done':
       return `■ task ${event.status}${event.error ? `: ${event.error}` : ''}`;
+    case 'action_proposed':
+      return `  ⚑ action ${event.approvalId} proposed (${event.risk} risk): ${event.title}; waiting for approval`;
+    case 'action_approved':
+    case 'action_rejected':
+    case 'action_expired':
+      return `  ⚑ action ${event.approvalId} ${event.state}${event.by ? ` by ${event.by}` : ''}`;
+    case 'action_executed':
+      return `  ⚑ action ${event.approvalId} ${event.state}: ${event.detail}`;
+    case 'action_verified':
+      return `  ⚑ action ${event.approvalId} verification ${event.passed ? 'passed' : 'failed'}: ${event.detail}`;
     default:
       return undefined;
   }

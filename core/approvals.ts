@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ApprovalRecord, ApprovalState } from './actions/types';
+import type { ActionProposal, ApprovalRecord, ApprovalState } from './actions/types';
 import { NotFoundError } from './errors';
 
 /**
@@ -13,11 +13,14 @@ const KEY = (id: string) => `sre:approval:${id}`;
 const EXECUTED = (id: string) => `${KEY(id)}:executed`;
 const INDEX = 'sre:approvals';
 const BY_TASK = (taskId: string) => `sre:task:${taskId}:approvals`;
+/** What a model proposed during a task (propose_action), read when the task ends. */
+const MODEL_PROPOSALS = (taskId: string) => `sre:task:${taskId}:model-proposals`;
 
 export interface ApprovalFilter {
   state?: ApprovalState;
   instanceId?: string;
   taskId?: string;
+  threadId?: string;
   limit?: number;
 }
 
@@ -52,8 +55,26 @@ export class ApprovalStore {
     const raws = await this.redis.mget(ids.map(KEY));
     return raws
       .flatMap((raw) => (raw ? [JSON.parse(raw) as ApprovalRecord] : []))
-      .filter((r) => (!filter.state || r.state === filter.state) && (!filter.instanceId || r.instanceId === filter.instanceId))
+      .filter(
+        (r) =>
+          (!filter.state || r.state === filter.state) &&
+          (!filter.instanceId || r.instanceId === filter.instanceId) &&
+          (!filter.threadId || r.threadId === filter.threadId),
+      )
       .slice(0, filter.limit ?? 100);
+  }
+
+  async addModelProposal(taskId: string, proposal: ActionProposal): Promise<void> {
+    await this.redis
+      .multi()
+      .rpush(MODEL_PROPOSALS(taskId), JSON.stringify(proposal))
+      .ltrim(MODEL_PROPOSALS(taskId), 0, 19)
+      .expire(MODEL_PROPOSALS(taskId), 7 * 86_400)
+      .exec();
+  }
+
+  async modelProposals(taskId: string): Promise<ActionProposal[]> {
+    return (await this.redis.lrange(MODEL_PROPOSALS(taskId), 0, 19)).map((raw) => JSON.parse(raw) as ActionProposal);
   }
 
   /** True the first time for an approval: the caller may send the action's commands. Keeps the state before them. */

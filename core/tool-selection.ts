@@ -45,6 +45,8 @@ export function selectTools(tools: ToolRef[], need: { question: string; categori
     if (t.name === 'redis_info') return 900;
     // A runbook search helps any question; reading a whole runbook follows a search, so it ranks low.
     if (t.capability === 'knowledge') return t.name === 'knowledge_search' ? 450 : 40;
+    // A proposal follows the evidence: offered when there is room, always reachable by name.
+    if (t.name === 'propose_action') return 30;
     if (!t.categories) return t.capability === 'redis' ? 100 : 50;
     const best = Math.min(...t.categories.map((c) => (wanted.includes(c) ? wanted.indexOf(c) : 99)));
     return best === 99 ? 0 : 500 - best * 20 - t.categories.indexOf(wanted[best]) * 5;

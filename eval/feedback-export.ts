@@ -17,7 +17,11 @@ export interface FeedbackExport {
   file?: string;
 }
 
-const slug = (taskId: string) => `feedback-${taskId.replace(/^task_/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+const slug = (taskId: string) =>
+  `feedback-${taskId
+    .replace(/^task_/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')}`;
 
 export function scenarioFromFeedback(record: TaskRecord): string {
   const answer = (record.result?.answer ?? '').split('\n').slice(0, 40);

@@ -21,6 +21,7 @@ export const approvalListSchema = z
     state: z.enum(STATES).optional().describe('Only approvals in this state, e.g. pending'),
     instance_id: z.string().max(64).optional().describe('Only approvals for this instance'),
     task_id: z.string().max(140).optional().describe('Only approvals proposed by this task'),
+    thread_id: z.string().max(140).optional().describe('Only approvals proposed on this thread'),
     limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many, newest first'),
   })
   .strict();
@@ -101,12 +102,12 @@ export class ApprovalService {
 
   async list(query: unknown = {}): Promise<ApprovalView[]> {
     const q = parseOrThrow(approvalListSchema, query);
-    const records = await this.stores.approvals.list({ state: q.state, instanceId: q.instance_id, taskId: q.task_id, limit: q.limit });
+    const records = await this.stores.approvals.list({ state: q.state, instanceId: q.instance_id, taskId: q.task_id, threadId: q.thread_id, limit: q.limit });
     return records.map((r) => this.view(r));
   }
 
   async get(id: string): Promise<ApprovalView> {
-    return this.view(await this.stores.approvals.get(parseOrThrow(approvalIdSchema, id)));
+    return this.view(await this.stores.approvals.get(parseOrThrow(approvalIdSchema, id, 'id')));
   }
 
   async forTask(taskId: string): Promise<ApprovalView[]> {
@@ -120,7 +121,7 @@ export class ApprovalService {
    */
   async decide(id: string, decision: ApprovalDecision['decision'], body: unknown, who: { name: string; role: string }): Promise<ApprovalView> {
     const { comment } = parseOrThrow(decisionBodySchema, body ?? {});
-    const record = await this.stores.approvals.get(parseOrThrow(approvalIdSchema, id));
+    const record = await this.stores.approvals.get(parseOrThrow(approvalIdSchema, id, 'id'));
     if (record.state !== 'pending')
       throw new ConflictError(
         `action ${id} is ${record.state}${record.decidedBy ? ` (decided by ${record.decidedBy})` : ''}: only a pending action can be decided`,

@@ -41,6 +41,7 @@ export async function openServices(config: Config, existing: ExistingParts = {})
   const temporal = existing.temporal ?? (await connectTemporal(config));
   const stores = existing.stores ?? openStores(config);
   const tasks = new TaskService(config, temporal.client, stores);
+  const approvals = new ApprovalService(config, temporal.client, stores);
   let knowledge: KnowledgeQueries | undefined;
   let keys: ApiKeyRing | undefined;
   return {
@@ -48,11 +49,11 @@ export async function openServices(config: Config, existing: ExistingParts = {})
     temporal: temporal.client,
     stores,
     tasks,
-    threads: new ThreadService(stores, tasks),
+    threads: new ThreadService(stores, tasks, approvals),
     instances: new InstanceService(stores),
     schedules: new ScheduleService(config, temporal.client, stores),
     alerts: new AlertService(stores, tasks),
-    approvals: new ApprovalService(config, temporal.client, stores),
+    approvals,
     get keys() {
       keys ??= ApiKeyRing.fromConfig(config);
       return keys;

@@ -1,5 +1,6 @@
 import type { AppStores } from '../core/app-context';
 import type { TaskService } from './tasks';
+import type { ApprovalService, ApprovalView } from './approvals';
 import type { MessagePage, Thread, ThreadMeta, StreamEntry } from '../core/threads';
 import { parseOrThrow } from '../core/validation';
 import { z } from 'zod';
@@ -29,6 +30,7 @@ export class ThreadService {
   constructor(
     private readonly stores: AppStores,
     private readonly tasks: TaskService,
+    private readonly approvals?: ApprovalService,
   ) {}
 
   list(query: unknown = {}): Promise<ThreadMeta[]> {
@@ -37,9 +39,12 @@ export class ThreadService {
   }
 
   /** A thread with one page of messages (the newest 100 unless asked otherwise). */
-  get(id: string, query: unknown = {}): Promise<Thread & MessagePage> {
+  /** A page of the thread, with the actions its tasks proposed and what became of them. */
+  async get(id: string, query: unknown = {}): Promise<Thread & MessagePage & { actions?: ApprovalView[] }> {
     const page = parseOrThrow(threadGetSchema, query);
-    return this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'), page);
+    const thread = await this.stores.threads.get(parseOrThrow(threadIdSchema, id, 'id'), page);
+    const actions = this.approvals ? await this.approvals.list({ thread_id: id }) : [];
+    return actions.length ? { ...thread, actions } : thread;
   }
 
   /** Deletes a thread and its tasks; tasks still running are cancelled first so none writes it back. */

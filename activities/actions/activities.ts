@@ -61,7 +61,9 @@ export function createActionActivities(deps: WorkerDeps) {
       if (!input.task.instanceId) return { proposals: [], ttlMs };
       const instance = await deps.instances.get(input.task.instanceId);
       const pending = new Set((await approvals.list({ state: 'pending', instanceId: instance.id })).map((r) => proposalKey(r)));
-      const proposals = proposalsFor(input.findings, { usage: instance.usage })
+      // The rules engine's proposals, then the model's (propose_action), all validated by the catalogue's schemas.
+      const proposals = [...proposalsFor(input.findings, { usage: instance.usage }), ...(await approvals.modelProposals(input.task.taskId))]
+        .filter((p, i, all) => all.findIndex((q) => proposalKey(q) === proposalKey(p)) === i)
         .filter((p) => actionNamed(p.action)?.schema.safeParse(p.arguments).success)
         .filter((p) => !pending.has(proposalKey(p)));
       return { proposals: proposals.map((proposal) => ({ approvalId: newApprovalId(), proposal })), ttlMs };

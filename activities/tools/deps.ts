@@ -1,3 +1,4 @@
+import type { ApprovalStore } from '../../core/approvals';
 import type { EvidenceStore } from '../../core/evidence';
 import type { Config } from '../../core/config';
 import type { InstanceStore } from '../../core/instances/store';
@@ -16,5 +17,7 @@ export interface ToolDeps {
   knowledge?: KnowledgeBase;
   /** Where each output is kept for the task's grounding check. */
   evidence?: EvidenceStore;
+  /** Proposed remediation actions (a model's proposals are kept here until its task ends). */
+  approvals?: ApprovalStore;
   log: Logger;
 }

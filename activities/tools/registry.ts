@@ -3,6 +3,7 @@ import type { ToolCapability, ToolSpec } from '../../core/types';
 import { toolSpec, type ToolDefinition } from './define';
 import { knowledgeGetDocument, knowledgeSearch } from './knowledge';
 import { lokiLabels, lokiLabelValues, lokiQueryRange } from './loki';
+import { proposeAction } from './propose-action';
 import { prometheusAlerts, prometheusMetrics, prometheusQuery, prometheusQueryRange } from './prometheus';
 import { redisClientList } from './redis/clients';
 import { redisCommand } from './redis/command';
@@ -46,6 +47,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   lokiLabelValues,
   knowledgeSearch,
   knowledgeGetDocument,
+  proposeAction,
 ] as ToolDefinition[];
 
 export class ToolRegistry {

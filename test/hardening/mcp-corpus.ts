@@ -55,6 +55,11 @@ const BASES: Record<string, ToolBase> = {
     conflicts: { name: T.scheduleName },
   },
   redis_sre_trigger_schedule: { args: { schedule_id: T.schedule } },
+  redis_sre_list_approvals: { args: {} },
+  // No such action: a valid decision on it is refused as not found, nothing changes.
+  redis_sre_approve_action: { args: { approval_id: 'act_0000000000000000' } },
+  redis_sre_reject_action: { args: { approval_id: 'act_0000000000000000' } },
+  redis_sre_answer_feedback: { args: { task_id: T.task, rating: 'down' } },
 };
 
 const CODE: Record<Outcome, 'invalid_request' | 'not_found' | 'conflict'> = { invalid: 'invalid_request', not_found: 'not_found', conflict: 'conflict' };

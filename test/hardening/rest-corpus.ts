@@ -79,6 +79,11 @@ const BASES: Record<string, RouteBase> = {
   'POST /api/v1/knowledge/ingest': { body: {} },
   'POST /api/v1/keys': { body: { name: `bad-${RUN}`, role: 'viewer' } },
   'DELETE /api/v1/keys/{name}': { params: { name: `nobody-${RUN}` } },
+  // No such action: bodies are checked first, so each bad one is a 400; nothing is decided.
+  'POST /api/v1/approvals/{id}/approve': { params: { id: 'act_0000000000000000' }, body: { comment: 'probe' } },
+  'POST /api/v1/approvals/{id}/reject': { params: { id: 'act_0000000000000000' }, body: { comment: 'probe' } },
+  'GET /api/v1/approvals/{id}': { params: { id: 'act_0000000000000000' } },
+  'POST /api/v1/tasks/{id}/feedback': { params: { id: T.task }, body: { rating: 'down' } },
 };
 
 const json = (body: string) => ({ body, headers: { 'content-type': 'application/json' } });

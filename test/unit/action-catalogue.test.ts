@@ -12,7 +12,9 @@ describe('the remediation catalogue', () => {
   it('defines each action once, with a description and a title', () => {
     const names = ACTIONS.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['config_set', 'client_kill', 'unlink_keys', 'bgrewriteaof', 'bgsave', 'memory_purge', 'slowlog_reset', 'mcp_write']));
+    expect(names).toEqual(
+      expect.arrayContaining(['config_set', 'client_kill', 'unlink_keys', 'bgrewriteaof', 'bgsave', 'memory_purge', 'slowlog_reset', 'mcp_write']),
+    );
   });
 
   it('config_set changes only allow-listed parameters, with values checked per parameter', () => {
@@ -79,7 +81,10 @@ describe('proposals from findings', () => {
   });
 
   it('proposes nothing for info findings', () => {
-    const slowlog: Finding = { ...finding('config.slowlog-disabled', 'info', 'x'), evidence: [{ source: 'redis_config_get', signal: 'slowlog-log-slower-than', value: '-1' }] };
+    const slowlog: Finding = {
+      ...finding('config.slowlog-disabled', 'info', 'x'),
+      evidence: [{ source: 'redis_config_get', signal: 'slowlog-log-slower-than', value: '-1' }],
+    };
     expect(proposalsFor([slowlog], {})).toEqual([]);
     expect(proposalsFor([{ ...slowlog, severity: 'warning' }], {})).toEqual([
       expect.objectContaining({ arguments: { parameter: 'slowlog-log-slower-than', value: '10000', expected_current: '-1' } }),

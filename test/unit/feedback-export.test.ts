@@ -14,7 +14,16 @@ const record = (id: string, rating: 'up' | 'down', comment?: string): TaskRecord
   source: 'api',
   createdAt: '2026-12-01T10:00:00.000Z',
   status: 'done',
-  result: { taskId: id, threadId: 'thread_x', agent: 'triage', mode: 'offline', answer: '# Report\nRedis is not the problem.', findings: [], usage: NO_USAGE, toolCalls: 3 },
+  result: {
+    taskId: id,
+    threadId: 'thread_x',
+    agent: 'triage',
+    mode: 'offline',
+    answer: '# Report\nRedis is not the problem.',
+    findings: [],
+    usage: NO_USAGE,
+    toolCalls: 3,
+  },
   feedback: { rating, ...(comment ? { comment } : {}), by: 'alice', at: '2026-12-01T10:05:00.000Z' },
 });
 
