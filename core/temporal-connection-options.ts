@@ -37,9 +37,9 @@ export async function explainTemporalConnectFailure(config: Config, err: unknown
   const handshake = tls ? await probeTemporalTls(config) : undefined;
   const raw = [...causes(err), ...(handshake ? [`TLS handshake: ${handshake}`] : [])].join(': ');
   const detail = apiKey ? raw.split(apiKey).join('***') : raw;
-  const base = `cannot connect to the Temporal server at ${address} (${detail})`;
+  const base = `cannot reach the Temporal server at ${address} (${detail})`;
   if (!tls) {
-    if (/HTTP status code 400|Received HTTP|wrong version number|http2 error|frame/i.test(detail)) {
+    if (/HTTP status code 400|Received HTTP|wrong version number|http2 error/i.test(detail)) {
       return `${base}; the server may require TLS: set TEMPORAL_TLS_CA (and TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY for mTLS) or TEMPORAL_API_KEY`;
     }
     return `${base}; start the local stack with 'sre-agent stack up' or set TEMPORAL_ADDRESS`;

@@ -80,7 +80,7 @@ describe('secured Temporal (mTLS through nginx)', () => {
       () => 'connected',
       (err: Error) => err.message,
     );
-    expect(failure).toMatch(/cannot connect to the Temporal server at 127\.0\.0\.1:\d+ .*the TLS connection failed: .*TEMPORAL_TLS_CERT\/TEMPORAL_TLS_KEY/);
+    expect(failure).toMatch(/cannot reach the Temporal server at 127\.0\.0\.1:\d+ .*the TLS connection failed: .*TEMPORAL_TLS_CERT\/TEMPORAL_TLS_KEY/);
     expect(failure).not.toContain(keyLine('intruder'));
 
     // The worker and a CLI command exit on their own with the same message (a hang would hit spawnSync's timeout).
