@@ -36,19 +36,24 @@ export const TEMPORAL_SECRET_VARIABLES = new Set(['TEMPORAL_TLS_CERT', 'TEMPORAL
 
 const isPem = (value: string) => value.trimStart().startsWith('-----BEGIN');
 
+/** A path is named in a problem; a value that does not look like one (a key pasted without its BEGIN line) is not quoted. */
+function shownPath(value: string): string {
+  return /^(\/|\.{1,2}\/|~)[^\s]*$|^[^\s/]+\.(pem|crt|cer|key)$/i.test(value) && value.length <= 4096 ? value : 'the file it names (value not shown)';
+}
+
 /** A PEM value as given, or the text of the file it names; a problem names the variable. */
 function readPemOrFile(name: string, value: string, problems: string[]): string | undefined {
   if (isPem(value)) return value.trim() + '\n';
   try {
     const text = fs.readFileSync(value, 'utf8');
     if (!isPem(text)) {
-      problems.push(`${name}: ${value} is not a PEM file (it does not start with -----BEGIN)`);
+      problems.push(`${name}: ${shownPath(value)} is not a PEM file (it does not start with -----BEGIN)`);
       return undefined;
     }
     return text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    problems.push(`${name}: expected a PEM value (starting with -----BEGIN) or a readable file; cannot read ${value}: ${code}`);
+    problems.push(`${name}: expected a PEM value (starting with -----BEGIN) or a readable file; cannot read ${shownPath(value)}: ${code}`);
     return undefined;
   }
 }

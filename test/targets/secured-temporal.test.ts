@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../core/config';
-import { ConfigError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 import { checkSearchAttributes, MissingSearchAttributesError } from '../../core/search-attribute-check';
 import { createWorker } from '../../workers/worker';
@@ -108,29 +107,7 @@ describe('secured Temporal (mTLS through nginx)', () => {
     expect(run.stderr).toMatch(/the TLS connection failed: the server certificate is not signed by a CA in TEMPORAL_TLS_CA$/m);
   });
 
-  it('stops start-up on bad TLS settings with the variable named and no key quoted', () => {
-    const problems = (env: Record<string, string>) => {
-      try {
-        loadConfig(testEnv(env));
-        return 'loaded';
-      } catch (err) {
-        expect(err).toBeInstanceOf(ConfigError);
-        return (err as Error).message;
-      }
-    };
-    expect(problems({ TEMPORAL_TLS_CERT: file('missing.crt'), TEMPORAL_TLS_KEY: file('client.key') })).toMatch(
-      /TEMPORAL_TLS_CERT: expected a PEM value \(starting with -----BEGIN\) or a readable file; cannot read .*missing\.crt: ENOENT/,
-    );
-    expect(problems({ TEMPORAL_TLS_CERT: file('client.crt') })).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together .*: TEMPORAL_TLS_KEY is not set/);
-    expect(problems({ TEMPORAL_TLS_KEY: read('client.key') })).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together .*: TEMPORAL_TLS_CERT is not set/);
-    const mismatch = problems({ TEMPORAL_TLS_CERT: file('client.crt'), TEMPORAL_TLS_KEY: read('intruder.key') });
-    expect(mismatch).toMatch(/TEMPORAL_TLS_KEY: the private key does not belong to the certificate in TEMPORAL_TLS_CERT/);
-    expect(mismatch).not.toContain(keyLine('intruder'));
-    expect(problems({ TEMPORAL_TLS_CA: file('client.key') })).toMatch(/TEMPORAL_TLS_CA: not a PEM certificate/);
-    expect(problems({ TEMPORAL_API_KEY: 'k-123', TEMPORAL_TLS: 'false' })).toMatch(/TEMPORAL_TLS: is false but TEMPORAL_API_KEY needs TLS/);
-    const apiKey = loadConfig(testEnv({ TEMPORAL_API_KEY: 'k-123' }));
-    expect(apiKey.temporal).toMatchObject({ tls: {}, apiKey: 'k-123', devServer: false }); // an API key implies TLS
-
+  it('stops start-up on bad TLS settings with the variable named (core checks: test/unit/temporal-tls-config.test.ts)', () => {
     // The CLI exits with the usage code and the same lines, before connecting anywhere.
     const run = spawnSync(process.execPath, [cli, 'task', 'list'], {
       env: testEnv({ TEMPORAL_TLS_CERT: file('client.crt'), TEMPORAL_TLS_KEY: file('nope.key') }),
