@@ -47,6 +47,9 @@ export async function explainTemporalConnectFailure(config: Config, err: unknown
   if (apiKey && /unauthenticated|permission.?denied/i.test(detail)) {
     return `${base}; the server refused TEMPORAL_API_KEY for namespace '${config.temporal.namespace}': check the key and that it may use this namespace`;
   }
+  if (/wrong version number|packet length too long|unexpected eof|record overflow/i.test(detail)) {
+    return `${base}; the TLS connection failed: the server does not answer TLS on this address (a plaintext server: unset TEMPORAL_TLS_* and TEMPORAL_API_KEY)`;
+  }
   const roots = tls.ca ? 'TEMPORAL_TLS_CA' : 'the system roots (set TEMPORAL_TLS_CA to a private CA)';
   if (
     /unable to (verify|get local issuer)|unknown ?issuer|self.signed|certificate verify failed|certificate in certificate chain|UNABLE_TO_VERIFY_LEAF_SIGNATURE|invalid peer certificate|UNABLE_TO_GET_ISSUER/i.test(

@@ -91,7 +91,7 @@ describe('secured Temporal (mTLS through nginx)', () => {
     }
   });
 
-  it('names the server CA when the server certificate is not signed by TEMPORAL_TLS_CA', async () => {
+  it('names the server CA when the server certificate is not signed by TEMPORAL_TLS_CA, and says when the server speaks no TLS', async () => {
     const config = loadConfig(testEnv({ ...secured(), TEMPORAL_TLS_CA: file('other-ca.crt') }));
     const failure = await createWorker(config, { workflowBundlePath: readStackEnv().workflowBundlePath }).then(
       () => 'connected',
@@ -105,6 +105,14 @@ describe('secured Temporal (mTLS through nginx)', () => {
     });
     expect(run.status).toBe(4);
     expect(run.stderr).toMatch(/the TLS connection failed: the server certificate is not signed by a CA in TEMPORAL_TLS_CA$/m);
+
+    // TLS settings pointed at the plaintext dev server itself.
+    const plaintext = loadConfig(testEnv({ ...secured(), TEMPORAL_ADDRESS: loadConfig(testEnv()).temporal.address }));
+    const direct = await createWorker(plaintext, { workflowBundlePath: readStackEnv().workflowBundlePath }).then(
+      () => 'connected',
+      (err: Error) => err.message,
+    );
+    expect(direct).toMatch(/the TLS connection failed: the server does not answer TLS on this address/);
   });
 
   it('stops start-up on bad TLS settings with the variable named (core checks: test/unit/temporal-tls-config.test.ts)', () => {
