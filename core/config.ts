@@ -6,6 +6,7 @@ import { ConfigError } from './errors';
 import { projectRoot } from './paths';
 import { loadNotificationSettings, type NotificationSettings } from './notifications/config';
 import { parseAllowList } from './target-policy';
+import { parseTemporalSecurity, TEMPORAL_SECRET_VARIABLES, type TemporalTlsSettings } from './temporal-tls';
 
 /**
  * Every setting comes from an environment variable (optionally from a YAML/JSON file named by
@@ -35,6 +36,12 @@ const bool = (fallback: boolean) =>
     .regex(/^(true|false|1|0|yes|no|on|off)$/i, 'expected a boolean: true or false')
     .transform((v) => /^(true|1|yes|on)$/i.test(v))
     .default(fallback);
+
+const optionalBool = z
+  .string()
+  .regex(/^(true|false|1|0|yes|no|on|off)$/i, 'expected a boolean: true or false')
+  .transform((v) => /^(true|1|yes|on)$/i.test(v))
+  .optional();
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -69,6 +76,17 @@ const envSchema = z.object({
     .regex(/^[\w.:-]+$/, 'expected a task queue name')
     .default('sre-agent'),
   TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
+  // Secured Temporal (core/temporal-tls.ts): PEM values or files, checked at start.
+  TEMPORAL_TLS: optionalBool,
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'expected a DNS name the server certificate holds, e.g. my-ns.a1b2c.tmprl.cloud')
+    .optional(),
+  TEMPORAL_API_KEY: optionalText,
+  SRE_TEMPORAL_DEV_SERVER: optionalBool,
 
   SRE_TEMPORAL_PORT: port(7233),
   SRE_TEMPORAL_UI_PORT: port(8233),
@@ -196,7 +214,18 @@ export interface EmbeddingSettings {
 export interface Config {
   dataDir: string;
   logLevel: Env['SRE_LOG_LEVEL'];
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    /** mTLS / server TLS; undefined means plaintext (the local dev server). */
+    tls?: TemporalTlsSettings;
+    /** Temporal Cloud API key (sent as a bearer token, over TLS only). */
+    apiKey?: string;
+    /** A dev server: missing search attributes are registered rather than reported (core/search-attribute-check.ts). */
+    devServer: boolean;
+  };
   stack: {
     temporalPort: number;
     temporalUiPort: number;
@@ -284,12 +313,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'configuration');
-        const given = env[name] ?? fromFile[name];
+        // Keys, certificates and API keys are never echoed.
+        const given = TEMPORAL_SECRET_VARIABLES.has(name) ? undefined : (env[name] ?? fromFile[name]);
         return `${name}: ${issue.message}${given !== undefined ? ` (got ${JSON.stringify(given.slice(0, 60))})` : ''}`;
       }),
     );
   }
   const e = result.data;
+  const problems: string[] = [];
+  const security = parseTemporalSecurity(e, problems);
+  if (problems.length) throw new ConfigError(problems);
+  const temporalAddress = e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.SRE_TEMPORAL_PORT}`;
   const dataDir = path.resolve(e.SRE_DATA_DIR ?? path.join(projectRoot(), '.data'));
   // The local model answers with every tier unless another endpoint is configured.
   const local = e.SRE_LOCAL_MODEL && !e.OPENAI_BASE_URL;
@@ -298,10 +332,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel: e.SRE_LOG_LEVEL,
     temporal: {
-      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.SRE_TEMPORAL_PORT}`,
+      address: temporalAddress,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.SRE_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.SRE_TEMPORAL_UI_PORT}`,
+      tls: security.tls,
+      apiKey: security.apiKey,
+      // A plaintext server on loopback is taken for a dev server unless SRE_TEMPORAL_DEV_SERVER says otherwise.
+      devServer: e.SRE_TEMPORAL_DEV_SERVER ?? (!security.tls && /^(127\.\d+\.\d+\.\d+|localhost):/.test(temporalAddress)),
     },
     stack: {
       temporalPort: e.SRE_TEMPORAL_PORT,

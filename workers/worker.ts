@@ -7,6 +7,7 @@ import { errorMessage } from '../core/errors';
 import { connectTemporal } from '../core/temporal';
 import { ensureRetentionSchedule } from '../service/retention';
 import { buildWorkerDeps } from './deps';
+import { connectWorkerTemporal } from './temporal-connection';
 
 /** The worker: registers every workflow and activity on the task queue. */
 
@@ -58,7 +59,7 @@ export async function createWorker(
   let connection: NativeConnection | undefined;
   let worker: Worker;
   try {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
+    connection = await connectWorkerTemporal(config);
     worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -111,13 +112,13 @@ export async function startWorker(config: Config, options: Parameters<typeof cre
 /** Runs until SIGINT/SIGTERM, then drains in-flight activities and exits. */
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger('worker', config.logLevel);
-  const handle = await createWorker(config);
-  // The worker that serves the task queue keeps the retention sweep scheduled on it.
+  // Connecting first checks the search attributes (core/search-attribute-check.ts) before anything polls.
   const temporal = await connectTemporal(config);
+  let handle: WorkerHandle;
   try {
-    await ensureRetentionSchedule(temporal.client, config);
-  } catch (err) {
-    log.warn(`could not schedule the retention sweep: ${errorMessage(err)}`);
+    handle = await createWorker(config);
+    // The worker that serves the task queue keeps the retention sweep scheduled on it.
+    await ensureRetentionSchedule(temporal.client, config).catch((err) => log.warn(`could not schedule the retention sweep: ${errorMessage(err)}`));
   } finally {
     await temporal.connection.close();
   }

@@ -1,12 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { projectRoot } from '../../core/paths';
 import { freePort } from '../../stack/processes';
 import { testEnv } from '../support/agent';
 import { startApiUnderTest, waitForTask, type ApiUnderTest } from '../support/api';
 import { startRedis, type EphemeralRedis } from '../support/redis';
+import { createTestCa } from '../support/test-ca';
 
 /**
  * rediss:// targets on a real TLS redis-server that requires client certificates, with a test CA
@@ -14,37 +13,8 @@ import { startRedis, type EphemeralRedis } from '../support/redis';
  * holds (it names redis.test, not 127.0.0.1), the verify switch, and the failures a user meets.
  */
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sre-tls-'));
-const file = (name: string) => path.join(dir, name);
-const read = (name: string) => fs.readFileSync(file(name), 'utf8');
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-function makeCa(name: string): void {
-  openssl('req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`);
-}
-
-function makeSigned(name: string, ext: string): void {
-  fs.writeFileSync(file(`${name}.ext`), ext);
-  openssl('req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-  );
-}
+const ca = createTestCa();
+const { file, read } = ca;
 
 describe('TLS targets (rediss://)', () => {
   let api: ApiUnderTest;
@@ -52,10 +22,10 @@ describe('TLS targets (rediss://)', () => {
   let url: string;
 
   beforeAll(async () => {
-    makeCa('ca');
-    makeCa('other-ca');
-    makeSigned('server', 'subjectAltName=DNS:redis.test\nextendedKeyUsage=serverAuth\n');
-    makeSigned('client', 'extendedKeyUsage=clientAuth\n');
+    ca.makeCa('ca');
+    ca.makeCa('other-ca');
+    ca.makeSigned('server', 'subjectAltName=DNS:redis.test\nextendedKeyUsage=serverAuth\n');
+    ca.makeSigned('client', 'extendedKeyUsage=clientAuth\n');
     const tlsPort = await freePort();
     redis = await startRedis({
       args: [
@@ -77,7 +47,7 @@ describe('TLS targets (rediss://)', () => {
   afterAll(async () => {
     await api?.stop();
     await redis?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    ca.remove();
   });
 
   const secured = () => ({ tls_ca: read('ca.crt'), tls_cert: read('client.crt'), tls_key: read('client.key'), tls_server_name: 'redis.test' });
