@@ -142,4 +142,6 @@ export interface InstanceConnection {
   instanceType?: (typeof INSTANCE_TYPES)[number];
   /** Cluster seed nodes (host:port), tried when the URL's node does not answer. */
   clusterSeeds?: string[];
+  /** Set when the connection goes to one node of a cluster (a node selector): it reads with READONLY. */
+  clusterNode?: boolean;
 }

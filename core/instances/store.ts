@@ -259,6 +259,7 @@ export class InstanceStore {
       loggingSelector: stored.logging_selector,
       instanceType: stored.instance_type,
       ...(secret.seeds?.length ? { clusterSeeds: secret.seeds } : {}),
+      ...(node || stored.instance_type === 'cluster' ? { clusterNode: true } : {}),
     };
   }
 
