@@ -32,7 +32,8 @@ export function renderClusterReport(input: { topology: ClusterTopologyReport; no
   const nodeFindings = nodes.flatMap((n) => (n.digest?.findings ?? []).map((f) => ({ ...f, node: n.address })));
   const findings = [...cluster.findings, ...nodeFindings];
   const lead = cluster.findings.filter((f) => f.severity !== 'info')[0] ?? cluster.findings[0];
-  const summary = `Cluster verdict: ${cluster.verdict}${lead ? ` — ${lead.title} (node ${lead.node})` : ''}. ${cluster.nodes} nodes in ${topology.shards.length} shards, cluster_state ${topology.info.cluster_state}.`;
+  const count = (severity: string) => nodeFindings.filter((f) => f.severity === severity).length;
+  const summary = `Cluster verdict: ${cluster.verdict}${lead ? ` — ${lead.title} (node ${lead.node})` : ''}. ${cluster.nodes} nodes in ${topology.shards.length} shards, cluster_state ${topology.info.cluster_state}; the nodes' own checks: ${count('critical')} critical, ${count('warning')} warning(s).`;
   const shardOf = new Map(topology.shards.flatMap((s) => s.nodes.map((n) => [n.address, s] as const)));
   const md = [
     `# Cluster triage of ${target}: ${cluster.verdict}`,
