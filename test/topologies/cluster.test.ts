@@ -1,6 +1,7 @@
 import type { temporal } from '@temporalio/proto';
 import type { Finding } from '../../core/types';
 import type { TaskView } from '../../service/tasks';
+import { TargetRedis } from '../../core/target-redis';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster';
 
@@ -46,6 +47,28 @@ describe('cluster triage', () => {
     expect(children.every((c) => c.workflowType?.name === 'nodeBaselineWorkflow')).toBe(true);
     return { view, findings: view.result!.findings, children: children.map((c) => c.workflowId!), events };
   }
+
+  it('keeps seed addresses sealed, refuses bad or forbidden ones naming the field, and a node selector cannot reach the stack', async () => {
+    const view = await agent.services.stores.instances.get(instanceId);
+    expect(view.cluster_seeds).toEqual(cluster.addresses.slice(1, 3));
+    const raw = await agent.services.stores.redis.get(`sre:instance:${instanceId}`);
+    for (const seed of cluster.addresses) expect(raw).not.toContain(seed);
+    const create = (seeds: string[]) =>
+      agent.services.stores.instances.create({
+        name: `bad-seeds-${Math.random()}`,
+        connection_url: `redis://${cluster.addresses[0]}`,
+        instance_type: 'cluster',
+        cluster_seeds: seeds,
+      });
+    await expect(create(['cache-1'])).rejects.toThrow(/cluster_seeds\.0: must be host:port/);
+    const app = new URL(agent.config.appRedisUrl);
+    await expect(create([`${app.hostname}:${app.port}`])).rejects.toThrow(/cluster_seeds\[0\].*not a diagnosis target/);
+    // A history naming the app Redis as a "node" still goes through the target policy before connecting.
+    const forged = await agent.services.stores.instances.resolve(`${instanceId}#node=${app.hostname}:${app.port}`);
+    await expect(TargetRedis.connect(forged, { policy: agent.services.stores.policy })).rejects.toThrow(/not a diagnosis target/);
+    const standalone = await agent.services.stores.instances.create({ name: 'not-a-cluster', connection_url: `redis://${cluster.addresses[0]}` });
+    await expect(agent.services.stores.instances.resolve(`${standalone.id}#node=${cluster.addresses[1]}`)).rejects.toThrow(/names a node of a cluster/);
+  });
 
   const byCheck = (findings: Finding[], checkId: string) => findings.filter((f) => f.checkId === checkId);
 
