@@ -1,3 +1,5 @@
+import { renderClusterReport, type NodeBaseline } from './rules/cluster/report';
+import type { ClusterTopologyReport } from './tools/redis/cluster-topology';
 import { ApplicationFailure } from '@temporalio/common';
 import { endpointLabel } from '../core/redis-url';
 import type {
@@ -64,17 +66,20 @@ export function createAgentActivities(deps: WorkerDeps) {
       await threads.appendMessage(task.threadId, { role: 'user', content: task.message, taskId: task.taskId, at: new Date().toISOString() });
       await threads.publish(task.threadId, { type: 'task_started', taskId: task.taskId, message: task.message });
       let instanceLabel: string | undefined;
+      let instanceType: string | undefined;
       if (task.instanceId) {
         const connection = await deps.instances.resolve(task.instanceId).catch((err) => {
           throw ApplicationFailure.nonRetryable(`instance ${task.instanceId} cannot be used: ${(err as Error).message}`, 'InstanceUnavailable');
         });
         instanceLabel = `${connection.name} (${endpointLabel(connection.url)})`;
+        instanceType = connection.instanceType;
       }
       return {
         history: earlier.map(
           (m) => ({ role: m.role, content: m.content.length > HISTORY_CHARS ? `${m.content.slice(0, HISTORY_CHARS)}…` : m.content }) as ChatMessage,
         ),
         instanceLabel,
+        ...(instanceType ? { instanceType } : {}),
         modelConfigured: Boolean(deps.model),
         limits: {
           maxToolIterations: config.limits.maxToolIterations,
@@ -128,6 +133,11 @@ export function createAgentActivities(deps: WorkerDeps) {
 
     async renderOfflineAnswer(input: { agent: AgentKind; digest: BaselineDigest; question: string; target: string }): Promise<Report> {
       return renderOffline(input.agent, input.digest, input.question, input.target);
+    },
+
+    /** The cluster triage's report from the discovery and every node's baseline digest. */
+    async clusterReport(input: { topology: ClusterTopologyReport; nodes: NodeBaseline[]; target: string; question: string }): Promise<Report> {
+      return renderClusterReport(input);
     },
 
     async planTopics(input: { question: string; digest: BaselineDigest }): Promise<PlanResult> {

@@ -6,9 +6,10 @@
 
 /**
  * Sent by the connection itself, not through the grammar: ioredis names the connection at
- * connect (CLIENT SETNAME, so the agent's own traffic is recognised) and SELECTs a db other than 0.
+ * connect (CLIENT SETNAME, so the agent's own traffic is recognised) and SELECTs a db other than 0;
+ * a connection to a cluster node sends READONLY so a replica answers key reads (no effect on data).
  */
-export const CONNECTION_COMMANDS = ['client|setname', 'select'] as const;
+export const CONNECTION_COMMANDS = ['client|setname', 'select', 'readonly'] as const;
 
 /** Sent by the redis_* tools (every one is in core/command-grammar.ts), as `command` or `command|subcommand`. */
 export const TOOL_COMMANDS = [
@@ -29,6 +30,7 @@ export const TOOL_COMMANDS = [
   'command|info',
   'cluster|info',
   'cluster|nodes',
+  'cluster|shards',
   // The keyspace tools read metadata only: type, TTL, size, encoding, idle frequency.
   'scan',
   'type',

@@ -232,6 +232,15 @@ export class TargetRedis implements RedisCommands {
     } catch (err) {
       countOwnErrorReply(target.label, err);
     }
+    // A cluster replica answers key reads (TYPE, MEMORY USAGE) with MOVED unless the connection
+    // asks to read there (https://redis.io/docs/latest/commands/readonly/); harmless on a primary.
+    if (connection.clusterNode) {
+      try {
+        await target.client.call('READONLY');
+      } catch (err) {
+        countOwnErrorReply(target.label, err);
+      }
+    }
     return target;
   }
 

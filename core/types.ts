@@ -155,6 +155,8 @@ export interface Finding {
   commands: string[];
   /** Runbook id in the knowledge base, when one covers this. */
   runbook?: string;
+  /** The cluster node (host:port) the finding is about, in a cluster triage. */
+  node?: string;
 }
 
 /** A research topic of a deep triage. */
@@ -202,6 +204,26 @@ export interface BaselineDigest {
   ownActivity?: { slowlogEntries: number; connections: number };
   /** The tool call each baseline tool's output came from (tool → call id), for linking evidence lines. */
   calls?: Record<string, string>;
+  /** What this node carries, when it is a cluster node: compared across primaries by the cluster checks. */
+  clusterNode?: ClusterNodeLoad;
+}
+
+/** One cluster node's load, from its baseline (activities/rules/cluster/node-load.ts). */
+export interface ClusterNodeLoad {
+  role: 'primary' | 'replica';
+  /** A replica's master_link_status is up (absent on primaries). */
+  masterLinkUp?: boolean;
+  keys: number;
+  usedMemory: number;
+  opsPerSec: number;
+  netInputKbps: number;
+  netOutputKbps: number;
+  /** MOVED, ASK, CROSSSLOT, CLUSTERDOWN, TRYAGAIN replies per second over the sample window (present when any was ever sent). */
+  errorsPerSecond: Record<string, number>;
+  /** The same error replies counted since the node started (or CONFIG RESETSTAT). */
+  errorTotals: Record<string, number>;
+  /** The hottest keys by LFU counter (only with an LFU maxmemory-policy). */
+  hotKeys: Array<{ key: string; freq: number }>;
 }
 
 /** One vital sign: a sentence of values, the tool it came from, and the symptoms it answers. */
@@ -287,6 +309,8 @@ export interface TaskSetup {
   history: ChatMessage[];
   /** Human label of the instance (name and host:port), never secret. */
   instanceLabel?: string;
+  /** The instance's registered topology (a cluster is triaged node by node); absent in older histories. */
+  instanceType?: string;
   modelConfigured: boolean;
   /** offeredTools: how many tools a model sees with schemas (fewer for a small context); absent in older histories. */
   limits: { maxToolIterations: number; topicToolBudget: number; offeredTools?: number };
@@ -313,6 +337,19 @@ export interface AgentOutcome {
   toolCalls: number;
   mode: AnswerMode;
   grounding?: GroundingSummary;
+}
+
+/** One node's baseline, run as a child workflow of a cluster triage. */
+export interface NodeBaselineInput {
+  /** task.instanceId carries the node selector (core/cluster/node-selector.ts). */
+  task: TaskInput;
+  node: string;
+  role: 'primary' | 'replica';
+}
+
+export interface NodeBaselineResult {
+  address: string;
+  digest: BaselineDigest;
 }
 
 /** Input shared by the agent child workflows. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEphemeralRedis, type EphemeralRedis } from '../stack/ephemeral-redis';
+import { startEphemeralCluster, type RedisCluster } from '../stack/ephemeral-cluster';
 import { sleep } from '../stack/processes';
 import type { Scenario, SetupStep } from './scenario';
 import { registerPid } from '../stack/pid-registry';
@@ -30,6 +31,8 @@ export interface ScenarioWorld {
   target: EphemeralRedis;
   variables: Record<string, string>;
   background: ChildProcess[];
+  /** topology: cluster — the six nodes; master and target are its first primary. */
+  cluster?: RedisCluster;
   teardown(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export async function createWorld(scenario: Scenario, server: ServerKind = 'redi
   fs.chmodSync(root, 0o755);
   const servers: EphemeralRedis[] = [];
   const background: ChildProcess[] = [];
+  let cluster: RedisCluster | undefined;
   const teardown = async () => {
     for (const child of background) {
       try {
@@ -61,9 +65,29 @@ export async function createWorld(scenario: Scenario, server: ServerKind = 'redi
       }
     }
     await Promise.all(servers.map((s) => s.stop()));
+    await cluster?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
+    if (scenario.topology === 'cluster') {
+      cluster = await startEphemeralCluster({ args: scenario.server_args, password: '', dir: path.join(root, 'cluster'), server });
+      const nodes = (await cluster.topology()).shards.flatMap((s) => s.nodes);
+      const ports = (role?: string) =>
+        nodes
+          .filter((n) => !role || n.role === role)
+          .map((n) => n.address.split(':').pop())
+          .join(' ');
+      const first = cluster.nodes[0];
+      const variables = {
+        PORT: String(first.port),
+        DIR: first.dir,
+        MASTER_PID: String(first.pid),
+        NODE_PORTS: ports(),
+        PRIMARY_PORTS: ports('primary'),
+        REPLICA_PORTS: ports('replica'),
+      };
+      return { master: first, target: first, variables, background, cluster, teardown };
+    }
     const runAs = scenario.run_as && process.getuid?.() === 0 ? scenario.run_as : undefined;
     const master = await startEphemeralRedis({ args: scenario.server_args, runAs, dir: path.join(root, 'master'), server });
     servers.push(master);

@@ -112,6 +112,7 @@ async function runOne(services: Services, scenario: Scenario, file: string, serv
       name: neutralInstanceName(world.target.port, started),
       connection_url: world.target.url,
       environment: 'test',
+      ...(world.cluster ? { instance_type: 'cluster' as const } : {}),
     });
     instanceId = instance.id;
     if (options.capture) await options.capture(scenario, world, instance.id, server);

@@ -4,6 +4,8 @@ export { chatWorkflow } from './chat';
 export { knowledgeWorkflow } from './knowledge';
 export { deepTriageWorkflow } from './deep-triage';
 export { researchTopicWorkflow } from './research-topic';
+export { clusterTriageWorkflow } from './cluster-triage';
+export { nodeBaselineWorkflow } from './node-baseline';
 export { retentionWorkflow } from './retention';
 export { notifyWorkflow } from './notify';
 export { remediationWorkflow } from './remediation';

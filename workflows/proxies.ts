@@ -22,6 +22,7 @@ export const bookkeeping =
       | 'renderOfflineAnswer'
       | 'deriveTopics'
       | 'fallbackReport'
+      | 'clusterReport'
       | 'reportProgress'
       | 'finishTask'
     >

@@ -1,8 +1,18 @@
-import { ApplicationFailure, CancellationScope, executeChild, isCancellation, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  executeChild,
+  isCancellation,
+  patched,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { proposedActionsText, proposeRemediations } from './remediation-proposals';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import type { AgentKind, TaskInput, TaskResult } from '../core/types';
 import { chatWorkflow } from './chat';
+import { clusterTriageWorkflow } from './cluster-triage';
 import { deepTriageWorkflow } from './deep-triage';
 import { knowledgeWorkflow } from './knowledge';
 import { announceTask } from './notify';
@@ -27,6 +37,12 @@ function withIds(input: TaskInput): TaskInput {
 
 const AGENT_TITLES: Record<AgentKind, string> = { chat: 'chat', triage: 'deep triage', knowledge: 'knowledge' };
 
+/** A cluster instance is triaged node by node; the patch keeps older histories replaying as they ran. */
+function agentWorkflow(agent: AgentKind, instanceType: string | undefined) {
+  if (agent === 'triage' && instanceType === 'cluster' && patched('cluster-triage')) return { workflow: clusterTriageWorkflow, title: 'cluster triage' };
+  return { workflow: AGENTS[agent], title: AGENT_TITLES[agent] };
+}
+
 /**
  * A task: one question, answered by the agent the router picks, recorded in a thread.
  * Task id = workflow id. The agent runs as a child workflow so its history stands on its own.
@@ -44,10 +60,11 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
     const childId = `${task.taskId}-${route.agent}`;
     status.state.childWorkflowId = childId;
     status.phase('investigating', route.reason);
-    const outcome = await executeChild(AGENTS[route.agent], {
+    const agent = agentWorkflow(route.agent, setup.instanceType);
+    const outcome = await executeChild(agent.workflow, {
       args: [{ task, setup, route }],
       workflowId: childId,
-      staticSummary: `${AGENT_TITLES[route.agent]}${route.mode === 'offline' ? ' (offline)' : ''}: ${task.message.slice(0, 120)}`,
+      staticSummary: `${agent.title}${route.mode === 'offline' ? ' (offline)' : ''}: ${task.message.slice(0, 120)}`,
       typedSearchAttributes: [
         { key: SA_AGENT, value: route.agent },
         { key: SA_STATUS, value: 'running' },

@@ -60,6 +60,8 @@ export function createActionActivities(deps: WorkerDeps) {
       const ttlMs = deps.config.approvalTtlMs;
       if (!input.task.instanceId) return { proposals: [], ttlMs };
       const instance = await deps.instances.get(input.task.instanceId);
+      // An action runs on the instance's one endpoint: on a cluster or behind Sentinel that is one node of several, so none is proposed there yet.
+      if (instance.instance_type === 'cluster' || instance.instance_type === 'sentinel') return { proposals: [], ttlMs };
       const pending = new Set((await approvals.list({ state: 'pending', instanceId: instance.id })).map((r) => proposalKey(r)));
       // The rules engine's proposals, then the model's (propose_action), all validated by the catalogue's schemas.
       const proposals = [...proposalsFor(input.findings, { usage: instance.usage }), ...(await approvals.modelProposals(input.task.taskId))]

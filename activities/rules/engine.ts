@@ -1,3 +1,4 @@
+import { clusterNodeLoad } from './cluster/node-load';
 import { isNoopConfigSet } from '../../core/config-values';
 import { addFootprints, NO_FOOTPRINT, type Footprint } from '../../core/footprint';
 import type { BaselineDigest, Finding, Severity } from '../../core/types';
@@ -81,6 +82,11 @@ function unreadableOf(input: BaselineInput, b: Baseline): Pick<BaselineDigest, '
   return unreadable.length ? { unreadable } : {};
 }
 
+function withClusterNode(b: Baseline): Pick<BaselineDigest, 'clusterNode'> {
+  const load = clusterNodeLoad(b);
+  return load ? { clusterNode: load } : {};
+}
+
 export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): { digest: BaselineDigest; followUps: FollowUp[] } {
   const b = new Baseline(input);
   const findings: Finding[] = [];
@@ -113,6 +119,7 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
       vitals: vitals(b),
       footprint: footprintOf(input),
       ownActivity: ownActivity(b),
+      ...withClusterNode(b),
     },
     followUps,
   };

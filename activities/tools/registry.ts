@@ -15,6 +15,7 @@ import { redisInfoRates } from './redis/rates';
 import { redisStreams } from './redis/streams';
 import { redisKeyspaceProfile } from './redis/keyspace-profile';
 import { redisSecurity } from './redis/security';
+import { redisClusterTopology } from './redis/cluster-topology';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
 
 /** Every built-in tool, defined once. External MCP tools are added at worker start. */
@@ -37,6 +38,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisKeyspaceProfile,
   redisSecurity,
   redisClusterInfo,
+  redisClusterTopology,
   redisCommand,
   prometheusQuery,
   prometheusQueryRange,

@@ -30,6 +30,7 @@ interface FieldOptions {
   tlsServerName?: string;
   tlsVerify?: string;
   alertMatch?: string[];
+  clusterSeeds?: string;
   json?: boolean;
 }
 
@@ -83,6 +84,8 @@ function body(opts: FieldOptions): Record<string, unknown> {
     tls_server_name: opts.tlsServerName,
     tls_verify: onOff(opts.tlsVerify),
     alert_matchers: alertMatchers(opts.alertMatch),
+    // "none" clears them; each address is checked by the schema, which names cluster_seeds.
+    cluster_seeds: opts.clusterSeeds === undefined ? undefined : opts.clusterSeeds === 'none' ? [] : opts.clusterSeeds.split(',').map((a) => a.trim()),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -105,6 +108,7 @@ function withFields(command: Command): Command {
     .option('--tls-server-name <name>', "rediss://: the name the server certificate holds, when not the URL's host")
     .option('--tls-verify <true|false>', 'rediss://: verify the server certificate and name (default true)')
     .option('--alert-match <label=value...>', 'alert labels that route Alertmanager alerts here, e.g. addr=10.0.0.5:6379 (repeatable; "none" clears)')
+    .option('--cluster-seeds <host:port,...>', 'cluster: other nodes to discover the cluster through when the URL\'s node does not answer ("none" clears)')
     .option('--json', 'JSON output');
 }
 

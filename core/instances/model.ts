@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseRedisUrl } from '../redis-url';
 import { tlsFields, type TlsSettings } from './tls-fields';
+import { splitAddress } from '../cluster/node-selector';
 
 /** The instance registry's vocabulary: one definition used by REST, MCP, CLI and activities. */
 
@@ -18,6 +19,12 @@ const redisUrl = z
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   });
+
+/** host:port of a cluster node; the target policy checks each one like the connection URL's host. */
+const nodeAddress = z
+  .string()
+  .max(300, 'at most 300 characters')
+  .refine((v) => splitAddress(v) !== undefined, 'must be host:port (or [v6-address]:port) with a port from 1 to 65535');
 
 const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const selector = z
@@ -48,6 +55,13 @@ const fields = {
   logging_selector: selector.optional().describe('Loki stream selector for its logs, e.g. {app="redis",instance="cache-prod"}'),
   notes: z.string().max(4000, 'at most 4000 characters').describe('Operational notes the agent reads, at most 4000 characters'),
   ...tlsFields,
+  cluster_seeds: z
+    .array(nodeAddress)
+    .max(32, 'at most 32 seed nodes')
+    .optional()
+    .describe(
+      "Cluster seed nodes (host:port) tried in order when the connection URL's node does not answer, for discovering a cluster (instance_type cluster); stored encrypted; [] clears them",
+    ),
   alert_matchers: alertMatchers
     .optional()
     .describe(
@@ -106,6 +120,8 @@ export interface InstanceView {
   tls_verify: boolean;
   /** Alert labels that route an Alertmanager alert to this instance (all must be equal). */
   alert_matchers?: Record<string, string>;
+  /** Cluster seed nodes (host:port), decrypted for the owner's view: addresses, not credentials. */
+  cluster_seeds?: string[];
   created_at: string;
   updated_at: string;
   /** Who registered it and who changed it last (API key name, CLI user). */
@@ -123,4 +139,9 @@ export interface InstanceConnection {
   tls?: TlsSettings;
   monitoringSelector?: string;
   loggingSelector?: string;
+  instanceType?: (typeof INSTANCE_TYPES)[number];
+  /** Cluster seed nodes (host:port), tried when the URL's node does not answer. */
+  clusterSeeds?: string[];
+  /** Set when the connection goes to one node of a cluster (a node selector): it reads with READONLY. */
+  clusterNode?: boolean;
 }

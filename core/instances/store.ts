@@ -7,11 +7,27 @@ import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, ty
 import type { TargetPolicy } from '../target-policy';
 import { parseOrThrow } from '../validation';
 import { checkTlsSettings, type TlsSettings } from './tls-fields';
+import { parseNodeSelector, splitAddress } from '../cluster/node-selector';
 
 /** Only the certificates and key are sealed; nothing is stored for a plain connection. */
 function secretTls(tls: TlsSettings): Pick<SecretPayload, 'tls'> {
   const secret = { ca: tls.ca, cert: tls.cert, key: tls.key };
   return Object.values(secret).some((v) => v !== undefined) ? { tls: secret } : {};
+}
+
+function seedsOf(seeds: string[] | undefined): Pick<SecretPayload, 'seeds'> {
+  return seeds?.length ? { seeds } : {};
+}
+
+/** The instance's URL pointed at one of its cluster's nodes. */
+function nodeUrl(url: string, node: string, type: string): string {
+  if (type !== 'cluster') throw new ValidationError(`a node selector (${node}) names a node of a cluster, and this instance's type is ${type}`);
+  const address = splitAddress(node);
+  if (!address) throw new ValidationError(`node selector: '${node}' is not host:port`);
+  const next = new URL(url);
+  next.hostname = address.host.includes(':') ? `[${address.host}]` : address.host;
+  next.port = String(address.port);
+  return next.toString();
 }
 
 /**
@@ -27,6 +43,8 @@ interface StoredInstance extends Omit<InstanceView, 'connection_url'> {
 interface SecretPayload {
   url: string;
   password?: string;
+  /** Cluster seed nodes (host:port): the cluster's addresses are kept as private as its URL. */
+  seeds?: string[];
   /** The secret half of the TLS settings; server name and verify are not secret and stay in the record. */
   tls?: { ca?: string; cert?: string; key?: string };
 }
@@ -53,11 +71,19 @@ export class InstanceStore {
     await this.policy.check(endpoint.host, endpoint.port, field);
   }
 
+  private async checkSeeds(seeds: string[] | undefined): Promise<void> {
+    if (!this.policy) return;
+    for (const [i, seed] of (seeds ?? []).entries()) {
+      const { host, port } = splitAddress(seed)!;
+      await this.policy.check(host, port, `cluster_seeds[${i}]`);
+    }
+  }
+
   /** The caller's view: even the masked URL (host, port, user) is only kept encrypted at rest. */
   private toView(stored: StoredInstance): InstanceView {
     const { secret, fp: _fp, ...rest } = stored;
     const payload = JSON.parse(this.masterKey().decrypt(secret)) as SecretPayload;
-    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url) };
+    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url), ...(payload.seeds?.length ? { cluster_seeds: payload.seeds } : {}) };
   }
 
   private async read(id: string): Promise<StoredInstance | undefined> {
@@ -88,7 +114,8 @@ export class InstanceStore {
     const tls = { ca: fields.tls_ca, cert: fields.tls_cert, key: fields.tls_key, serverName: fields.tls_server_name, verify: fields.tls_verify };
     checkTlsSettings(tls, parseRedisUrl(fields.connection_url).tls);
     await this.checkTarget(fields.connection_url, 'connection_url');
-    const sealed = this.seal({ url: fields.connection_url, password: fields.password, ...secretTls(tls) });
+    await this.checkSeeds(fields.cluster_seeds);
+    const sealed = this.seal({ url: fields.connection_url, password: fields.password, ...seedsOf(fields.cluster_seeds), ...secretTls(tls) });
     const now = new Date().toISOString();
     const stored: StoredInstance = {
       id: newId('inst'),
@@ -166,6 +193,7 @@ export class InstanceStore {
   async update(id: string, input: InstanceUpdate, actor?: string): Promise<InstanceView> {
     const changes = parseOrThrow(instanceUpdateSchema, input);
     if (changes.connection_url !== undefined) await this.checkTarget(changes.connection_url, 'connection_url');
+    await this.checkSeeds(changes.cluster_seeds);
     const stored = await this.readOrThrow(id);
     const next: StoredInstance = { ...stored, updated_at: new Date().toISOString(), ...(actor ? { updated_by: actor } : {}) };
     for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
@@ -196,8 +224,9 @@ export class InstanceStore {
     next.tls_server_name = tls.serverName;
     next.tls_verify = tls.verify;
     const tlsSecretsChanged = changes.tls_ca !== undefined || changes.tls_cert !== undefined || changes.tls_key !== undefined;
-    if (changes.connection_url !== undefined || changes.password !== undefined || tlsSecretsChanged) {
-      const sealed = this.seal({ url, password: changes.password ?? current.password, ...secretTls(tls) });
+    if (changes.connection_url !== undefined || changes.password !== undefined || changes.cluster_seeds !== undefined || tlsSecretsChanged) {
+      const seeds = changes.cluster_seeds ?? current.seeds;
+      const sealed = this.seal({ url, password: changes.password ?? current.password, ...seedsOf(seeds), ...secretTls(tls) });
       Object.assign(next, sealed);
       await this.redis.hdel(BY_FINGERPRINT, stored.fp);
       await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
@@ -211,18 +240,26 @@ export class InstanceStore {
     await this.redis.multi().del(KEY(id)).srem(INDEX, id).hdel(BY_FINGERPRINT, stored.fp).hdel(BY_NAME, stored.name.toLowerCase()).exec();
   }
 
-  /** Decrypts connection details. Only activities call this, right before connecting. */
-  async resolve(id: string): Promise<InstanceConnection> {
+  /**
+   * Decrypts connection details. Only activities call this, right before connecting. An id with a
+   * node selector (core/cluster/node-selector.ts) resolves to that node of a cluster instance: same
+   * credentials and TLS settings, the node's host and port (checked by the target policy on connect).
+   */
+  async resolve(selector: string): Promise<InstanceConnection> {
+    const { instanceId: id, node } = parseNodeSelector(selector);
     const stored = await this.readOrThrow(id);
     const secret = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
     return {
-      id,
-      name: stored.name,
-      url: secret.url,
+      id: selector,
+      name: node ? `${stored.name} node ${node}` : stored.name,
+      url: node ? nodeUrl(secret.url, node, stored.instance_type) : secret.url,
       password: secret.password,
       ...(parseRedisUrl(secret.url).tls ? { tls: { ...secret.tls, serverName: stored.tls_server_name, verify: stored.tls_verify ?? true } } : {}),
       monitoringSelector: stored.monitoring_selector,
       loggingSelector: stored.logging_selector,
+      instanceType: stored.instance_type,
+      ...(secret.seeds?.length ? { clusterSeeds: secret.seeds } : {}),
+      ...(node || stored.instance_type === 'cluster' ? { clusterNode: true } : {}),
     };
   }
 

@@ -8,6 +8,7 @@ import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
 import { retentionWorkflow } from '../../workflows/retention';
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receiver';
+import { startRedisCluster } from '../support/redis-cluster';
 
 /**
  * Replay safety: recorded histories of every workflow type (test/fixtures/histories) must replay
@@ -27,6 +28,8 @@ const WORKFLOW_TYPES = [
   'notifyWorkflow',
   // Recorded by test/remediation/approvals.test.ts (RECORD_HISTORIES=1): an OOM cache's proposal approved and verified.
   'remediationWorkflow',
+  'clusterTriageWorkflow',
+  'nodeBaselineWorkflow',
 ];
 
 describe('recorded histories replay without non-determinism', () => {
@@ -137,4 +140,23 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     });
     await save(offline, sweepId, 'retentionWorkflow.sweep');
   });
+
+  it('records a cluster triage: the task, the cluster triage and one node baseline', async () => {
+    const cluster = await startRedisCluster();
+    try {
+      const instance = await offline.services.stores.instances.create({
+        name: `replay-cluster-${Date.now()}`,
+        connection_url: `redis://:${cluster.password}@${cluster.addresses[0]}`,
+        instance_type: 'cluster',
+        environment: 'test',
+      });
+      const view = await offline.run({ message: 'full health check', instance_id: instance.id, agent: 'triage' }, { timeoutMs: 240_000 });
+      expect(view.status).toBe('done');
+      await save(offline, view.task_id, 'taskWorkflow.cluster-triage');
+      await save(offline, `${view.task_id}-triage`, 'clusterTriageWorkflow.offline');
+      await save(offline, `${view.task_id}-node-${cluster.addresses[0].replace(':', '_')}`, 'nodeBaselineWorkflow.primary');
+    } finally {
+      await cluster.stop();
+    }
+  }, 300_000);
 });

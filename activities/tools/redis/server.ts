@@ -4,6 +4,7 @@ import { redisTool } from './tool';
 import { numeric, parseInfoPairs, type InfoSections } from '../../../core/redis-replies';
 import { onTarget, readConfig, readInfo, redactConfig } from './target';
 import { serverIdentity } from '../../../core/server-identity';
+import { parseClusterInfo } from '../../../core/cluster/topology';
 
 /** Server-level tools: INFO, CONFIG GET, keyspace, cluster. */
 
@@ -210,12 +211,7 @@ export const redisClusterInfo = redisTool({
     onTarget(ctx, async (redis) => {
       const cluster = (await readInfo(redis, 'cluster')).cluster ?? {};
       if (cluster.cluster_enabled !== '1') return { enabled: false, note: 'cluster mode is disabled on this instance (standalone or replication setup)' };
-      const info = Object.fromEntries(
-        String(await redis.call('CLUSTER', 'INFO'))
-          .split(/\r?\n/)
-          .filter((l) => l.includes(':'))
-          .map((l) => [l.slice(0, l.indexOf(':')), compactValue(l.slice(l.indexOf(':') + 1).trim())]),
-      );
+      const info = parseClusterInfo(String(await redis.call('CLUSTER', 'INFO')));
       const nodes = String(await redis.call('CLUSTER', 'NODES'))
         .split(/\r?\n/)
         .filter(Boolean)

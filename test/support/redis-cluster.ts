@@ -1,0 +1,1 @@
+export { startEphemeralCluster as startRedisCluster, type RedisCluster } from '../../stack/ephemeral-cluster';
