@@ -1,38 +1,16 @@
-import { NativeConnection, Runtime, DefaultLogger, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../core/config';
-import { createLogger, redact } from '../core/logger';
+import { createLogger } from '../core/logger';
 import { createActivities } from '../activities';
 import { connectExternalMcpTools } from '../mcp/client/external-tools';
 import { errorMessage } from '../core/errors';
 import { connectTemporal } from '../core/temporal';
 import { ensureRetentionSchedule } from '../service/retention';
 import { buildWorkerDeps } from './deps';
+import { installRuntime } from './runtime';
+import { serveAgentMetrics } from './metrics-server';
 
 /** The worker: registers every workflow and activity on the task queue. */
-
-let runtimeInstalled = false;
-
-/**
- * Temporal's own logging, once per process: one line per event, credentials scrubbed. Expected
- * tool failures are part of an investigation, so they are not dumped as stack traces.
- */
-export function installRuntime(level: LogLevel): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const logger = new DefaultLogger(level, ({ level: lvl, message, meta }) => {
-    const m = (meta ?? {}) as Record<string, unknown>;
-    const error = m.error instanceof Error ? m.error.message : m.error;
-    const where = [m.workflowType, m.activityType, m.workflowId].filter(Boolean).join(' ');
-    process.stderr.write(
-      redact(`${new Date().toISOString()} ${lvl.padEnd(5)} [temporal] ${message}${where ? ` (${where})` : ''}${error ? `: ${String(error)}` : ''}`) + '\n',
-    );
-  });
-  try {
-    Runtime.install({ logger });
-  } catch {
-    // already installed by the host process (tests)
-  }
-}
 
 export interface WorkerHandle {
   worker: Worker;
@@ -51,7 +29,8 @@ export async function createWorker(
     logLevel?: LogLevel;
   } = {},
 ): Promise<WorkerHandle> {
-  installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'));
+  installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'), config.workerMetrics.sdk);
+  if (config.workerMetrics.agent) await serveAgentMetrics(config.workerMetrics.agent);
   // External MCP servers need an async start, so they are connected here; callers passing their own deps bring their own tools.
   const external = options.deps ? undefined : await connectExternalMcpTools(config, createLogger('mcp', config.logLevel));
   const deps = options.deps ?? buildWorkerDeps(config, { tools: external?.tools });

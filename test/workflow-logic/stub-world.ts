@@ -30,7 +30,7 @@ import type {
   TopicResult,
 } from '../../core/types';
 import { BASELINE_CALLS } from '../../workflows/playbook';
-import { installRuntime } from '../../workers/worker';
+import { installRuntime } from '../../workers/runtime';
 import { readStackEnv } from '../support/stack-env';
 
 /**
