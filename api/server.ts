@@ -1,3 +1,4 @@
+import { registerAgentTargets } from '../stack/agent-targets';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config';
@@ -109,6 +110,7 @@ export async function startApi(config: Config): Promise<void> {
     await services.close();
     throw err;
   }
+  const unlist = registerAgentTargets(config.dataDir, `api-${process.pid}`, [{ component: 'api', address: new URL(api.url).host }]);
   log.info(
     `REST API on ${api.url}/api/v1 (OpenAPI: ${api.url}/api/v1/openapi.json, metrics: ${api.url}/metrics)${config.api.apiKey ? '' : '; no SRE_API_KEY set: requests are not authenticated'}`,
   );
@@ -124,5 +126,6 @@ export async function startApi(config: Config): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await api.close();
+  unlist();
   await services.close();
 }

@@ -9,8 +9,12 @@ import { ensureRetentionSchedule } from '../service/retention';
 import { buildWorkerDeps } from './deps';
 import { installRuntime } from './runtime';
 import { serveAgentMetrics } from './metrics-server';
+import { registerAgentTargets } from '../stack/agent-targets';
 
 /** The worker: registers every workflow and activity on the task queue. */
+
+/** Tests run several workers in one process; each lists (and unlists) its own file. */
+let workersInProcess = 0;
 
 export interface WorkerHandle {
   worker: Worker;
@@ -29,8 +33,11 @@ export async function createWorker(
     logLevel?: LogLevel;
   } = {},
 ): Promise<WorkerHandle> {
-  installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'), config.workerMetrics.sdk);
-  if (config.workerMetrics.agent) await serveAgentMetrics(config.workerMetrics.agent);
+  const runtime = installRuntime(
+    options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'),
+    config.workerMetrics.sdk,
+  );
+  const agentMetrics = config.workerMetrics.agent ? await serveAgentMetrics(config.workerMetrics.agent) : undefined;
   // External MCP servers need an async start, so they are connected here; callers passing their own deps bring their own tools.
   const external = options.deps ? undefined : await connectExternalMcpTools(config, createLogger('mcp', config.logLevel));
   const deps = options.deps ?? buildWorkerDeps(config, { tools: external?.tools });
@@ -58,10 +65,16 @@ export async function createWorker(
     await external?.close();
     throw err;
   }
+  // The local stack's Prometheus scrapes this process while it runs (both endpoints are per process; Prometheus scrapes a target listed twice once).
+  const unlist = registerAgentTargets(config.dataDir, `worker-${process.pid}-${++workersInProcess}`, [
+    ...(runtime.metricsAddress ? [{ component: 'worker_sdk' as const, address: runtime.metricsAddress }] : []),
+    ...(agentMetrics ? [{ component: 'worker' as const, address: agentMetrics }] : []),
+  ]);
   return {
     worker,
     deps,
     close: async () => {
+      unlist();
       await deps.close();
       await external?.close();
       await connection!.close();
