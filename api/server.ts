@@ -65,10 +65,15 @@ export async function listenApi(
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The local stack's Prometheus scrapes this API's /metrics while it listens.
+  const unlist = registerAgentTargets(services.config.dataDir, `api-${process.pid}-${address.port}`, [
+    { component: 'api', address: `${host}:${address.port}` },
+  ]);
   return {
     server,
     url: `http://${host}:${address.port}`,
     close: async () => {
+      unlist();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end on their own: end them, let requests in flight finish, then cut what is left.
       for (const client of wss.clients) client.close(1001, 'server shutting down');
@@ -110,7 +115,6 @@ export async function startApi(config: Config): Promise<void> {
     await services.close();
     throw err;
   }
-  const unlist = registerAgentTargets(config.dataDir, `api-${process.pid}`, [{ component: 'api', address: new URL(api.url).host }]);
   log.info(
     `REST API on ${api.url}/api/v1 (OpenAPI: ${api.url}/api/v1/openapi.json, metrics: ${api.url}/metrics)${config.api.apiKey ? '' : '; no SRE_API_KEY set: requests are not authenticated'}`,
   );
@@ -126,6 +130,5 @@ export async function startApi(config: Config): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await api.close();
-  unlist();
   await services.close();
 }

@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from './config';
 import { UnavailableError } from './errors';
+import { installTracing } from './tracing';
 
 /** Temporal client for front doors (REST, MCP, CLI, eval). */
 export async function connectTemporal(config: Config): Promise<{ client: Client; connection: Connection }> {
@@ -12,5 +14,8 @@ export async function connectTemporal(config: Config): Promise<{ client: Client;
       `cannot reach the Temporal server at ${config.temporal.address} (${(err as Error).message}); start the local stack with 'sre-agent stack up' or set TEMPORAL_ADDRESS`,
     );
   }
-  return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
+  installTracing(config);
+  // Starts, signals, updates and queries carry the caller's trace into the workflow (a no-op with tracing off).
+  const interceptors = { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
+  return { client: new Client({ connection, namespace: config.temporal.namespace, interceptors }), connection };
 }

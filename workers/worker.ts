@@ -10,6 +10,8 @@ import { buildWorkerDeps } from './deps';
 import { installRuntime } from './runtime';
 import { serveAgentMetrics } from './metrics-server';
 import { registerAgentTargets } from '../stack/agent-targets';
+import { installTracing } from '../core/tracing';
+import { tracingWorkerOptions } from './tracing-interceptors';
 
 /** The worker: registers every workflow and activity on the task queue. */
 
@@ -57,6 +59,7 @@ export async function createWorker(
       maxConcurrentWorkflowTaskPolls: 20,
       maxConcurrentActivityTaskPolls: 20,
       shutdownGraceTime: '10s',
+      ...tracingWorkerOptions(installTracing(config), Boolean(options.workflowBundlePath)),
       ...options.worker,
     });
   } catch (err) {
