@@ -1,4 +1,5 @@
 import { registerAgentTargets } from '../stack/agent-targets';
+import { installTracing } from '../core/tracing';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config';
@@ -131,4 +132,5 @@ export async function startApi(config: Config): Promise<void> {
   });
   await api.close();
   await services.close();
+  await installTracing(config).flush();
 }

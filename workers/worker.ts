@@ -129,5 +129,7 @@ export async function runWorker(config: Config): Promise<void> {
     await handle.worker.run();
   } finally {
     await handle.close();
+    // Spans still batched would be lost with the process.
+    await installTracing(config).flush();
   }
 }

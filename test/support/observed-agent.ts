@@ -1,3 +1,4 @@
+import { listenApi } from '../../api/server';
 import { freePort } from '../../stack/processes';
 import { callTools, say } from './scripted-model';
 import { startModelWorld, type ModelWorld } from './model-world';
@@ -5,13 +6,14 @@ import type { TaskView } from '../../service/tasks';
 
 /**
  * A model-mode agent whose worker serves both metrics endpoints on free ports (the test stack
- * turns them off by default), after one chat task that called a tool, and the test stack's
- * Prometheus having scraped the worker since that task finished.
+ * turns them off by default) and a REST API, after one chat task submitted over REST that
+ * called a tool, and the test stack's Prometheus having scraped all three twice since that task
+ * finished (rates need two samples).
  */
 export interface ObservedAgent {
   world: ModelWorld;
   task: TaskView;
-  endpoints: { sdk: string; agent: string };
+  endpoints: { sdk: string; agent: string; api: string };
   /** An instant PromQL query through the Prometheus HTTP API. */
   query(expr: string): Promise<PromResult>;
   stop(): Promise<void>;
@@ -37,32 +39,46 @@ export async function startObservedAgent(): Promise<ObservedAgent> {
     env: { SRE_WORKER_METRICS_ADDRESS: endpoints.sdk, SRE_WORKER_AGENT_METRICS_ADDRESS: endpoints.agent },
   });
   const prometheus = world.agent.config.prometheusUrl;
+  const api = await listenApi(world.agent.services, { host: '127.0.0.1', port: 0 });
+  const stop = async () => {
+    await api.close();
+    await world.stop();
+  };
   try {
-    const task = await world.agent.run({ message: 'How is memory?', instance_id: world.instanceId, agent: 'chat' });
-    const finished = Date.now();
-    // Waits for the scrape itself (file_sd refresh, then a 5 s interval), not for any result to look right.
-    await scrapedSince(prometheus, [endpoints.sdk, endpoints.agent], finished, 60_000);
+    const all = { ...endpoints, api: new URL(api.url).host };
+    const submitted = (await (
+      await fetch(`${api.url}/api/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'How is memory?', instance_id: world.instanceId, agent: 'chat' }),
+      })
+    ).json()) as { task_id: string };
+    const task = await world.agent.services.tasks.wait(submitted.task_id, 120_000);
+    // Waits for the scrapes themselves (file_sd refresh, then a 5 s interval), not for any result to look right.
+    const first = await scrapedSince(prometheus, Object.values(all), Date.now(), 60_000);
+    await scrapedSince(prometheus, Object.values(all), first, 30_000);
     return {
       world,
       task,
-      endpoints,
+      endpoints: all,
       query: async (expr) => (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as PromResult,
-      stop: () => world.stop(),
+      stop,
     };
   } catch (err) {
-    await world.stop();
+    await stop();
     throw err;
   }
 }
 
-async function scrapedSince(prometheusUrl: string, addresses: string[], since: number, timeoutMs: number): Promise<void> {
+/** Resolves to the time of the latest of those scrapes. */
+async function scrapedSince(prometheusUrl: string, addresses: string[], since: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const body = (await (await fetch(`${prometheusUrl}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } };
-    const done = addresses.every((address) =>
-      body.data.activeTargets.some((t) => t.labels.job === 'sre_agent' && t.labels.instance === address && Date.parse(t.lastScrape) > since),
+    const scraped = addresses.map((address) =>
+      body.data.activeTargets.find((t) => t.labels.job === 'sre_agent' && t.labels.instance === address && Date.parse(t.lastScrape) > since),
     );
-    if (done) return;
+    if (scraped.every(Boolean)) return Math.max(...scraped.map((t) => Date.parse(t!.lastScrape)));
     if (Date.now() > deadline)
       throw new Error(
         `Prometheus did not scrape ${addresses.join(', ')} within ${timeoutMs / 1000}s of the task: ${JSON.stringify(body.data.activeTargets.filter((t) => t.labels.job === 'sre_agent'))}`,
