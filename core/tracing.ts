@@ -44,6 +44,11 @@ export function installTracing(config: Config): Tracing {
   return installed;
 }
 
+/** Sends what is batched, when tracing was installed in this process (a no-op otherwise). */
+export async function flushTracing(): Promise<void> {
+  await installed?.flush().catch(() => undefined);
+}
+
 export function tracer(): Tracer {
   return trace.getTracer('sre-agent');
 }

@@ -70,4 +70,20 @@ describe('tracing a task with OpenTelemetry', () => {
     // Every span of the trace hangs off the request: nothing starts a trace of its own.
     expect(trace.filter((s) => !parentOf(s)).map((s) => s.name)).toEqual(['POST /api/v1/tasks']);
   });
+
+  it("joins a caller's trace named in a W3C traceparent header", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const reply = await call(api.url, 'GET', '/api/v1/threads', undefined, { traceparent: `00-${traceId}-${callerSpan}-01` });
+    expect(reply.status).toBe(200);
+    const tracing = installTracing(world.agent.config);
+    const deadline = Date.now() + 10_000;
+    while (!receiver.spans.some((s) => s.name === 'GET /api/v1/threads') && Date.now() < deadline) {
+      await tracing.flush();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(
+      receiver.spans.filter((s) => s.name === 'GET /api/v1/threads').map((s) => [s.traceId, s.parentSpanId, s.attributes['http.response.status_code']]),
+    ).toEqual([[traceId, callerSpan, 200]]);
+  });
 });
