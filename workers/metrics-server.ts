@@ -24,13 +24,14 @@ function listen(address: string): Promise<string | undefined> {
       (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${errorMessage(err)}\n`),
     );
   });
+  // Scrapers keep connections alive; neither they nor the listener may hold up a worker's exit.
+  server.on('connection', (socket) => socket.unref());
   return new Promise((resolve) => {
     server.once('error', (err) => {
       process.stderr.write(`${new Date().toISOString()} warn  [worker] agent metrics are off: cannot listen on ${address}: ${errorMessage(err)}\n`);
       resolve(undefined);
     });
     server.listen(Number(port), host, () => {
-      // A metrics endpoint must never keep a draining worker's process alive.
       server.unref();
       resolve(address);
     });
