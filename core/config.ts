@@ -55,6 +55,8 @@ const optionalText = z
 
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
+const listenAddressOrOff = z.string().regex(/^(off|[\w.-]+:\d{1,5})$/, 'expected host:port to listen on, e.g. 127.0.0.1:9464, or off');
+
 const envSchema = z.object({
   SRE_DATA_DIR: z.string().min(1).optional(),
   SRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -126,8 +128,8 @@ const envSchema = z.object({
   SRE_KNOWLEDGE_DIRS: optionalText,
   SRE_MCP_PORT: port(8081),
   // The worker's two Prometheus endpoints: the Temporal SDK's exporter and the agent's own series; 'off' disables one.
-  SRE_WORKER_METRICS_ADDRESS: z.union([z.literal('off'), hostPort]).default('127.0.0.1:9464'),
-  SRE_WORKER_AGENT_METRICS_ADDRESS: z.union([z.literal('off'), hostPort]).default('127.0.0.1:9465'),
+  SRE_WORKER_METRICS_ADDRESS: listenAddressOrOff.default('127.0.0.1:9464'),
+  SRE_WORKER_AGENT_METRICS_ADDRESS: listenAddressOrOff.default('127.0.0.1:9465'),
   // Standard OpenTelemetry variables: traces are exported only when an OTLP endpoint is set.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
