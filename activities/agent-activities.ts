@@ -1,6 +1,7 @@
 import { renderClusterReport, type NodeBaseline } from './rules/cluster/report';
 import type { ClusterTopologyReport } from './tools/redis/cluster-topology';
 import { ApplicationFailure } from '@temporalio/common';
+import { recordGrounding, recordTaskFinished } from '../core/agent-metrics';
 import { endpointLabel } from '../core/redis-url';
 import type {
   AgentKind,
@@ -124,7 +125,9 @@ export function createAgentActivities(deps: WorkerDeps) {
     async groundAnswer(input: { taskId: string; answer: string; derived?: unknown; scope?: 'instance' | 'knowledge' }): Promise<GroundingResult> {
       const evidence = deps.evidence ? await deps.evidence.list(input.taskId) : [];
       const known = [...registry.all().map((t) => t.name), LIST_TOOLS];
-      return checkGrounding(input.answer, evidence, known, { derived: input.derived, scope: input.scope });
+      const result = checkGrounding(input.answer, evidence, known, { derived: input.derived, scope: input.scope });
+      recordGrounding(result.supported, result.unsupported.length);
+      return result;
     },
 
     async evaluateBaseline(input: { outputs: BaselineInput }): Promise<{ digest: BaselineDigest; followUps: FollowUp[] }> {
@@ -176,6 +179,7 @@ export function createAgentActivities(deps: WorkerDeps) {
       }
       if (await tasks.find(task.taskId)) await tasks.finish(task.taskId, { status: input.status, result, error: input.error });
       await threads.publish(task.threadId, { type: 'task_done', taskId: task.taskId, status: input.status, error: input.error });
+      recordTaskFinished(result?.agent ?? task.agent, result?.mode ?? 'none', input.status);
     },
   };
 }

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { createLogger, type Logger } from '../core/logger';
 import type { Services } from '../service';
 import { ApiMetrics } from './api-metrics';
+import { requestSpans } from './request-spans';
 import { authorize } from './auth';
 import { RateLimiter, rateLimit } from './rate-limit';
 import { HttpError, errorHandler } from './errors';
@@ -79,6 +80,7 @@ export function createApp(services: Services, options: ApiOptions): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestSpans());
   app.use(metrics.middleware());
   app.use(requireLocalOrigin(services.config.api.host));
   const parseJson = jsonBody(bodyLimit);

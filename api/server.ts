@@ -1,3 +1,5 @@
+import { registerAgentTargets } from '../stack/agent-targets';
+import { installTracing } from '../core/tracing';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config';
@@ -64,10 +66,15 @@ export async function listenApi(
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The local stack's Prometheus scrapes this API's /metrics while it listens.
+  const unlist = registerAgentTargets(services.config.dataDir, `api-${process.pid}-${address.port}`, [
+    { component: 'api', address: `${host}:${address.port}` },
+  ]);
   return {
     server,
     url: `http://${host}:${address.port}`,
     close: async () => {
+      unlist();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end on their own: end them, let requests in flight finish, then cut what is left.
       for (const client of wss.clients) client.close(1001, 'server shutting down');
@@ -125,4 +132,5 @@ export async function startApi(config: Config): Promise<void> {
   });
   await api.close();
   await services.close();
+  await installTracing(config).flush();
 }

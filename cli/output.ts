@@ -1,3 +1,4 @@
+import { flushTracing } from '../core/tracing';
 import { ConfigError, NotFoundError, SreError, ValidationError, ConflictError, asUnavailable } from '../core/errors';
 import { redact } from '../core/logger';
 
@@ -51,6 +52,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     } catch (err) {
       printError(err);
       process.exitCode = exitCodeFor(err);
+    } finally {
+      // A short-lived command's spans are still batched when it ends.
+      await flushTracing();
     }
   };
 }

@@ -62,6 +62,8 @@ const optionalText = z
 
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
+const listenAddressOrOff = z.string().regex(/^(off|[\w.-]+:\d{1,5})$/, 'expected host:port to listen on, e.g. 127.0.0.1:9464, or off');
+
 const envSchema = z.object({
   SRE_DATA_DIR: z.string().min(1).optional(),
   SRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -151,6 +153,14 @@ const envSchema = z.object({
     .default('256kb'),
   SRE_KNOWLEDGE_DIRS: optionalText,
   SRE_MCP_PORT: port(8081),
+  // The worker's two Prometheus endpoints: the Temporal SDK's exporter and the agent's own series; 'off' disables one.
+  SRE_WORKER_METRICS_ADDRESS: listenAddressOrOff.default('127.0.0.1:9464'),
+  SRE_WORKER_AGENT_METRICS_ADDRESS: listenAddressOrOff.default('127.0.0.1:9465'),
+  // Standard OpenTelemetry variables: traces are exported only when an OTLP endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('sre-agent'),
+  OTEL_SDK_DISABLED: bool(false),
   SRE_MCP_SERVERS_FILE: optionalText,
 
   SRE_MAX_TOOL_ITERATIONS: positiveInt(8, 50),
@@ -260,6 +270,10 @@ export interface Config {
     rates: { tasks: number; streams: number; probes: number };
   };
   mcp: { port: number; serversFile?: string };
+  /** The worker's Prometheus endpoints (host:port), undefined when off (workers/runtime.ts, workers/metrics-server.ts). */
+  workerMetrics: { sdk?: string; agent?: string };
+  /** OTLP/HTTP trace export (core/tracing.ts), undefined when no endpoint is set. */
+  tracing?: { tracesUrl: string; serviceName: string };
   /** Folders that REST/MCP callers may ingest into the knowledge base. */
   knowledgeDirs: string[];
   limits: { maxToolIterations: number; topicToolBudget: number; workerConcurrency: number; rateSampleMs: number };
@@ -273,6 +287,14 @@ export interface Config {
   publicUrl: string;
   /** Channels (with their URLs and secrets: worker-side only) and routes of finished-task notifications. */
   notifications: NotificationSettings;
+}
+
+/** The OpenTelemetry specification's rule: a signal-specific endpoint is used as is; the generic one gets /v1/traces appended. */
+function tracingSettings(e: Env): Config['tracing'] {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  return tracesUrl ? { tracesUrl, serviceName: e.OTEL_SERVICE_NAME } : undefined;
 }
 
 /** Keys of the schema, for documentation and the configuration table. */
@@ -395,6 +417,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rates: { tasks: e.SRE_RATE_TASKS_PER_MINUTE, streams: e.SRE_RATE_STREAMS_PER_MINUTE, probes: e.SRE_RATE_PROBES_PER_MINUTE },
     },
     mcp: { port: e.SRE_MCP_PORT, serversFile: e.SRE_MCP_SERVERS_FILE ?? env.SRE_CONFIG_FILE },
+    workerMetrics: {
+      sdk: e.SRE_WORKER_METRICS_ADDRESS === 'off' ? undefined : e.SRE_WORKER_METRICS_ADDRESS,
+      agent: e.SRE_WORKER_AGENT_METRICS_ADDRESS === 'off' ? undefined : e.SRE_WORKER_AGENT_METRICS_ADDRESS,
+    },
+    tracing: tracingSettings(e),
     knowledgeDirs: e.SRE_KNOWLEDGE_DIRS
       ? e.SRE_KNOWLEDGE_DIRS.split(',')
           .map((d) => path.resolve(d.trim()))

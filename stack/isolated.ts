@@ -38,6 +38,9 @@ export async function startIsolatedStack(
     SRE_PUBLIC_URL: `http://127.0.0.1:${await freePort()}`,
     SRE_MASTER_KEY: MasterKey.generate().text,
     SRE_LOG_LEVEL: 'warn',
+    // Fixed default ports would collide across concurrent runs: a test that wants worker metrics picks free ports.
+    SRE_WORKER_METRICS_ADDRESS: 'off',
+    SRE_WORKER_AGENT_METRICS_ADDRESS: 'off',
   };
   const config = loadConfig({ ...env, PATH: process.env.PATH });
   await stackUp(config, say);

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { agentAlertRules } from './agent-alert-rules';
 import { redisAlertRules } from './alert-rules';
+import { agentTargetsDir } from './agent-targets';
 
 /**
  * Prometheus configuration for the local stack: scrape redis_exporter's own metrics (the app
- * Redis) and, through its multi-target /scrape endpoint, every Redis listed in targets/*.json.
+ * Redis) and, through its multi-target /scrape endpoint, every Redis listed in targets/*.json;
+ * and the agent's own endpoints (API, workers) listed in agent/*.json (stack/agent-targets.ts).
  */
 
 export function prometheusDir(dataDir: string): string {
@@ -24,7 +27,9 @@ export function writePrometheusConfig(dataDir: string, exporterAddress: string, 
   const dir = prometheusDir(dataDir);
   fs.mkdirSync(path.join(dir, 'targets'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'rules'), { recursive: true });
+  fs.mkdirSync(agentTargetsDir(dataDir), { recursive: true });
   fs.writeFileSync(path.join(dir, 'rules', 'redis.yml'), redisAlertRules({ for: options.ruleFor }));
+  fs.writeFileSync(path.join(dir, 'rules', 'sre-agent.yml'), agentAlertRules({ for: options.ruleFor }));
   const file = path.join(dir, 'prometheus.yml');
   const interval = options.interval ?? '5s';
   const alerting = options.alertmanager
@@ -62,6 +67,10 @@ scrape_configs:
         target_label: addr
       - target_label: __address__
         replacement: ${exporterAddress}
+  - job_name: sre_agent
+    file_sd_configs:
+      - files: ['${path.join(agentTargetsDir(dataDir), '*.json')}']
+        refresh_interval: 5s
 `,
   );
   return file;

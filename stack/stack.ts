@@ -9,6 +9,7 @@ import { installAll, temporalBinaryPath } from './install';
 import { installLocalModel, localModelArgs } from './local-model';
 import { alertmanagerArgs, alertmanagerDir, writeAlertmanagerConfig } from './alertmanager-config';
 import { writePrometheusConfig } from './prometheus-config';
+import { agentTargetStatus } from './agent-targets';
 import { portOpen, runningPid, startDetached, stopPid, waitFor, which } from './processes';
 
 /**
@@ -257,13 +258,26 @@ export interface ComponentStatus {
   managed: boolean;
 }
 
+/** The components, then the agent's own endpoints Prometheus scrapes (API, workers), as Prometheus sees them. */
 export async function stackStatus(config: Config): Promise<ComponentStatus[]> {
-  return Promise.all(
-    components(config).map(async (c) => {
-      const pid = runningPid(c.pidFile);
-      return { name: c.name, address: c.address, pid, healthy: await c.healthy(), managed: pid !== undefined };
-    }),
-  );
+  const [own, scraped] = await Promise.all([
+    Promise.all(
+      components(config).map(async (c) => {
+        const pid = runningPid(c.pidFile);
+        return { name: c.name, address: c.address, pid, healthy: await c.healthy(), managed: pid !== undefined };
+      }),
+    ),
+    agentTargetStatus(config.prometheusUrl),
+  ]);
+  return [
+    ...own,
+    ...scraped.map((t) => ({
+      name: `scrape ${t.component}`,
+      address: `${t.address} (${t.health}${t.lastError ? `: ${t.lastError}` : ''})`,
+      healthy: t.health !== 'down',
+      managed: false,
+    })),
+  ];
 }
 
 export async function stackUp(config: Config, say: Say = () => undefined): Promise<ComponentStatus[]> {

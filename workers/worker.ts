@@ -1,6 +1,6 @@
-import { NativeConnection, Runtime, DefaultLogger, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../core/config';
-import { createLogger, redact } from '../core/logger';
+import { createLogger } from '../core/logger';
 import { createActivities } from '../activities';
 import { connectExternalMcpTools } from '../mcp/client/external-tools';
 import { errorMessage } from '../core/errors';
@@ -8,32 +8,17 @@ import { connectTemporal } from '../core/temporal';
 import { ensureRetentionSchedule } from '../service/retention';
 import { buildWorkerDeps } from './deps';
 import { connectWorkerTemporal } from './temporal-connection';
+import { installRuntime } from './runtime';
+import { watchPendingApprovals } from './approvals-gauge';
+import { serveAgentMetrics } from './metrics-server';
+import { registerAgentTargets } from '../stack/agent-targets';
+import { installTracing } from '../core/tracing';
+import { tracingWorkerOptions } from './tracing-interceptors';
 
 /** The worker: registers every workflow and activity on the task queue. */
 
-let runtimeInstalled = false;
-
-/**
- * Temporal's own logging, once per process: one line per event, credentials scrubbed. Expected
- * tool failures are part of an investigation, so they are not dumped as stack traces.
- */
-export function installRuntime(level: LogLevel): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const logger = new DefaultLogger(level, ({ level: lvl, message, meta }) => {
-    const m = (meta ?? {}) as Record<string, unknown>;
-    const error = m.error instanceof Error ? m.error.message : m.error;
-    const where = [m.workflowType, m.activityType, m.workflowId].filter(Boolean).join(' ');
-    process.stderr.write(
-      redact(`${new Date().toISOString()} ${lvl.padEnd(5)} [temporal] ${message}${where ? ` (${where})` : ''}${error ? `: ${String(error)}` : ''}`) + '\n',
-    );
-  });
-  try {
-    Runtime.install({ logger });
-  } catch {
-    // already installed by the host process (tests)
-  }
-}
+/** Tests run several workers in one process; each lists (and unlists) its own file. */
+let workersInProcess = 0;
 
 export interface WorkerHandle {
   worker: Worker;
@@ -52,7 +37,11 @@ export async function createWorker(
     logLevel?: LogLevel;
   } = {},
 ): Promise<WorkerHandle> {
-  installRuntime(options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'));
+  const runtime = installRuntime(
+    options.logLevel ?? (config.logLevel === 'debug' ? 'DEBUG' : config.logLevel === 'error' ? 'ERROR' : 'WARN'),
+    config.workerMetrics.sdk,
+  );
+  const agentMetrics = config.workerMetrics.agent ? await serveAgentMetrics(config.workerMetrics.agent) : undefined;
   // External MCP servers need an async start, so they are connected here; callers passing their own deps bring their own tools.
   const external = options.deps ? undefined : await connectExternalMcpTools(config, createLogger('mcp', config.logLevel));
   const deps = options.deps ?? buildWorkerDeps(config, { tools: external?.tools });
@@ -72,6 +61,7 @@ export async function createWorker(
       maxConcurrentWorkflowTaskPolls: 20,
       maxConcurrentActivityTaskPolls: 20,
       shutdownGraceTime: '10s',
+      ...tracingWorkerOptions(installTracing(config), Boolean(options.workflowBundlePath)),
       ...options.worker,
     });
   } catch (err) {
@@ -80,10 +70,18 @@ export async function createWorker(
     await external?.close();
     throw err;
   }
+  // The local stack's Prometheus scrapes this process while it runs (both endpoints are per process; Prometheus scrapes a target listed twice once).
+  const unlist = registerAgentTargets(config.dataDir, `worker-${process.pid}-${++workersInProcess}`, [
+    ...(runtime.metricsAddress ? [{ component: 'worker_sdk' as const, address: runtime.metricsAddress }] : []),
+    ...(agentMetrics ? [{ component: 'worker' as const, address: agentMetrics }] : []),
+  ]);
+  const unwatch = watchPendingApprovals(deps.approvals);
   return {
     worker,
     deps,
     close: async () => {
+      unwatch();
+      unlist();
       await deps.close();
       await external?.close();
       await connection!.close();
@@ -135,5 +133,7 @@ export async function runWorker(config: Config): Promise<void> {
     await handle.worker.run();
   } finally {
     await handle.close();
+    // Spans still batched would be lost with the process.
+    await installTracing(config).flush();
   }
 }

@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type OpenAI from 'openai';
+import { recordModelCall } from '../../core/agent-metrics';
 import type { ModelSettings } from '../../core/config';
 import { NO_USAGE, type ChatMessage, type ModelTier, type TokenUsage, type ToolSpec } from '../../core/types';
 import { fitPrompt, wireShape } from './budget';
@@ -54,6 +56,8 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
     compact: settings.local,
   });
   let completion: OpenAI.Chat.Completions.ChatCompletion;
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
   try {
     completion = await client.chat.completions.create(
       {
@@ -74,10 +78,20 @@ export async function modelTurn(client: OpenAI, settings: ModelSettings, input: 
       input.timeoutMs ? { timeout: input.timeoutMs } : undefined,
     );
   } catch (err) {
+    recordModelCall(input.tier, 'error', seconds());
     throw toModelFailure(err, endpointOf(client.baseURL));
   }
   const choice = completion.choices?.[0];
-  if (!choice?.message) throw toModelFailure(new Error('the response had no choices'), endpointOf(client.baseURL));
+  if (!choice?.message) {
+    recordModelCall(input.tier, 'error', seconds());
+    throw toModelFailure(new Error('the response had no choices'), endpointOf(client.baseURL));
+  }
+  recordModelCall(
+    input.tier,
+    'ok',
+    seconds(),
+    completion.usage ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens } : undefined,
+  );
   // Some servers leave out tool-call ids (or the type); a reply to a call needs one.
   const turnId = Math.random().toString(36).slice(2, 10);
   let toolCalls = (choice.message.tool_calls ?? [])

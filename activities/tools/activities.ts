@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ValidationError } from '../../core/errors';
+import { recordToolCall } from '../../core/agent-metrics';
 import { FootprintRecorder } from '../../core/footprint-recorder';
 import type { ToolCallInput, ToolOutput } from '../../core/types';
 import { parseOrThrow } from '../../core/validation';
@@ -33,6 +35,8 @@ async function quietly(deps: ToolDeps, what: string, fn: () => Promise<unknown>)
 /** Runs one tool: validate arguments, resolve the instance, run, bound the output, record to the thread. */
 export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolCallInput): Promise<ToolOutput> {
   const startedAt = new Date();
+  const started = performance.now();
+  const footprint = new FootprintRecorder();
   const attempt = activityAttempt();
   const { threads } = deps;
   if (attempt === 1) {
@@ -79,7 +83,6 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     } catch (err) {
       throw ApplicationFailure.nonRetryable(`${tool.name}: invalid arguments: ${(err as ValidationError).message}`, 'InvalidToolArguments');
     }
-    const footprint = new FootprintRecorder();
     const ctx: ToolContext = {
       call: input,
       deps,
@@ -97,9 +100,11 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
     if (deps.evidence) await quietly(deps, 'evidence', () => deps.evidence!.record(input.taskId, { callId: input.callId, tool: tool.name, data }));
     await finish(true, truncated ? `${summary} (truncated)` : summary);
     const cost = footprint.summary();
+    recordToolCall(tool.name, 'ok', (performance.now() - started) / 1000, cost);
     return { tool: tool.name, data, truncated, ...(cost.commands ? { footprint: cost } : {}) };
   } catch (err) {
     const failure = toToolFailure(tool.name, err);
+    recordToolCall(tool.name, failure.nonRetryable ? 'failed' : 'retryable_error', (performance.now() - started) / 1000, footprint.summary());
     // Kept until a retry succeeds (same call id): the grounding check knows the call was made.
     if (deps.evidence)
       await quietly(deps, 'evidence', () => deps.evidence!.record(input.taskId, { callId: input.callId, tool: tool.name, error: failure.message }));

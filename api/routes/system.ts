@@ -28,8 +28,9 @@ export function systemRoutes(services: Services, metrics: ApiMetrics, documented
       responses: { 200: 'Prometheus text format 0.0.4' },
       produces: 'text/plain',
       public: true,
-      handler: (_req, res) => {
-        res.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.registry.render());
+      handler: async (_req, res) => {
+        const { contentType, text } = await metrics.render();
+        res.type(contentType).send(text);
       },
     },
     {

@@ -45,7 +45,7 @@ describe('REST system routes, auth and knowledge', () => {
     }
   });
 
-  it('exposes its own request and task metrics in Prometheus text format', async () => {
+  it('exposes its own request and task metrics, and the process and Node.js runtime series, in Prometheus text format', async () => {
     await api.call('GET', '/api/v1/threads');
     await api.call('GET', '/api/v1/tasks/task_doesNotExist1');
     await api.call('POST', '/api/v1/tasks', { message: 'what is maxmemory?', agent: 'knowledge' });
@@ -55,9 +55,14 @@ describe('REST system routes, auth and knowledge', () => {
     expect(metrics.text).toContain('# TYPE sre_api_requests_total counter');
     expect(metrics.text).toMatch(/sre_api_requests_total\{method="GET",route="\/api\/v1\/threads",status="200"\} [1-9]/);
     expect(metrics.text).toMatch(/sre_api_requests_total\{method="GET",route="\/api\/v1\/tasks\/:id",status="404"\} 1/);
-    expect(metrics.text).toMatch(/sre_api_request_duration_seconds_bucket\{method="GET",route="\/api\/v1\/threads",status="200",le="\+Inf"\} [1-9]/);
+    expect(metrics.text).toMatch(/sre_api_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/v1\/threads",status="200"\} [1-9]/);
     expect(metrics.text).toMatch(/sre_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/threads",status="200"\} [1-9]/);
     expect(metrics.text).toMatch(/sre_api_tasks_submitted_total\{via="task"\} [1-9]/);
+    // prom-client's default collectors: what an SRE asks of any Node process.
+    expect(metrics.text).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(metrics.text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(metrics.text).toMatch(/^nodejs_heap_size_used_bytes [1-9]/m);
+    expect(metrics.text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
     // Raw ids never become label values.
     expect(metrics.text).not.toContain('task_doesNotExist1');
   });

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../core/config';
+import { AGENT_ALERT_NAMES } from '../../stack/agent-alert-rules';
 import { ALERT_NAMES } from '../../stack/alert-rules';
 import { stackStatus } from '../../stack/stack';
 import { testEnv } from '../support/agent';
@@ -17,11 +18,11 @@ describe('the local stack alerts', () => {
     );
   });
 
-  it("has Prometheus load every Redis rule and discover the stack's Alertmanager", async () => {
+  it("has Prometheus load every Redis and agent rule and discover the stack's Alertmanager", async () => {
     const rules = (await (await fetch(`${config.prometheusUrl}/api/v1/rules?type=alert`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string }> }> };
     };
-    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual([...ALERT_NAMES].sort());
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual([...ALERT_NAMES, ...AGENT_ALERT_NAMES].sort());
     const deadline = Date.now() + 20_000;
     let active: Array<{ url: string }> = [];
     while (active.length === 0 && Date.now() < deadline) {

@@ -4,6 +4,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../core/paths';
 import { temporalBinaryPath } from '../../stack/install';
 import { startIsolatedStack } from '../../stack/isolated';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/tracing-interceptors';
 import { newStackEnvFile, stackDisabled, type TestStackEnv } from './stack-env';
 
 /**
@@ -16,6 +17,7 @@ export async function setUpTestStack(options: { localModel?: boolean; label?: st
   const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
   });
   fs.writeFileSync(workflowBundlePath, code);

@@ -7,6 +7,22 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SRE_API_PORT: 'eighty' })).toThrow(/SRE_API_PORT: expected a TCP port: an integer from 1 to 65535 \(got "eighty"\)/);
   });
 
+  it('serves worker metrics on loopback by default, turns either endpoint off, and traces only with an OTLP endpoint', () => {
+    expect(loadConfig({}).workerMetrics).toEqual({ sdk: '127.0.0.1:9464', agent: '127.0.0.1:9465' });
+    expect(loadConfig({ SRE_WORKER_METRICS_ADDRESS: 'off' }).workerMetrics).toEqual({ sdk: undefined, agent: '127.0.0.1:9465' });
+    expect(() => loadConfig({ SRE_WORKER_AGENT_METRICS_ADDRESS: '9465' })).toThrow(/SRE_WORKER_AGENT_METRICS_ADDRESS: expected host:port to listen on/);
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'sre-agent',
+    });
+    // The signal-specific variable is used as is (OpenTelemetry's rule), and OTEL_SDK_DISABLED wins.
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' }).tracing?.tracesUrl).toBe(
+      'http://b:4318/traces',
+    );
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadConfig({ SRE_TEMPORAL_PORT: '70000', PROMETHEUS_URL: 'ftp://x', SRE_OFFLINE: 'maybe' });

@@ -30,7 +30,9 @@ import type {
   TopicResult,
 } from '../../core/types';
 import { BASELINE_CALLS } from '../../workflows/playbook';
-import { installRuntime } from '../../workers/worker';
+import { installRuntime } from '../../workers/runtime';
+import { tracingWorkerOptions } from '../../workers/tracing-interceptors';
+import { disabledTracing } from '../../core/tracing';
 import { readStackEnv } from '../support/stack-env';
 
 /**
@@ -234,6 +236,8 @@ export async function startStubWorld(options: StubOptions = {}): Promise<StubWor
     workflowBundle: { codePath: stack.workflowBundlePath },
     activities: stubActivities(options, recorded),
     shutdownGraceTime: '1s',
+    // The bundle carries the OpenTelemetry workflow interceptors; their sink drops the spans here.
+    ...tracingWorkerOptions(disabledTracing(), true),
   });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
