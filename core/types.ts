@@ -91,6 +91,11 @@ export interface ToolCallInput {
   instanceId?: string;
   /** Research topic this call belongs to, for threads and the UI. */
   topic?: string;
+  /**
+   * host:port of the data node to run on, for an instance with several (a sentinel instance's
+   * replicas); absent: the instance's own node (a sentinel instance's current master). Never a secret.
+   */
+  node?: string;
   args: unknown;
 }
 
@@ -155,6 +160,8 @@ export interface Finding {
   commands: string[];
   /** Runbook id in the knowledge base, when one covers this. */
   runbook?: string;
+  /** host:port of the data node the finding is about, on an instance with several (sentinel master and replicas). */
+  node?: string;
 }
 
 /** A research topic of a deep triage. */
@@ -202,6 +209,10 @@ export interface BaselineDigest {
   ownActivity?: { slowlogEntries: number; connections: number };
   /** The tool call each baseline tool's output came from (tool → call id), for linking evidence lines. */
   calls?: Record<string, string>;
+  /** A sentinel instance's data nodes, as its sentinels report them: the triage diagnoses each replica too. */
+  topology?: { kind: 'sentinel'; master: string; replicas: string[]; via: string };
+  /** The data nodes each diagnosed in a baseline of its own (child workflow), with how it went. */
+  nodes?: Array<{ node: string; role: 'master' | 'replica'; findings: number; error?: string }>;
 }
 
 /** One vital sign: a sentence of values, the tool it came from, and the symptoms it answers. */

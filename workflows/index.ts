@@ -6,3 +6,4 @@ export { deepTriageWorkflow } from './deep-triage';
 export { researchTopicWorkflow } from './research-topic';
 export { retentionWorkflow } from './retention';
 export { notifyWorkflow } from './notify';
+export { nodeBaselineWorkflow } from './node-baseline';

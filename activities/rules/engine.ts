@@ -19,6 +19,7 @@ import { performanceChecks } from './checks/performance';
 import { persistenceChecks } from './checks/persistence';
 import { replicationChecks } from './checks/replication';
 import { securityChecks } from './checks/security';
+import { sentinelChecks, sentinelTopology } from './checks/sentinel';
 
 /** The rules engine: every check over the baseline, and the extra evidence checks ask for. */
 
@@ -33,6 +34,7 @@ export const ALL_CHECKS: Check[] = [
   ...keyspaceProfileChecks,
   ...securityChecks,
   ...clusterChecks,
+  ...sentinelChecks,
   ...configAuditChecks,
   ...clientChecks,
   ...infoAuditChecks,
@@ -113,6 +115,7 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
       vitals: vitals(b),
       footprint: footprintOf(input),
       ownActivity: ownActivity(b),
+      ...sentinelTopology(b),
     },
     followUps,
   };

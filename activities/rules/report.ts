@@ -53,6 +53,10 @@ export function verdict(findings: Finding[]): string {
 
 const OFFLINE_LABEL = '_Offline analysis: produced by the rules engine from live diagnostics (no model configured)._';
 
+function nodeLine(n: NonNullable<BaselineDigest['nodes']>[number]): string {
+  return `${n.role} ${n.node} (${n.error ? `baseline failed: ${n.error.slice(0, 160)}` : `${n.findings} finding(s)`})`;
+}
+
 function factsLine(digest: BaselineDigest): string {
   return Object.entries(digest.facts)
     .map(([k, v]) => `${k} ${v}`)
@@ -83,6 +87,7 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   const findings = [...digest.findings].sort(bySeverity);
   const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${verdict(findings)}`];
   if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
+  if (digest.nodes?.length) lines.push('', `Nodes diagnosed: ${digest.nodes.map(nodeLine).join(' · ')}`);
   const categories = [...new Set(findings.map((f) => f.category))];
   if (findings.length) lines.push('', '## Findings by topic');
   for (const category of categories) {

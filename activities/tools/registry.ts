@@ -14,6 +14,7 @@ import { redisInfoRates } from './redis/rates';
 import { redisStreams } from './redis/streams';
 import { redisKeyspaceProfile } from './redis/keyspace-profile';
 import { redisSecurity } from './redis/security';
+import { redisSentinel } from './redis/sentinel';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
 
 /** Every built-in tool, defined once. External MCP tools are added at worker start. */
@@ -36,6 +37,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisKeyspaceProfile,
   redisSecurity,
   redisClusterInfo,
+  redisSentinel,
   redisCommand,
   prometheusQuery,
   prometheusQueryRange,

@@ -3,7 +3,16 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { maskRedisUrl, parseRedisUrl } from '../redis-url';
 import type { MasterKey, SealedSecret } from '../secrets/envelope';
-import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, type InstanceCreate, type InstanceUpdate, type InstanceView } from './model';
+import {
+  instanceCreateSchema,
+  instanceUpdateSchema,
+  sentinelFieldIssues,
+  type InstanceConnection,
+  type InstanceCreate,
+  type InstanceUpdate,
+  type InstanceView,
+  type SentinelSettings,
+} from './model';
 import type { TargetPolicy } from '../target-policy';
 import { parseOrThrow } from '../validation';
 import { checkTlsSettings, type TlsSettings } from './tls-fields';
@@ -12,6 +21,16 @@ import { checkTlsSettings, type TlsSettings } from './tls-fields';
 function secretTls(tls: TlsSettings): Pick<SecretPayload, 'tls'> {
   const secret = { ca: tls.ca, cert: tls.cert, key: tls.key };
   return Object.values(secret).some((v) => v !== undefined) ? { tls: secret } : {};
+}
+
+function sentinelSecret(
+  addresses: string[] | undefined,
+  masterName: string | undefined,
+  username: string | undefined,
+  password: string | undefined,
+): Pick<SecretPayload, 'sentinel'> {
+  if (!addresses?.length || !masterName) return {};
+  return { sentinel: { addresses, masterName, ...(username ? { username } : {}), ...(password ? { password } : {}) } };
 }
 
 /**
@@ -29,6 +48,19 @@ interface SecretPayload {
   password?: string;
   /** The secret half of the TLS settings; server name and verify are not secret and stay in the record. */
   tls?: { ca?: string; cert?: string; key?: string };
+  /** A sentinel instance's sentinels and their credentials: addresses are kept as private as the URL's host. */
+  sentinel?: SentinelSettings;
+}
+
+/** What callers see of the sentinel settings: never the password. */
+function sentinelView(sentinel: SentinelSettings | undefined): Partial<InstanceView> {
+  if (!sentinel) return {};
+  return {
+    sentinel_addresses: sentinel.addresses,
+    sentinel_master_name: sentinel.masterName,
+    ...(sentinel.username ? { sentinel_username: sentinel.username } : {}),
+    has_sentinel_password: Boolean(sentinel.password),
+  };
 }
 
 /** Records written before TLS settings existed verify by default and hold no certificates. */
@@ -53,11 +85,16 @@ export class InstanceStore {
     await this.policy.check(endpoint.host, endpoint.port, field);
   }
 
+  /** Every sentinel is a target the agent connects to: the same policy applies to each. */
+  private async checkSentinels(addresses: string[] | undefined): Promise<void> {
+    for (const [i, address] of (addresses ?? []).entries()) await this.checkTarget(`redis://${address}`, `sentinel_addresses.${i}`);
+  }
+
   /** The caller's view: even the masked URL (host, port, user) is only kept encrypted at rest. */
   private toView(stored: StoredInstance): InstanceView {
     const { secret, fp: _fp, ...rest } = stored;
     const payload = JSON.parse(this.masterKey().decrypt(secret)) as SecretPayload;
-    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url) };
+    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url), ...sentinelView(payload.sentinel) };
   }
 
   private async read(id: string): Promise<StoredInstance | undefined> {
@@ -88,7 +125,13 @@ export class InstanceStore {
     const tls = { ca: fields.tls_ca, cert: fields.tls_cert, key: fields.tls_key, serverName: fields.tls_server_name, verify: fields.tls_verify };
     checkTlsSettings(tls, parseRedisUrl(fields.connection_url).tls);
     await this.checkTarget(fields.connection_url, 'connection_url');
-    const sealed = this.seal({ url: fields.connection_url, password: fields.password, ...secretTls(tls) });
+    await this.checkSentinels(fields.sentinel_addresses);
+    const sealed = this.seal({
+      url: fields.connection_url,
+      password: fields.password,
+      ...secretTls(tls),
+      ...sentinelSecret(fields.sentinel_addresses, fields.sentinel_master_name, fields.sentinel_username, fields.sentinel_password),
+    });
     const now = new Date().toISOString();
     const stored: StoredInstance = {
       id: newId('inst'),
@@ -166,6 +209,7 @@ export class InstanceStore {
   async update(id: string, input: InstanceUpdate, actor?: string): Promise<InstanceView> {
     const changes = parseOrThrow(instanceUpdateSchema, input);
     if (changes.connection_url !== undefined) await this.checkTarget(changes.connection_url, 'connection_url');
+    await this.checkSentinels(changes.sentinel_addresses);
     const stored = await this.readOrThrow(id);
     const next: StoredInstance = { ...stored, updated_at: new Date().toISOString(), ...(actor ? { updated_by: actor } : {}) };
     for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
@@ -196,8 +240,22 @@ export class InstanceStore {
     next.tls_server_name = tls.serverName;
     next.tls_verify = tls.verify;
     const tlsSecretsChanged = changes.tls_ca !== undefined || changes.tls_cert !== undefined || changes.tls_key !== undefined;
-    if (changes.connection_url !== undefined || changes.password !== undefined || tlsSecretsChanged) {
-      const sealed = this.seal({ url, password: changes.password ?? current.password, ...secretTls(tls) });
+    const sentinel = sentinelSecret(
+      changes.sentinel_addresses ?? current.sentinel?.addresses,
+      changes.sentinel_master_name ?? current.sentinel?.masterName,
+      changes.sentinel_username ?? current.sentinel?.username,
+      changes.sentinel_password ?? current.sentinel?.password,
+    );
+    const sentinelIssues = sentinelFieldIssues(next.instance_type, sentinel.sentinel?.addresses, sentinel.sentinel?.masterName);
+    if (sentinelIssues.length) {
+      const issues = sentinelIssues.map(([field, reason]) => ({ field, reason }));
+      throw new ValidationError(issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
+    }
+    const sentinelChanged = (['sentinel_addresses', 'sentinel_master_name', 'sentinel_username', 'sentinel_password'] as const).some(
+      (f) => changes[f] !== undefined,
+    );
+    if (changes.connection_url !== undefined || changes.password !== undefined || tlsSecretsChanged || sentinelChanged) {
+      const sealed = this.seal({ url, password: changes.password ?? current.password, ...secretTls(tls), ...sentinel });
       Object.assign(next, sealed);
       await this.redis.hdel(BY_FINGERPRINT, stored.fp);
       await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
@@ -223,6 +281,7 @@ export class InstanceStore {
       ...(parseRedisUrl(secret.url).tls ? { tls: { ...secret.tls, serverName: stored.tls_server_name, verify: stored.tls_verify ?? true } } : {}),
       monitoringSelector: stored.monitoring_selector,
       loggingSelector: stored.logging_selector,
+      ...(secret.sentinel ? { sentinel: secret.sentinel } : {}),
     };
   }
 
