@@ -30,6 +30,10 @@ interface FieldOptions {
   tlsServerName?: string;
   tlsVerify?: string;
   alertMatch?: string[];
+  sentinel?: string[];
+  sentinelMaster?: string;
+  sentinelUser?: string;
+  sentinelPassword?: string;
   json?: boolean;
 }
 
@@ -83,6 +87,10 @@ function body(opts: FieldOptions): Record<string, unknown> {
     tls_server_name: opts.tlsServerName,
     tls_verify: onOff(opts.tlsVerify),
     alert_matchers: alertMatchers(opts.alertMatch),
+    sentinel_addresses: opts.sentinel,
+    sentinel_master_name: opts.sentinelMaster,
+    sentinel_username: opts.sentinelUser,
+    sentinel_password: opts.sentinelPassword,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -105,6 +113,10 @@ function withFields(command: Command): Command {
     .option('--tls-server-name <name>', "rediss://: the name the server certificate holds, when not the URL's host")
     .option('--tls-verify <true|false>', 'rediss://: verify the server certificate and name (default true)')
     .option('--alert-match <label=value...>', 'alert labels that route Alertmanager alerts here, e.g. addr=10.0.0.5:6379 (repeatable; "none" clears)')
+    .option('--sentinel <host:port...>', '--type sentinel: a sentinel address, asked in this order for the current master (repeatable; stored encrypted)')
+    .option('--sentinel-master <name>', '--type sentinel: the master name the sentinels monitor')
+    .option('--sentinel-user <user>', '--type sentinel: ACL user on the sentinels')
+    .option('--sentinel-password <password>', '--type sentinel: password of the sentinels (stored encrypted)')
     .option('--json', 'JSON output');
 }
 
@@ -159,7 +171,20 @@ export function registerInstance(program: Command): void {
         else
           printTable(
             [{ ...view, alert_matchers: formatMatchers(view.alert_matchers) } as never],
-            [...COLUMNS, 'description', 'has_password', 'tls_verify', 'tls_server_name', 'has_tls_ca', 'has_tls_client_cert', 'alert_matchers', 'updated_at'],
+            [
+              ...COLUMNS,
+              'description',
+              'has_password',
+              'tls_verify',
+              'tls_server_name',
+              'has_tls_ca',
+              'has_tls_client_cert',
+              'alert_matchers',
+              'sentinel_addresses',
+              'sentinel_master_name',
+              'has_sentinel_password',
+              'updated_at',
+            ],
           );
       }),
     );
