@@ -32,6 +32,8 @@ export interface SentinelFixture {
   sentinelClient(i: number): Redis;
   /** The master address as a live sentinel reports it. */
   currentMaster(): Promise<string>;
+  /** host:port of the master and the replica (which is which changes with a failover). */
+  nodeIds(): string[];
   /** Waits until sentinel i answers CKQUORUM with NOQUORUM (it has marked the stopped sentinels down). */
   waitForNoQuorum(i: number): Promise<void>;
   /** SENTINEL FAILOVER, then waits until the sentinels report the other node as master and it says role:master. */
@@ -147,6 +149,7 @@ export async function startSentinelFixture(): Promise<SentinelFixture> {
       return c;
     },
     currentMaster,
+    nodeIds: () => [master, replica].map((r) => `127.0.0.1:${r.port}`),
     waitForNoQuorum: (i) =>
       until('the quorum to be lost', () =>
         ask(sentinels[i].port, (c) => c.call('SENTINEL', 'CKQUORUM', MASTER_NAME)).then(

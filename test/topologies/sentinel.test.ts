@@ -1,3 +1,4 @@
+import { sentinelLeastPrivilegeRules } from '../../core/least-privilege-acl';
 import type { Finding } from '../../core/types';
 import type { TaskView } from '../../service/tasks';
 import { startTestAgent, type TestAgent } from '../support/agent';
@@ -8,6 +9,8 @@ import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../supp
  * redis-sentinel processes (quorum 2): the agent finds the master through the sentinels, follows
  * it after a failover, diagnoses the replica too, and reports what is wrong with the sentinels.
  */
+const SENTINEL_PASSWORD = 'sentinel-secret-7Qx2';
+
 describe('sentinel instance', () => {
   let agent: TestAgent;
   let fixture: SentinelFixture;
@@ -15,6 +18,12 @@ describe('sentinel instance', () => {
 
   beforeAll(async () => {
     [agent, fixture] = await Promise.all([startTestAgent(), startSentinelFixture()]);
+    // The agent asks the sentinels as the README's least-privilege sentinel user.
+    for (const i of fixture.sentinels.keys()) {
+      const c = fixture.sentinelClient(i);
+      await c.call('ACL', 'SETUSER', 'sre-agent', 'reset', 'on', `>${SENTINEL_PASSWORD}`, ...sentinelLeastPrivilegeRules());
+      c.disconnect();
+    }
     const instance = await agent.services.stores.instances.create({
       name: 'sentinel-cache',
       // Only a seed: the sentinels say where the master is.
@@ -23,7 +32,15 @@ describe('sentinel instance', () => {
       instance_type: 'sentinel',
       sentinel_addresses: fixture.sentinels.map((s) => s.address),
       sentinel_master_name: MASTER_NAME,
+      sentinel_username: 'sre-agent',
+      sentinel_password: SENTINEL_PASSWORD,
     });
+    expect(instance).toMatchObject({
+      has_sentinel_password: true,
+      sentinel_username: 'sre-agent',
+      sentinel_addresses: fixture.sentinels.map((s) => s.address),
+    });
+    expect(JSON.stringify(instance)).not.toContain(SENTINEL_PASSWORD);
     instanceId = instance.id;
   });
   afterAll(async () => {
@@ -34,6 +51,14 @@ describe('sentinel instance', () => {
   async function triage(): Promise<{ view: TaskView; findings: Finding[]; report: string }> {
     const view = await agent.run({ message: 'Run a full health check', instance_id: instanceId, agent: 'triage' }, { forceOffline: true });
     expect(view.status).toBe('done');
+    expect(view.tool_calls.find((c) => c.tool === 'redis_sentinel')?.ok).toBe(true);
+    // Neither the triage's history nor a replica's node baseline carries the sentinel password.
+    const histories = await Promise.all(
+      [`${view.task_id}-triage`, ...fixture.nodeIds().map((n) => `${view.task_id}-node-${n}`)].map((id) => agent.history(id).catch(() => [])),
+    );
+    expect(histories[0].length).toBeGreaterThan(0);
+    expect(histories.slice(1).some((h) => h.length > 0)).toBe(true);
+    for (const events of histories) expect(JSON.stringify(events)).not.toContain(SENTINEL_PASSWORD);
     return { view, findings: view.result!.findings, report: view.result!.answer };
   }
   const byCheck = (findings: Finding[], id: string) => findings.filter((f) => f.checkId === id);
