@@ -219,12 +219,6 @@ export class InstanceStore {
       if (Object.keys(changes.alert_matchers).length) next.alert_matchers = changes.alert_matchers;
       else delete next.alert_matchers;
     }
-    if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
-      const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);
-      if (!claimed) throw new ConflictError(`an instance named '${changes.name}' already exists`);
-      await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
-    }
-    if (changes.name !== undefined) next.name = changes.name;
     const current = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
     const url = changes.connection_url ?? current.url;
     // A TLS field left out keeps its value; null removes it.
@@ -251,6 +245,13 @@ export class InstanceStore {
       const issues = sentinelIssues.map(([field, reason]) => ({ field, reason }));
       throw new ValidationError(issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
     }
+    // The new name is claimed only once every field is valid: a refused update leaves no name taken.
+    if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
+      const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);
+      if (!claimed) throw new ConflictError(`an instance named '${changes.name}' already exists`);
+      await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
+    }
+    if (changes.name !== undefined) next.name = changes.name;
     const sentinelChanged = (['sentinel_addresses', 'sentinel_master_name', 'sentinel_username', 'sentinel_password'] as const).some(
       (f) => changes[f] !== undefined,
     );
