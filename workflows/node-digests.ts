@@ -12,6 +12,11 @@ function onNode(f: Finding, node: string, role: string): Finding {
   return { ...f, node, title: `${role} ${node}: ${f.title}` };
 }
 
+/** A node's tool calls keyed tool@node, so each finding's evidence cites the call on its own node. */
+function nodeCalls(node: string, calls: BaselineDigest['calls']): Record<string, string> {
+  return Object.fromEntries(Object.entries(calls ?? {}).map(([tool, id]) => [`${tool}@${node}`, id]));
+}
+
 export function mergeNodeDigests(
   master: BaselineDigest & { topology: NonNullable<BaselineDigest['topology']> },
   replicas: Array<{ node: string; digest?: BaselineDigest; error?: string }>,
@@ -41,6 +46,11 @@ export function mergeNodeDigests(
         }
       : {}),
     facts: { ...master.facts, master: node, replicas: master.topology.replicas.join(', ') || 'none' },
+    calls: {
+      ...master.calls,
+      ...nodeCalls(node, master.calls),
+      ...Object.assign({}, ...replicas.map((r) => nodeCalls(r.node, r.digest?.calls))),
+    },
     nodes: [
       { node, role: 'master', findings: master.findings.filter((f) => !INSTANCE_CHECKS.test(f.checkId)).length },
       ...replicas.map((r) => ({ node: r.node, role: 'replica' as const, findings: r.digest?.findings.length ?? 0, ...(r.error ? { error: r.error } : {}) })),

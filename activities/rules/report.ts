@@ -33,7 +33,8 @@ function evidenceValue(signal: string, value: string | number): string {
 export function formatFinding(f: Finding, heading = '###', calls: BaselineDigest['calls'] = {}): string {
   const lines = [`${heading} ${ICON[f.severity]}: ${f.title}`, '', f.detail, '', '**Evidence**'];
   for (const e of f.evidence) {
-    const call = calls[e.source];
+    // A finding about one node of several cites that node's call (mergeNodeDigests keys them tool@node).
+    const call = calls[f.node ? `${e.source}@${f.node}` : e.source];
     lines.push(`- \`${e.source}\` ${e.signal}: ${evidenceValue(e.signal, e.value)}${call ? ` · call \`${shortCallId(call)}\`` : ''}`);
   }
   lines.push('', `**Recommendation:** ${f.recommendation}`);
