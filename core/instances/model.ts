@@ -67,7 +67,13 @@ const fields = {
     .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
     .optional()
     .describe('For instance_type sentinel: the master name the sentinels monitor (sentinel monitor <name> ...)'),
-  sentinel_username: z.string().min(1).max(128, 'at most 128 characters').optional().describe('ACL user for the sentinels, when they require one'),
+  sentinel_username: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'at most 128 characters')
+    .regex(/^\S+$/, 'an ACL user name: no spaces')
+    .optional()
+    .describe('ACL user for the sentinels, when they require one'),
   sentinel_password: z
     .string()
     .max(512, 'at most 512 characters')
