@@ -63,3 +63,26 @@ export function leastPrivilegeRules(): string[] {
 export function leastPrivilegeAclLine(user = 'sre-agent', password = '<password>'): string {
   return `ACL SETUSER ${user} reset on >${password} ${leastPrivilegeRules().join(' ')}`;
 }
+
+/**
+ * Sent to a sentinel instance's sentinels (their own ACL: Redis 6.2+ sentinels have users, see
+ * https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#sentinel-access-control-list-authentication):
+ * the read-only SENTINEL subcommands that find the master and check quorum, and INFO for TILT.
+ */
+export const SENTINEL_COMMANDS = [
+  'info',
+  'sentinel|get-master-addr-by-name',
+  'sentinel|master',
+  'sentinel|replicas',
+  'sentinel|sentinels',
+  'sentinel|ckquorum',
+] as const;
+
+/** The user's rules on each sentinel: no keys, no channels, only the reads above and the connection's name. */
+export function sentinelLeastPrivilegeRules(): string[] {
+  return ['resetkeys', 'resetchannels', '-@all', ...['client|setname', ...SENTINEL_COMMANDS].map((c) => `+${c}`)];
+}
+
+export function sentinelLeastPrivilegeAclLine(user = 'sre-agent', password = '<password>'): string {
+  return `ACL SETUSER ${user} reset on >${password} ${sentinelLeastPrivilegeRules().join(' ')}`;
+}

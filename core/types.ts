@@ -91,6 +91,11 @@ export interface ToolCallInput {
   instanceId?: string;
   /** Research topic this call belongs to, for threads and the UI. */
   topic?: string;
+  /**
+   * host:port of the data node to run on, for an instance with several (a sentinel instance's
+   * replicas); absent: the instance's own node (a sentinel instance's current master). Never a secret.
+   */
+  node?: string;
   args: unknown;
 }
 
@@ -155,7 +160,7 @@ export interface Finding {
   commands: string[];
   /** Runbook id in the knowledge base, when one covers this. */
   runbook?: string;
-  /** The cluster node (host:port) the finding is about, in a cluster triage. */
+  /** host:port of the node the finding is about, on an instance with several (a cluster node; a sentinel instance's master or replica). */
   node?: string;
 }
 
@@ -204,6 +209,10 @@ export interface BaselineDigest {
   ownActivity?: { slowlogEntries: number; connections: number };
   /** The tool call each baseline tool's output came from (tool → call id), for linking evidence lines. */
   calls?: Record<string, string>;
+  /** A sentinel instance's data nodes, as its sentinels report them: the triage diagnoses each replica too. */
+  topology?: { kind: 'sentinel'; master: string; replicas: string[]; via: string };
+  /** The data nodes each diagnosed in a baseline of its own (child workflow), with how it went. */
+  nodes?: Array<{ node: string; role: 'master' | 'replica'; findings: number; error?: string }>;
   /** What this node carries, when it is a cluster node: compared across primaries by the cluster checks. */
   clusterNode?: ClusterNodeLoad;
 }
@@ -341,10 +350,11 @@ export interface AgentOutcome {
 
 /** One node's baseline, run as a child workflow of a cluster triage. */
 export interface NodeBaselineInput {
-  /** task.instanceId carries the node selector (core/cluster/node-selector.ts). */
+  /** For a cluster node, task.instanceId carries the node selector (core/cluster/node-selector.ts). */
   task: TaskInput;
   node: string;
-  role: 'primary' | 'replica';
+  /** A cluster node's role: set for cluster nodes (selector on the instance id); absent for a sentinel replica (node named on each tool call). */
+  role?: 'primary' | 'replica';
 }
 
 export interface NodeBaselineResult {

@@ -5,7 +5,7 @@ import { projectRoot } from '../core/paths';
 import { which } from './processes';
 
 /**
- * Installs what the local stack needs when it is missing: Debian packages (redis-server,
+ * Installs what the local stack needs when it is missing: Debian packages (redis-server, redis-sentinel,
  * prometheus, prometheus-redis-exporter, prometheus-alertmanager; nginx and openssl for the TLS test fixtures) and the Temporal CLI, project-locally under .tools/.
  */
 
@@ -15,6 +15,8 @@ export const TEMPORAL_GO_VERSION = 'v1.5.1';
 const APT_PACKAGES: Record<string, string> = {
   'redis-server': 'redis-server',
   'redis-cli': 'redis-tools',
+  // Sentinel instances' test fixture (three sentinels beside a master and a replica).
+  'redis-sentinel': 'redis-sentinel',
   prometheus: 'prometheus',
   'prometheus-redis-exporter': 'prometheus-redis-exporter',
   'prometheus-alertmanager': 'prometheus-alertmanager',

@@ -16,11 +16,17 @@ const PATCHED_IN: Record<string, string> = {
   redis_streams: 'baseline-redis-streams',
   redis_info_rates: 'baseline-redis-info-rates',
   redis_keyspace_profile: 'baseline-redis-keyspace-profile',
+  redis_sentinel: 'baseline-redis-sentinel',
 };
+
+const INSTANCE_LEVEL = new Set(['redis_sentinel']);
 
 export async function collectBaseline(ctx: ToolCallContext): Promise<BaselineDigest> {
   const outputs: Record<string, ToolCallOutcome> = {};
-  const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool)).filter((c) => !PATCHED_IN[c.tool] || patched(PATCHED_IN[c.tool]));
+  const offered = BASELINE_CALLS.filter((c) => ctx.tools.some((t) => t.name === c.tool))
+    // A node's own baseline leaves out what is about the whole instance (its sentinels): the instance's baseline has it.
+    .filter((c) => !(ctx.node && INSTANCE_LEVEL.has(c.tool)))
+    .filter((c) => !PATCHED_IN[c.tool] || patched(PATCHED_IN[c.tool]));
   await Promise.all(offered.map(async (c) => (outputs[c.tool] = await callTool(ctx, c.tool, c.args))));
   const first = await bookkeeping.evaluateBaseline({ outputs });
   if (first.followUps.length === 0) return withCalls(first.digest, outputs);

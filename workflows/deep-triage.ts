@@ -2,6 +2,7 @@ import { executeChild, isCancellation, patched } from '@temporalio/workflow';
 import { SA_AGENT, SA_INSTANCE } from '../core/search-attributes';
 import { NO_USAGE, type AgentInput, type AgentOutcome, type ProgressEvent, type TopicPlan, type TopicResult } from '../core/types';
 import { collectBaseline } from './baseline';
+import { withReplicaBaselines } from './replica-baselines';
 import { groundingSummary } from './grounding';
 import { bookkeeping, model } from './proxies';
 import { researchTopicWorkflow } from './research-topic';
@@ -34,7 +35,12 @@ async function triage(input: AgentInput, status: StatusTracker): Promise<AgentOu
   };
 
   await progress('collecting-baseline', 'running every health check');
-  const digest = await collectBaseline({ task, tools, status });
+  let digest = await collectBaseline({ task, tools, status });
+  // A sentinel instance: the baseline above ran on the current master; its replicas are diagnosed too.
+  if (digest.topology && patched('triage-sentinel-replicas')) {
+    await progress('collecting-baseline', `diagnosing ${digest.topology.replicas.length} replica(s) of master ${digest.topology.master}`);
+    digest = await withReplicaBaselines(task, { ...digest, topology: digest.topology });
+  }
 
   if (route.mode === 'offline') {
     await progress('synthesizing', 'offline rule report');

@@ -11,6 +11,8 @@ export interface ToolCallContext {
   tools: ToolRef[];
   status: StatusTracker;
   topic?: string;
+  /** The data node the calls run on (host:port of a sentinel instance's replica); absent: the instance's own. */
+  node?: string;
 }
 
 /** callId: the id the thread and the evidence store know the call by (absent when the call never ran). */
@@ -40,7 +42,15 @@ export async function callTool(ctx: ToolCallContext, name: string, args: unknown
     ctx.status.toolCall({ tool: name, ok: false, summary: error, topic: ctx.topic, ran: false });
     return { ok: false, error };
   }
-  const input = { callId: uuid4(), taskId: ctx.task.taskId, threadId: ctx.task.threadId, instanceId: ctx.task.instanceId, topic: ctx.topic, args };
+  const input = {
+    callId: uuid4(),
+    taskId: ctx.task.taskId,
+    threadId: ctx.task.threadId,
+    instanceId: ctx.task.instanceId,
+    topic: ctx.topic,
+    ...(ctx.node ? { node: ctx.node } : {}),
+    args,
+  };
   try {
     const output = await toolActivity(ref.name, ref.retryClass).executeWithOptions({ summary: `${name}${brief(args)} · call ${shortCallId(input.callId)}` }, [
       input,

@@ -20,6 +20,7 @@ import { performanceChecks } from './checks/performance';
 import { persistenceChecks } from './checks/persistence';
 import { replicationChecks } from './checks/replication';
 import { securityChecks } from './checks/security';
+import { sentinelChecks, sentinelTopology } from './checks/sentinel';
 
 /** The rules engine: every check over the baseline, and the extra evidence checks ask for. */
 
@@ -34,6 +35,7 @@ export const ALL_CHECKS: Check[] = [
   ...keyspaceProfileChecks,
   ...securityChecks,
   ...clusterChecks,
+  ...sentinelChecks,
   ...configAuditChecks,
   ...clientChecks,
   ...infoAuditChecks,
@@ -120,6 +122,7 @@ export function runChecks(input: BaselineInput, checks: Check[] = ALL_CHECKS): {
       footprint: footprintOf(input),
       ownActivity: ownActivity(b),
       ...withClusterNode(b),
+      ...sentinelTopology(b),
     },
     followUps,
   };

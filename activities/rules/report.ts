@@ -33,7 +33,8 @@ function evidenceValue(signal: string, value: string | number): string {
 export function formatFinding(f: Finding, heading = '###', calls: BaselineDigest['calls'] = {}): string {
   const lines = [`${heading} ${ICON[f.severity]}: ${f.title}`, '', f.detail, '', '**Evidence**'];
   for (const e of f.evidence) {
-    const call = calls[e.source];
+    // A finding about one node of several cites that node's call (mergeNodeDigests keys them tool@node).
+    const call = calls[f.node ? `${e.source}@${f.node}` : e.source];
     lines.push(`- \`${e.source}\` ${e.signal}: ${evidenceValue(e.signal, e.value)}${call ? ` · call \`${shortCallId(call)}\`` : ''}`);
   }
   lines.push('', `**Recommendation:** ${f.recommendation}`);
@@ -52,6 +53,10 @@ export function verdict(findings: Finding[]): string {
 }
 
 const OFFLINE_LABEL = '_Offline analysis: produced by the rules engine from live diagnostics (no model configured)._';
+
+function nodeLine(n: NonNullable<BaselineDigest['nodes']>[number]): string {
+  return `${n.role} ${n.node} (${n.error ? `baseline failed: ${n.error.slice(0, 160)}` : `${n.findings} finding(s)`})`;
+}
 
 function factsLine(digest: BaselineDigest): string {
   return Object.entries(digest.facts)
@@ -83,6 +88,7 @@ export function renderTriageReport(digest: BaselineDigest, target: string): Repo
   const findings = [...digest.findings].sort(bySeverity);
   const lines = [`# Redis health report: ${target}`, '', OFFLINE_LABEL, '', `**Summary:** ${verdict(findings)}`];
   if (Object.keys(digest.facts).length) lines.push('', `Instance: ${factsLine(digest)}`);
+  if (digest.nodes?.length) lines.push('', `Nodes diagnosed: ${digest.nodes.map(nodeLine).join(' · ')}`);
   const categories = [...new Set(findings.map((f) => f.category))];
   if (findings.length) lines.push('', '## Findings by topic');
   for (const category of categories) {

@@ -12,6 +12,7 @@ import type { ToolContext, ToolDefinition } from './define';
 import type { ToolDeps } from './deps';
 import { toToolFailure } from './failures';
 import type { ToolRegistry } from './registry';
+import { resolveNode } from './redis/sentinel-nodes';
 
 export type ToolActivity = (input: ToolCallInput) => Promise<ToolOutput>;
 
@@ -90,7 +91,7 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, input: ToolC
       footprint,
       instance: async () => {
         if (!input.instanceId) throw new ValidationError(`${tool.name} needs a Redis instance, and this task has none`);
-        return deps.instances.resolve(input.instanceId);
+        return resolveNode(deps.targets, await deps.instances.resolve(input.instanceId), input.node);
       },
     };
     const raw = await withHeartbeat(() => tool.handler(args, ctx));

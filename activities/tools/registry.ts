@@ -16,6 +16,7 @@ import { redisStreams } from './redis/streams';
 import { redisKeyspaceProfile } from './redis/keyspace-profile';
 import { redisSecurity } from './redis/security';
 import { redisClusterTopology } from './redis/cluster-topology';
+import { redisSentinel } from './redis/sentinel';
 import { redisClusterInfo, redisConfigGet, redisInfo, redisKeyspace } from './redis/server';
 
 /** Every built-in tool, defined once. External MCP tools are added at worker start. */
@@ -39,6 +40,7 @@ export const BUILTIN_TOOLS: ToolDefinition[] = [
   redisSecurity,
   redisClusterInfo,
   redisClusterTopology,
+  redisSentinel,
   redisCommand,
   prometheusQuery,
   prometheusQueryRange,

@@ -31,6 +31,10 @@ interface FieldOptions {
   tlsVerify?: string;
   alertMatch?: string[];
   clusterSeeds?: string;
+  sentinel?: string[];
+  sentinelMaster?: string;
+  sentinelUser?: string;
+  sentinelPassword?: string;
   json?: boolean;
 }
 
@@ -86,6 +90,10 @@ function body(opts: FieldOptions): Record<string, unknown> {
     alert_matchers: alertMatchers(opts.alertMatch),
     // "none" clears them; each address is checked by the schema, which names cluster_seeds.
     cluster_seeds: opts.clusterSeeds === undefined ? undefined : opts.clusterSeeds === 'none' ? [] : opts.clusterSeeds.split(',').map((a) => a.trim()),
+    sentinel_addresses: opts.sentinel,
+    sentinel_master_name: opts.sentinelMaster,
+    sentinel_username: opts.sentinelUser,
+    sentinel_password: opts.sentinelPassword,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
@@ -109,6 +117,10 @@ function withFields(command: Command): Command {
     .option('--tls-verify <true|false>', 'rediss://: verify the server certificate and name (default true)')
     .option('--alert-match <label=value...>', 'alert labels that route Alertmanager alerts here, e.g. addr=10.0.0.5:6379 (repeatable; "none" clears)')
     .option('--cluster-seeds <host:port,...>', 'cluster: other nodes to discover the cluster through when the URL\'s node does not answer ("none" clears)')
+    .option('--sentinel <host:port...>', '--type sentinel: a sentinel address, asked in this order for the current master (repeatable; stored encrypted)')
+    .option('--sentinel-master <name>', '--type sentinel: the master name the sentinels monitor')
+    .option('--sentinel-user <user>', '--type sentinel: ACL user on the sentinels')
+    .option('--sentinel-password <password>', '--type sentinel: password of the sentinels (stored encrypted)')
     .option('--json', 'JSON output');
 }
 
@@ -163,7 +175,20 @@ export function registerInstance(program: Command): void {
         else
           printTable(
             [{ ...view, alert_matchers: formatMatchers(view.alert_matchers) } as never],
-            [...COLUMNS, 'description', 'has_password', 'tls_verify', 'tls_server_name', 'has_tls_ca', 'has_tls_client_cert', 'alert_matchers', 'updated_at'],
+            [
+              ...COLUMNS,
+              'description',
+              'has_password',
+              'tls_verify',
+              'tls_server_name',
+              'has_tls_ca',
+              'has_tls_client_cert',
+              'alert_matchers',
+              'sentinel_addresses',
+              'sentinel_master_name',
+              'has_sentinel_password',
+              'updated_at',
+            ],
           );
       }),
     );

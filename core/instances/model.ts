@@ -41,6 +41,13 @@ const alertMatchers = z
   .refine((m) => Object.keys(m).length <= 10, 'at most 10 labels')
   .meta({ maxProperties: 10 });
 
+/** host:port of one sentinel; [::1]:26379 for IPv6. Checked against the target policy at registration and on connect. */
+const sentinelAddress = z
+  .string()
+  .max(300, 'at most 300 characters')
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port, e.g. 10.0.0.5:26379 or [::1]:26379')
+  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) >= 1 && Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port must be 1-65535');
+
 const fields = {
   name: label(100)
     .regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only')
@@ -54,6 +61,31 @@ const fields = {
   monitoring_selector: selector.optional().describe('Prometheus label selector for this instance, e.g. {instance="cache-prod:6379"}'),
   logging_selector: selector.optional().describe('Loki stream selector for its logs, e.g. {app="redis",instance="cache-prod"}'),
   notes: z.string().max(4000, 'at most 4000 characters').describe('Operational notes the agent reads, at most 4000 characters'),
+  sentinel_addresses: z
+    .array(sentinelAddress)
+    .min(1, 'at least one sentinel')
+    .max(10, 'at most 10 sentinels')
+    .optional()
+    .describe('For instance_type sentinel: the sentinels as host:port, asked in this order for the current master; stored encrypted'),
+  sentinel_master_name: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'at most 128 characters')
+    .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+    .optional()
+    .describe('For instance_type sentinel: the master name the sentinels monitor (sentinel monitor <name> ...)'),
+  sentinel_username: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'at most 128 characters')
+    .regex(/^\S+$/, 'an ACL user name: no spaces')
+    .optional()
+    .describe('ACL user for the sentinels, when they require one'),
+  sentinel_password: z
+    .string()
+    .max(512, 'at most 512 characters')
+    .optional()
+    .describe('Password of the sentinels (sentinel requirepass or the ACL user), when they require one; stored encrypted and never returned'),
   ...tlsFields,
   cluster_seeds: z
     .array(nodeAddress)
@@ -79,7 +111,22 @@ export const instanceCreateSchema = z
     notes: fields.notes.default(''),
     tls_verify: fields.tls_verify.default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    const issues = sentinelFieldIssues(v.instance_type, v.sentinel_addresses, v.sentinel_master_name);
+    for (const [path, message] of issues) ctx.addIssue({ code: 'custom', path: [path], message });
+  });
+
+/** A sentinel instance needs its sentinels and master name; other types must not carry them (they would be ignored). */
+export function sentinelFieldIssues(type: string | undefined, addresses: string[] | undefined, masterName: string | undefined): Array<[string, string]> {
+  if (type === 'sentinel') {
+    const issues: Array<[string, string]> = [];
+    if (!addresses?.length) issues.push(['sentinel_addresses', 'required for instance_type sentinel']);
+    if (!masterName) issues.push(['sentinel_master_name', 'required for instance_type sentinel']);
+    return issues;
+  }
+  return addresses?.length || masterName ? [['instance_type', 'must be sentinel when sentinel_addresses or sentinel_master_name is given']] : [];
+}
 
 /**
  * No defaults here: a field left out of an update keeps its value (zod fills defaults even in
@@ -122,6 +169,11 @@ export interface InstanceView {
   alert_matchers?: Record<string, string>;
   /** Cluster seed nodes (host:port), decrypted for the owner's view: addresses, not credentials. */
   cluster_seeds?: string[];
+  /** For a sentinel instance: the sentinels and master name (the sentinel password is never returned). */
+  sentinel_addresses?: string[];
+  sentinel_master_name?: string;
+  sentinel_username?: string;
+  has_sentinel_password?: boolean;
   created_at: string;
   updated_at: string;
   /** Who registered it and who changed it last (API key name, CLI user). */
@@ -144,4 +196,13 @@ export interface InstanceConnection {
   clusterSeeds?: string[];
   /** Set when the connection goes to one node of a cluster (a node selector): it reads with READONLY. */
   clusterNode?: boolean;
+  /** For a sentinel instance: where to ask for the current master (decrypted credentials). */
+  sentinel?: SentinelSettings;
+}
+
+export interface SentinelSettings {
+  addresses: string[];
+  masterName: string;
+  username?: string;
+  password?: string;
 }

@@ -3,7 +3,16 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { maskRedisUrl, parseRedisUrl } from '../redis-url';
 import type { MasterKey, SealedSecret } from '../secrets/envelope';
-import { instanceCreateSchema, instanceUpdateSchema, type InstanceConnection, type InstanceCreate, type InstanceUpdate, type InstanceView } from './model';
+import {
+  instanceCreateSchema,
+  instanceUpdateSchema,
+  sentinelFieldIssues,
+  type InstanceConnection,
+  type InstanceCreate,
+  type InstanceUpdate,
+  type InstanceView,
+  type SentinelSettings,
+} from './model';
 import type { TargetPolicy } from '../target-policy';
 import { parseOrThrow } from '../validation';
 import { checkTlsSettings, type TlsSettings } from './tls-fields';
@@ -30,6 +39,16 @@ function nodeUrl(url: string, node: string, type: string): string {
   return next.toString();
 }
 
+function sentinelSecret(
+  addresses: string[] | undefined,
+  masterName: string | undefined,
+  username: string | undefined,
+  password: string | undefined,
+): Pick<SecretPayload, 'sentinel'> {
+  if (!addresses?.length || !masterName) return {};
+  return { sentinel: { addresses, masterName, ...(username ? { username } : {}), ...(password ? { password } : {}) } };
+}
+
 /**
  * Instance registry in the app Redis. Connection URL and password are sealed together with
  * envelope encryption; the stored record never holds them in clear text.
@@ -47,6 +66,19 @@ interface SecretPayload {
   seeds?: string[];
   /** The secret half of the TLS settings; server name and verify are not secret and stay in the record. */
   tls?: { ca?: string; cert?: string; key?: string };
+  /** A sentinel instance's sentinels and their credentials: addresses are kept as private as the URL's host. */
+  sentinel?: SentinelSettings;
+}
+
+/** What callers see of the sentinel settings: never the password. */
+function sentinelView(sentinel: SentinelSettings | undefined): Partial<InstanceView> {
+  if (!sentinel) return {};
+  return {
+    sentinel_addresses: sentinel.addresses,
+    sentinel_master_name: sentinel.masterName,
+    ...(sentinel.username ? { sentinel_username: sentinel.username } : {}),
+    has_sentinel_password: Boolean(sentinel.password),
+  };
 }
 
 /** Records written before TLS settings existed verify by default and hold no certificates. */
@@ -79,11 +111,22 @@ export class InstanceStore {
     }
   }
 
+  /** Every sentinel is a target the agent connects to: the same policy applies to each. */
+  private async checkSentinels(addresses: string[] | undefined): Promise<void> {
+    for (const [i, address] of (addresses ?? []).entries()) await this.checkTarget(`redis://${address}`, `sentinel_addresses.${i}`);
+  }
+
   /** The caller's view: even the masked URL (host, port, user) is only kept encrypted at rest. */
   private toView(stored: StoredInstance): InstanceView {
     const { secret, fp: _fp, ...rest } = stored;
     const payload = JSON.parse(this.masterKey().decrypt(secret)) as SecretPayload;
-    return { ...TLS_VIEW_DEFAULTS, ...rest, connection_url: maskRedisUrl(payload.url), ...(payload.seeds?.length ? { cluster_seeds: payload.seeds } : {}) };
+    return {
+      ...TLS_VIEW_DEFAULTS,
+      ...rest,
+      connection_url: maskRedisUrl(payload.url),
+      ...(payload.seeds?.length ? { cluster_seeds: payload.seeds } : {}),
+      ...sentinelView(payload.sentinel),
+    };
   }
 
   private async read(id: string): Promise<StoredInstance | undefined> {
@@ -115,7 +158,14 @@ export class InstanceStore {
     checkTlsSettings(tls, parseRedisUrl(fields.connection_url).tls);
     await this.checkTarget(fields.connection_url, 'connection_url');
     await this.checkSeeds(fields.cluster_seeds);
-    const sealed = this.seal({ url: fields.connection_url, password: fields.password, ...seedsOf(fields.cluster_seeds), ...secretTls(tls) });
+    await this.checkSentinels(fields.sentinel_addresses);
+    const sealed = this.seal({
+      url: fields.connection_url,
+      password: fields.password,
+      ...seedsOf(fields.cluster_seeds),
+      ...secretTls(tls),
+      ...sentinelSecret(fields.sentinel_addresses, fields.sentinel_master_name, fields.sentinel_username, fields.sentinel_password),
+    });
     const now = new Date().toISOString();
     const stored: StoredInstance = {
       id: newId('inst'),
@@ -194,6 +244,7 @@ export class InstanceStore {
     const changes = parseOrThrow(instanceUpdateSchema, input);
     if (changes.connection_url !== undefined) await this.checkTarget(changes.connection_url, 'connection_url');
     await this.checkSeeds(changes.cluster_seeds);
+    await this.checkSentinels(changes.sentinel_addresses);
     const stored = await this.readOrThrow(id);
     const next: StoredInstance = { ...stored, updated_at: new Date().toISOString(), ...(actor ? { updated_by: actor } : {}) };
     for (const field of ['environment', 'usage', 'description', 'instance_type', 'monitoring_selector', 'logging_selector', 'notes'] as const) {
@@ -203,12 +254,6 @@ export class InstanceStore {
       if (Object.keys(changes.alert_matchers).length) next.alert_matchers = changes.alert_matchers;
       else delete next.alert_matchers;
     }
-    if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
-      const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);
-      if (!claimed) throw new ConflictError(`an instance named '${changes.name}' already exists`);
-      await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
-    }
-    if (changes.name !== undefined) next.name = changes.name;
     const current = JSON.parse(this.masterKey().decrypt(stored.secret)) as SecretPayload;
     const url = changes.connection_url ?? current.url;
     // A TLS field left out keeps its value; null removes it.
@@ -224,9 +269,30 @@ export class InstanceStore {
     next.tls_server_name = tls.serverName;
     next.tls_verify = tls.verify;
     const tlsSecretsChanged = changes.tls_ca !== undefined || changes.tls_cert !== undefined || changes.tls_key !== undefined;
-    if (changes.connection_url !== undefined || changes.password !== undefined || changes.cluster_seeds !== undefined || tlsSecretsChanged) {
+    const sentinel = sentinelSecret(
+      changes.sentinel_addresses ?? current.sentinel?.addresses,
+      changes.sentinel_master_name ?? current.sentinel?.masterName,
+      changes.sentinel_username ?? current.sentinel?.username,
+      changes.sentinel_password ?? current.sentinel?.password,
+    );
+    const sentinelIssues = sentinelFieldIssues(next.instance_type, sentinel.sentinel?.addresses, sentinel.sentinel?.masterName);
+    if (sentinelIssues.length) {
+      const issues = sentinelIssues.map(([field, reason]) => ({ field, reason }));
+      throw new ValidationError(issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
+    }
+    // The new name is claimed only once every field is valid: a refused update leaves no name taken.
+    if (changes.name !== undefined && changes.name.toLowerCase() !== stored.name.toLowerCase()) {
+      const claimed = await this.redis.hsetnx(BY_NAME, changes.name.toLowerCase(), id);
+      if (!claimed) throw new ConflictError(`an instance named '${changes.name}' already exists`);
+      await this.redis.hdel(BY_NAME, stored.name.toLowerCase());
+    }
+    if (changes.name !== undefined) next.name = changes.name;
+    const sentinelChanged = (['sentinel_addresses', 'sentinel_master_name', 'sentinel_username', 'sentinel_password'] as const).some(
+      (f) => changes[f] !== undefined,
+    );
+    if (changes.connection_url !== undefined || changes.password !== undefined || changes.cluster_seeds !== undefined || tlsSecretsChanged || sentinelChanged) {
       const seeds = changes.cluster_seeds ?? current.seeds;
-      const sealed = this.seal({ url, password: changes.password ?? current.password, ...seedsOf(seeds), ...secretTls(tls) });
+      const sealed = this.seal({ url, password: changes.password ?? current.password, ...seedsOf(seeds), ...secretTls(tls), ...sentinel });
       Object.assign(next, sealed);
       await this.redis.hdel(BY_FINGERPRINT, stored.fp);
       await this.redis.hset(BY_FINGERPRINT, sealed.fp, id);
@@ -260,6 +326,7 @@ export class InstanceStore {
       instanceType: stored.instance_type,
       ...(secret.seeds?.length ? { clusterSeeds: secret.seeds } : {}),
       ...(node || stored.instance_type === 'cluster' ? { clusterNode: true } : {}),
+      ...(secret.sentinel ? { sentinel: secret.sentinel } : {}),
     };
   }
 

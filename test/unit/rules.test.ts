@@ -136,9 +136,10 @@ const FROM_HEALTHY: Array<[string, (b: BaselineInput) => void, RegExp[]]> = [
 describe('rules engine, one test per rule', () => {
   it('covers every check', () => {
     // The INFO and client audits have their cases in audit-cases.ts (info-audit.test.ts); the
-    // configuration audit (config.*) has its own test per rule: config-audit.test.ts.
+    // configuration audit (config.*) has its own test per rule: config-audit.test.ts; the sentinel
+    // checks (sentinel.*) theirs over captured sentinel replies: sentinel-checks.test.ts.
     const covered = new Set([...FROM_SCENARIOS.map(([id]) => id), ...FROM_HEALTHY.map(([id]) => id), ...AUDIT_CASES.map(([id]) => id)]);
-    expect(ALL_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('config.'))).toEqual([]);
+    expect(ALL_CHECKS.map((c) => c.id).filter((id) => !covered.has(id) && !/^(config|sentinel)\./.test(id))).toEqual([]);
   });
 
   it.each(FROM_SCENARIOS)('%s fires on the %s capture', (id, scenario, patterns) => {

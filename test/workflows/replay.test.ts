@@ -9,6 +9,7 @@ import { readStackEnv } from '../support/stack-env';
 import { retentionWorkflow } from '../../workflows/retention';
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receiver';
 import { startRedisCluster } from '../support/redis-cluster';
+import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../support/sentinel';
 
 /**
  * Replay safety: recorded histories of every workflow type (test/fixtures/histories) must replay
@@ -159,4 +160,41 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
       await cluster.stop();
     }
   }, 300_000);
+});
+
+// A sentinel instance's triage: the master's baseline, then a child baseline per replica.
+recording('recording sentinel histories (RECORD_HISTORIES=1)', () => {
+  let agent: TestAgent;
+  let fixture: SentinelFixture;
+
+  beforeAll(async () => {
+    [agent, fixture] = await Promise.all([startTestAgent(), startSentinelFixture()]);
+  });
+  afterAll(async () => {
+    await agent.stop();
+    await fixture.stop();
+  });
+
+  it('records an offline sentinel triage and its replica baseline', async () => {
+    const instance = await agent.services.stores.instances.create({
+      name: 'replay-sentinel',
+      connection_url: `redis://127.0.0.1:${fixture.master.port}`,
+      instance_type: 'sentinel',
+      sentinel_addresses: fixture.sentinels.map((s) => s.address),
+      sentinel_master_name: MASTER_NAME,
+    });
+    const triage = await agent.run({ message: 'full health check', instance_id: instance.id, agent: 'triage' }, { forceOffline: true });
+    expect(triage.status).toBe('done');
+    const save = (workflowId: string, name: string) => {
+      if (!overwrite && fs.existsSync(path.join(DIR, `${name}.json`))) return;
+      const json = execFileSync(
+        readStackEnv().temporalBinary,
+        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      fs.writeFileSync(path.join(DIR, `${name}.json`), json);
+    };
+    save(`${triage.task_id}-triage`, 'deepTriageWorkflow.offline-sentinel');
+    save(`${triage.task_id}-node-127.0.0.1:${fixture.replica.port}`, 'nodeBaselineWorkflow.offline-replica');
+  });
 });
