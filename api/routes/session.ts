@@ -30,7 +30,8 @@ export function sessionRoutes(services: Services): RouteSpec[] {
       method: 'post',
       path: `${API_PREFIX}/session`,
       tag,
-      summary: 'Sign in with an API key: sets an HttpOnly, SameSite=Strict session cookie the API accepts like the key (state changes also need the header x-sre-console: 1)',
+      summary:
+        'Sign in with an API key: sets an HttpOnly, SameSite=Strict session cookie the API accepts like the key (state changes also need the header x-sre-console: 1)',
       body: signInSchema,
       public: true,
       responses: { 201: '{name, role, auth_required, expires_at} and Set-Cookie', 401: 'wrong key' },
