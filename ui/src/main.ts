@@ -86,6 +86,11 @@ async function route(): Promise<void> {
   }
 }
 
+// The skip link moves focus to the content; as a plain #main link it would be taken for a route.
+document.querySelector('a.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', () => void route());
 window.addEventListener(SIGNED_OUT, () => {
   if (!currentUser()) return;

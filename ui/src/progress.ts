@@ -64,7 +64,9 @@ export function watchTask(threadId: string, taskId: string, onDone: (status: str
     source.addEventListener(type, (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as Event;
       if ((event.taskId ?? event.task_id) !== taskId) return;
-      list.append(h('li', { 'data-event': event.type, class: `ev ev-${event.type}${event.ok === false ? ' failed' : ''}` }, describe(event)));
+      list.append(
+        h('li', { 'data-event': event.type, 'data-call': event.callId, class: `ev ev-${event.type}${event.ok === false ? ' failed' : ''}` }, describe(event)),
+      );
       if (event.type === 'task_done' && !finished) {
         finished = true;
         state.textContent = `The task is ${event.status}.`;
