@@ -11,7 +11,7 @@ import { API_PREFIX, type RouteSpec } from '../route-spec';
 /** Console sign-in: an API key in, an HttpOnly SameSite=Strict session cookie out; sign-out revokes it. */
 
 export const signInSchema = z
-  .object({ key: z.string().min(1, 'must not be empty').max(512, 'at most 512 characters').describe('An API key (as sent in Authorization: Bearer)') })
+  .object({ key: z.string().trim().min(1, 'must not be empty').max(512, 'at most 512 characters').describe('An API key (as sent in Authorization: Bearer)') })
   .strict();
 
 function cookie(req: Request, value: string, maxAgeSeconds: number): string {

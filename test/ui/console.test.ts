@@ -192,11 +192,13 @@ describe('web console in chromium', () => {
 
     // The report: every finding of the task with its severity as a word, its evidence, its commands.
     const report = await page.$eval('main section.report', (section) => ({
+      status: section.querySelector('dl.facts dd')?.textContent,
       badges: [...section.querySelectorAll('article.finding h4 .badge')].map((b) => b.textContent),
       evidence: section.querySelectorAll('table.evidence tbody tr').length,
       copy: section.querySelectorAll('ul.commands button').length,
       temporal: section.querySelector('a[href*="namespaces"]')?.getAttribute('href'),
     }));
+    expect(report.status).toBe('done');
     expect(report.badges).toEqual(task.result.findings.map((f: { severity: string }) => f.severity.toUpperCase()));
     expect(report.badges.length).toBeGreaterThan(0);
     expect(report.evidence).toBe(task.result.findings.reduce((n: number, f: { evidence: unknown[] }) => n + f.evidence.length, 0));
@@ -208,6 +210,12 @@ describe('web console in chromium', () => {
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(firstCommand);
     }
     await landmarkAndShot(page, 'report');
+    // The README's picture: the top of the report (findings with severity, evidence and commands).
+    const box = (await (await page.$('main section.report'))!.boundingBox())!;
+    await page.screenshot({
+      path: path.join(ARTIFACTS, 'report-top.png'),
+      clip: { x: 0, y: box.y - 16, width: 1280, height: Math.min(box.height + 32, 1100) },
+    });
 
     // Long reports print without the navigation and the forms.
     await page.emulateMediaType('print');
@@ -259,9 +267,23 @@ describe('web console in chromium', () => {
     await page.type(`${card} textarea`, 'approved from the console test');
     await page.click(`${card} button.primary`);
     await page.waitForFunction((sel: string) => document.querySelector(sel)?.getAttribute('data-state') !== 'pending', { timeout: 30_000 }, card);
+    // The approved action runs in its remediation workflow; wait for it to end like waitForTask does for tasks.
+    const deadline = Date.now() + 90_000;
+    let decided = await api.call('GET', `/api/v1/approvals/${pending.id}`, undefined, bearer(approver.key));
+    while (['pending', 'approved', 'executed'].includes(decided.body.state) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      decided = await api.call('GET', `/api/v1/approvals/${pending.id}`, undefined, bearer(approver.key));
+    }
+    expect(decided.body).toMatchObject({
+      state: 'verified',
+      decided_by: 'ops-lead',
+      comment: 'approved from the console test',
+      result: { verification: { passed: true } },
+    });
+    await go(page, '#/approvals', 'Approvals');
+    await page.waitForSelector(`${card}[data-state=verified]`);
+    expect(await page.$eval(card, (el) => el.textContent)).toContain('passed');
     await landmarkAndShot(page, 'approvals');
-    const decided = await api.call('GET', `/api/v1/approvals/${pending.id}`, undefined, bearer(approver.key));
-    expect(decided.body).toMatchObject({ decided_by: 'ops-lead', comment: 'approved from the console test' });
   });
 
   it('threads: lists the conversation, asks a follow-up with live progress, offers feedback', async () => {

@@ -20,7 +20,15 @@ export async function showTask(container: HTMLElement, taskId: string, threadId?
   const thread = threadId ?? task.thread_id;
   container.append(h('p', {}, `Task ${task.task_id} · `, h('a', { href: `#/threads/${encodeURIComponent(thread)}` }, 'open the thread')));
   const report = h('div');
-  const showReport = async () => report.replaceChildren(renderReport(await api('GET', `/tasks/${encodeURIComponent(taskId)}`)));
+  // task_done is written just before the workflow returns: give Temporal a moment to close it, so the report says done.
+  const showReport = async () => {
+    let view = await api('GET', `/tasks/${encodeURIComponent(taskId)}`);
+    for (let i = 0; i < 20 && ['queued', 'running'].includes(view.status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      view = await api('GET', `/tasks/${encodeURIComponent(taskId)}`);
+    }
+    report.replaceChildren(renderReport(view));
+  };
   const watch: Watch = watchTask(thread, taskId, () => void showReport());
   container.append(watch.element, report);
   return () => watch.close();
