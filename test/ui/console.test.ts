@@ -233,6 +233,8 @@ describe('web console in chromium', () => {
     await landmarkAndShot(page, 'fleet');
     await page.click('main tr[data-instance] a');
     await waitForHeading(page, 'Instance cache-ui');
+    // The history section is drawn last, after the latest check's findings.
+    await page.waitForSelector('main section[aria-labelledby=history-h]');
     const instance = await page.$eval('main', (m) => ({
       text: m.textContent ?? '',
       findings: m.querySelectorAll('article.finding').length,
@@ -381,12 +383,15 @@ describe('web console in chromium', () => {
       await fill(p, 'API key', viewer.key);
       await clickButton(p, 'Sign in');
       await waitForHeading(p, 'Fleet');
+      await p.waitForSelector('main tr[data-instance]');
       expect(await p.$$eval('main button', (bs) => bs.map((b) => b.textContent))).toEqual([]);
       expect(await p.$('main details')).toBeNull();
       await go(p, '#/approvals', 'Approvals');
+      await p.waitForSelector('main .notice, main section');
       expect(await p.$$eval('main button', (bs) => bs.filter((b) => /Approve|Reject/.test(b.textContent ?? '')).length)).toBe(0);
       await landmarkAndShot(p, 'approvals-viewer');
       await go(p, `#/ask?task=${state.taskId}&thread=${state.threadId}`, 'Ask');
+      await p.waitForSelector('main form button[type=submit]');
       expect(await p.$eval('main form button[type=submit]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
       // Going around the page: the API itself refuses the viewer's session.
       const statuses = await p.evaluate(async (instanceId: string) => {
