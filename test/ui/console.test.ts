@@ -211,11 +211,8 @@ describe('web console in chromium', () => {
     }
     await landmarkAndShot(page, 'report');
     // The README's picture: the top of the report (findings with severity, evidence and commands).
-    const box = (await (await page.$('main section.report'))!.boundingBox())!;
-    await page.screenshot({
-      path: path.join(ARTIFACTS, 'report-top.png'),
-      clip: { x: 0, y: box.y - 16, width: 1280, height: Math.min(box.height + 32, 1100) },
-    });
+    const top = await page.$eval('main section.report', (el) => el.getBoundingClientRect().top + window.scrollY);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-top.png'), clip: { x: 0, y: top - 16, width: 1280, height: 1100 } });
 
     // Long reports print without the navigation and the forms.
     await page.emulateMediaType('print');
