@@ -4,6 +4,7 @@ import type { Services } from '../service';
 import { ApiMetrics } from './api-metrics';
 import { requestSpans } from './request-spans';
 import { authorize } from './auth';
+import { CONSOLE_PATH, consoleAssets } from './console-assets';
 import { RateLimiter, rateLimit } from './rate-limit';
 import { HttpError, errorHandler } from './errors';
 import { requireLocalOrigin } from './local-origin';
@@ -15,6 +16,7 @@ import { approvalRoutes } from './routes/approvals';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
 import { scheduleRoutes } from './routes/schedules';
+import { sessionRoutes } from './routes/session';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
 import { threadRoutes } from './routes/threads';
@@ -59,6 +61,7 @@ function jsonBody(limit: string): RequestHandler[] {
 export function apiRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEventHub, options: { heartbeatMs: number }): RouteSpec[] {
   const routes: RouteSpec[] = [
     ...systemRoutes(services, metrics, () => routes),
+    ...sessionRoutes(services),
     ...taskRoutes(services, metrics),
     ...threadRoutes(services, metrics, hub, options),
     ...instanceRoutes(services),
@@ -86,8 +89,10 @@ export function createApp(services: Services, options: ApiOptions): Express {
   const parseJson = jsonBody(bodyLimit);
   const { rates } = services.config.api;
   const limiters = { tasks: new RateLimiter(rates.tasks), streams: new RateLimiter(rates.streams), probes: new RateLimiter(rates.probes) };
+  const auth = { keys: services.keys, sessions: services.stores.sessions };
+  app.use(CONSOLE_PATH, consoleAssets());
   for (const route of routes) {
-    const guard = route.public ? [] : [authorize(services.keys, routeRole(route)), ...(route.rate ? [rateLimit(limiters[route.rate], route.rate)] : [])];
+    const guard = route.public ? [] : [authorize(auth, routeRole(route)), ...(route.rate ? [rateLimit(limiters[route.rate], route.rate)] : [])];
     app[route.method](route.path, ...guard, ...(route.body ? parseJson : []), route.handler);
   }
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}; the routes are listed in GET /api/v1/openapi.json`)));

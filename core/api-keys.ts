@@ -123,7 +123,19 @@ export class ApiKeyRing {
   authenticate(token: string | undefined): Principal | undefined {
     if (!this.enabled) return OPEN_ACCESS;
     if (!token) return undefined;
-    const presented = sha256(token);
+    return this.byHash(sha256(token));
+  }
+
+  /** The SHA-256 of a key, which a console session keeps instead of the key itself. */
+  static hashOf(token: string): string {
+    return sha256(token).toString('hex');
+  }
+
+  /** The principal whose key has this hash today: a session ends when its key is revoked or re-created. */
+  byHash(hash: Buffer | string): Principal | undefined {
+    this.reload();
+    const presented = typeof hash === 'string' ? Buffer.from(hash, 'hex') : hash;
+    if (presented.length !== 32) return undefined;
     let found: Principal | undefined;
     const candidates: LoadedKey[] = [
       ...(this.single ? [{ principal: { name: 'admin', role: 'admin' as const }, hash: sha256(this.single) }] : []),

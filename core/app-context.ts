@@ -9,6 +9,7 @@ import { HealthHistory } from './health-history';
 import { InstanceStore } from './instances/store';
 import { loadMasterKey } from './secrets/master-key';
 import type { MasterKey } from './secrets/envelope';
+import { SessionStore } from './sessions';
 import { TargetPolicy } from './target-policy';
 import { TaskRecordStore } from './task-records';
 import { ThreadStore } from './threads';
@@ -34,6 +35,8 @@ export interface AppStores {
   health: HealthHistory;
   /** Proposed remediation actions and what became of them. */
   approvals: ApprovalStore;
+  /** Console sign-ins (session cookies). */
+  sessions: SessionStore;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export function openStores(config: Config, redis: Redis = connectAppRedis(config
     alerts: new AlertLog(redis, config.retentionDays),
     health: new HealthHistory(redis, config.retentionDays),
     approvals: new ApprovalStore(redis),
+    sessions: new SessionStore(redis, config.api.sessionTtlSeconds),
     close: async () => {
       redis.disconnect();
     },

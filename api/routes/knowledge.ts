@@ -1,5 +1,5 @@
 import type { Services } from '../../service';
-import { knowledgeIngestSchema, knowledgeSearchSchema } from '../../service/knowledge';
+import { knowledgeDocumentIdSchema, knowledgeIngestSchema, knowledgeSearchSchema } from '../../service/knowledge';
 import { API_PREFIX, json, type RouteSpec } from '../route-spec';
 import { principalOf } from '../auth';
 
@@ -15,6 +15,15 @@ export function knowledgeRoutes(services: Services): RouteSpec[] {
       query: knowledgeSearchSchema,
       responses: { 200: '{hits: [{docId, title, category, heading, snippet, score}]}' },
       handler: json(200, (req) => services.knowledge.search(req.query)),
+    },
+    {
+      method: 'get',
+      path: `${API_PREFIX}/knowledge/documents/:id`,
+      tag,
+      summary: 'One runbook, whole: {id, title, category, severity?, tags, body (markdown)}',
+      params: { id: knowledgeDocumentIdSchema },
+      responses: { 200: 'KnowledgeDocument' },
+      handler: json(200, (req) => services.knowledge.document(req.params.id as string)),
     },
     {
       method: 'post',

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logger';
 import type { Services } from '../../service';
 import type { Thread } from '../../core/threads';
 import type { ApiMetrics } from '../api-metrics';
-import { authenticate } from '../auth';
+import { authenticateRequest } from '../auth';
 import { HttpError, toHttpError } from '../errors';
 import { foreignLocalRequest } from '../local-origin';
 import { API_PREFIX } from '../route-spec';
@@ -46,13 +46,25 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   socket.end(`${headers.join('\r\n')}\r\n\r\n${payload}`);
 }
 
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 async function open(req: IncomingMessage, services: Services, hub: ThreadEventHub): Promise<{ thread: Thread; reader: ThreadEventReader }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = PATH.exec(url.pathname);
   if (!match) throw new HttpError(404, 'not_found', `no WebSocket endpoint at ${url.pathname}; connect to ${API_PREFIX}/ws/tasks/<thread_id>`);
   const foreign = foreignLocalRequest(req.headers, services.config.api.host);
   if (foreign) throw new HttpError(403, 'forbidden', foreign);
-  const caller = authenticate(services.keys, req.headers, 'viewer');
+  // A browser's WebSocket sends the session cookie; a cross-site page must not ride on it (SameSite=Strict, and the Origin must be this host).
+  if (!req.headers.authorization && req.headers.cookie && req.headers.origin && hostOf(req.headers.origin) !== req.headers.host) {
+    throw new HttpError(403, 'forbidden', `Origin '${req.headers.origin}' may not open a stream with this API's session cookie`);
+  }
+  const caller = await authenticateRequest({ keys: services.keys, sessions: services.stores.sessions }, req.headers, 'GET', 'viewer');
   return ThreadEventReader.open(services, hub, streamRequest(decodeThreadId(match[1]), Object.fromEntries(url.searchParams)), caller.name);
 }
 

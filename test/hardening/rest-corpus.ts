@@ -77,6 +77,8 @@ const BASES: Record<string, RouteBase> = {
   'PATCH /api/v1/schedules/{id}': { params: { id: T.schedule }, body: {} },
   'GET /api/v1/knowledge/search': { query: { q: 'oom' } },
   'POST /api/v1/knowledge/ingest': { body: {} },
+  // A key nobody holds: valid in shape, so each mutation is refused for its shape (400), never let in.
+  'POST /api/v1/session': { body: { key: `sre_bad-input-${RUN}` } },
   'POST /api/v1/keys': { body: { name: `bad-${RUN}`, role: 'viewer' } },
   'DELETE /api/v1/keys/{name}': { params: { name: `nobody-${RUN}` } },
   // No such action: bodies are checked first, so each bad one is a 400; nothing is decided.
