@@ -295,14 +295,16 @@ describe('web console in chromium', () => {
     await landmarkAndShot(page, 'threads');
     await page.click(`main a[href="#/threads/${encodeURIComponent(state.threadId!)}"]`);
     await page.waitForSelector('main ol.conversation li.message');
-    expect(await page.$$eval('main ol.conversation li.message', (items) => items.length)).toBe(2);
+    // The question and its answer, then the messages of the action the triage proposed (and its approval).
+    expect(await page.$$eval('main ol.conversation li.message:not(.action)', (items) => items.length)).toBe(2);
+    expect(await page.$$eval('main ol.conversation li.message.action', (items) => items.map((i) => i.textContent).join('\n'))).toMatch(/Proposed action act_/);
     await fill(page, 'Follow-up question', 'Which runbook covers this?');
     await fill(page, 'Agent', 'knowledge');
     await clickButton(page, 'Ask');
     await page.waitForSelector('main li[data-event=task_done]', { timeout: 90_000 });
     await page.waitForSelector('main section.report', { timeout: 30_000 });
     await page.click('main [aria-label="Feedback on this answer"] button[aria-label="This answer helped"]');
-    await page.waitForFunction(() => /Thanks|not available/.test(document.querySelector('main .feedback [role=status]')?.textContent ?? ''));
+    await page.waitForFunction(() => /Thanks/.test(document.querySelector('main .feedback [role=status]')?.textContent ?? ''));
     await landmarkAndShot(page, 'thread');
   });
 

@@ -71,8 +71,10 @@ export const threadPage: Page = async (main, [id]) => {
   const messages: any[] = [...thread.messages].sort((a, b) => a.at.localeCompare(b.at));
   const conversation = h('ol', { class: 'conversation', 'aria-label': 'Messages' });
   const feedback = new Map<string, any>();
+  // A proposed action's messages (proposed, decided, done) are keyed by its approval id (act_…/step), not a task.
+  const isAction = (m: any) => /^act_/.test(String(m.taskId));
   await Promise.all(
-    [...new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.taskId as string))].map((taskId) =>
+    [...new Set(messages.filter((m) => m.role === 'assistant' && !isAction(m)).map((m) => m.taskId as string))].map((taskId) =>
       api('GET', `/tasks/${encodeURIComponent(taskId)}`).then(
         (t) => feedback.set(taskId, t.feedback ?? null),
         () => undefined,
@@ -83,18 +85,20 @@ export const threadPage: Page = async (main, [id]) => {
     conversation.append(
       h(
         'li',
-        { class: `message ${m.role}` },
+        { class: `message ${isAction(m) ? 'action' : m.role}` },
         h(
           'p',
           { class: 'who-said' },
-          m.role === 'user' ? 'Question' : 'Answer',
+          isAction(m) ? 'Action' : m.role === 'user' ? 'Question' : 'Answer',
           ' · ',
           time(m.at),
           ' · ',
-          h('a', { href: `#/ask?task=${encodeURIComponent(m.taskId)}&thread=${encodeURIComponent(id)}` }, 'report'),
+          isAction(m)
+            ? h('a', { href: '#/approvals' }, 'approvals')
+            : h('a', { href: `#/ask?task=${encodeURIComponent(m.taskId)}&thread=${encodeURIComponent(id)}` }, 'report'),
         ),
         m.role === 'user' ? h('p', {}, m.content) : renderMarkdown(m.content),
-        m.role === 'assistant' && can('operator') ? feedbackButtons(m.taskId, feedback.get(m.taskId)) : null,
+        m.role === 'assistant' && !isAction(m) && can('operator') ? feedbackButtons(m.taskId, feedback.get(m.taskId)) : null,
       ),
     );
   }
