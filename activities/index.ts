@@ -1,5 +1,6 @@
 import { createActionActivities } from './actions/activities';
 import { createAgentActivities } from './agent-activities';
+import { createFleetActivities } from './fleet';
 import type { WorkerDeps } from './deps';
 import { createMaintenanceActivities } from './maintenance';
 import { createNotifyActivities } from './notify/activities';
@@ -13,6 +14,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createMaintenanceActivities(deps),
     ...createNotifyActivities(deps),
     ...createActionActivities(deps),
+    ...createFleetActivities(deps),
   };
 }
 

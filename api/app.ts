@@ -13,6 +13,7 @@ import type { ThreadEventHub } from './streaming/event-hub';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
 import { approvalRoutes } from './routes/approvals';
+import { fleetRoutes } from './routes/fleet';
 import { instanceRoutes } from './routes/instances';
 import { knowledgeRoutes } from './routes/knowledge';
 import { scheduleRoutes } from './routes/schedules';
@@ -68,6 +69,7 @@ export function apiRoutes(services: Services, metrics: ApiMetrics, hub: ThreadEv
     ...scheduleRoutes(services, metrics),
     ...alertRoutes(services, metrics),
     ...approvalRoutes(services),
+    ...fleetRoutes(services),
     ...knowledgeRoutes(services),
     ...adminRoutes(services),
   ];

@@ -14,7 +14,7 @@ export type AnswerMode = 'model' | 'offline';
 
 export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-export type TaskSource = 'cli' | 'api' | 'mcp' | 'schedule' | 'eval' | 'test' | 'alert';
+export type TaskSource = 'cli' | 'api' | 'mcp' | 'schedule' | 'eval' | 'test' | 'alert' | 'fleet';
 
 export interface TaskInput {
   taskId: string;

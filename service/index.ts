@@ -7,6 +7,7 @@ import { connectTemporal } from '../core/temporal';
 import { createKnowledgeBase, type KnowledgeService } from '../knowledge/create-knowledge-base';
 import { AlertService } from './alerts';
 import { ApprovalService } from './approvals';
+import { FleetService } from './fleet';
 import { InstanceService } from './instances';
 import { KnowledgeQueries } from './knowledge';
 import { ScheduleService } from './schedules';
@@ -24,6 +25,7 @@ export interface Services {
   schedules: ScheduleService;
   alerts: AlertService;
   approvals: ApprovalService;
+  fleet: FleetService;
   /** Runbook search and ingestion; the knowledge base opens on first use (most calls never search). */
   readonly knowledge: KnowledgeQueries;
   /** The API keys and their roles (REST, streams, MCP over HTTP). */
@@ -54,6 +56,7 @@ export async function openServices(config: Config, existing: ExistingParts = {})
     schedules: new ScheduleService(config, temporal.client, stores),
     alerts: new AlertService(stores, tasks),
     approvals,
+    fleet: new FleetService(config, temporal.client, stores, tasks),
     get keys() {
       keys ??= ApiKeyRing.fromConfig(config);
       return keys;

@@ -15,6 +15,8 @@ import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import { AGENT_CHOICES, type TaskInput } from '../core/types';
 import { parseOrThrow } from '../core/validation';
 import { taskWorkflow } from '../workflows/task';
+import { fleetHealthWorkflow } from '../workflows/fleet';
+import { fleetFilterSchema, type FleetFilter, type FleetInput } from '../core/fleet';
 import { instanceIdSchema, instanceRequired, needsInstance } from './schemas';
 
 /**
@@ -54,13 +56,22 @@ const fields = {
   cron: cron.optional().describe('A 5-field cron expression in UTC, e.g. "0 3 * * *"; give this or interval'),
   enabled: z.boolean().default(true).describe('Start active (default true) or paused'),
   overlap: overlap.default('skip').describe('When a run is still going at the next time: skip (default), buffer_one or allow_all'),
+  fleet: fleetFilterSchema
+    .optional()
+    .describe(
+      'Make each run a fleet check of the instances this filter matches (environment, usage, instance_type, name glob, all) instead of one task; leave out instance_id',
+    ),
 };
+
+/** A fleet schedule checks the instances its filter matches: no single instance, and always a triage of each. */
+const fleetOrInstance = (s: { fleet?: FleetFilter; instance_id?: string | null; agent?: string }) => !s.fleet || !s.instance_id;
 
 export const scheduleCreateSchema = z
   .object(fields)
   .strict()
   .refine((s) => Boolean(s.interval) !== Boolean(s.cron), { message: 'give exactly one of interval or cron', path: ['interval'] })
-  .refine(needsInstance, instanceRequired);
+  .refine(fleetOrInstance, { message: 'a fleet schedule checks the instances its filter matches: leave out instance_id', path: ['instance_id'] })
+  .refine((s) => Boolean(s.fleet) || needsInstance(s), instanceRequired);
 
 export const scheduleUpdateSchema = z
   .object({
@@ -86,6 +97,8 @@ interface ScheduleMemo {
   interval?: z.infer<typeof interval>;
   cron?: string;
   overlap: keyof typeof OVERLAP;
+  /** Each run is a fleet check of these instances (fleetHealthWorkflow). */
+  fleet?: FleetFilter;
   created_at: string;
   /** Who created it and who changed it last (API key name, CLI user). */
   created_by?: string;
@@ -116,6 +129,23 @@ function spec(memo: ScheduleMemo): ScheduleOptions['spec'] {
 }
 
 function action(config: Config, id: string, memo: ScheduleMemo): ScheduleOptions['action'] {
+  if (memo.fleet) {
+    // fleetId/threadId left empty: each run takes its workflow id as fleet id and opens a thread.
+    const input: FleetInput = { fleetId: '', threadId: '', filter: memo.fleet, concurrency: 4, message: memo.message, source: 'schedule' };
+    return {
+      type: 'startWorkflow',
+      workflowType: fleetHealthWorkflow,
+      taskQueue: config.temporal.taskQueue,
+      workflowId: `fleet_${id.replace(/^sched_/, 'sched')}`,
+      args: [input],
+      staticSummary: `scheduled fleet check: ${memo.name}`,
+      memo: { [ACTION_MEMO]: memo },
+      typedSearchAttributes: [
+        { key: SA_STATUS, value: 'running' },
+        { key: SA_AGENT, value: 'fleet' },
+      ],
+    };
+  }
   // taskId/threadId are left empty: each run takes its workflow id as task id and opens a thread.
   const task: TaskInput = {
     taskId: '',
@@ -215,6 +245,7 @@ export class ScheduleService {
       interval: input.interval,
       cron: input.cron,
       overlap: input.overlap,
+      ...(input.fleet ? { fleet: input.fleet } : {}),
       created_at: new Date().toISOString(),
       created_by: actor,
       updated_by: actor,
@@ -266,7 +297,7 @@ export class ScheduleService {
       ...(changes.cron ? { cron: changes.cron, interval: undefined } : {}),
       updated_by: actor,
     };
-    if (!needsInstance(memo))
+    if (!memo.fleet && !needsInstance(memo))
       throw new ValidationError(`instance_id: ${instanceRequired.message}`, [{ field: 'instance_id', reason: instanceRequired.message }]);
     await writingSpec(memo, () =>
       this.handle(id).update(

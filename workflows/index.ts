@@ -9,3 +9,4 @@ export { nodeBaselineWorkflow } from './node-baseline';
 export { retentionWorkflow } from './retention';
 export { notifyWorkflow } from './notify';
 export { remediationWorkflow } from './remediation';
+export { fleetHealthWorkflow } from './fleet';

@@ -18,7 +18,24 @@ interface ScheduleOptions {
   cron?: string;
   paused?: boolean;
   overlap?: string;
+  fleetEnvironment?: string;
+  fleetUsage?: string;
+  fleetType?: string;
+  fleetName?: string;
+  fleetAll?: boolean;
   json?: boolean;
+}
+
+/** --fleet-* options → the schedule's fleet filter (each run a fleet check), when any is given. */
+function fleetFilter(opts: ScheduleOptions): Record<string, unknown> | undefined {
+  const filter = {
+    ...(opts.fleetEnvironment ? { environment: opts.fleetEnvironment } : {}),
+    ...(opts.fleetUsage ? { usage: opts.fleetUsage } : {}),
+    ...(opts.fleetType ? { instance_type: opts.fleetType } : {}),
+    ...(opts.fleetName ? { name: opts.fleetName } : {}),
+    ...(opts.fleetAll ? { all: true } : {}),
+  };
+  return Object.keys(filter).length ? filter : undefined;
 }
 
 /** "30m", "6h", "1d", "2w" → {every, unit}. */
@@ -38,6 +55,7 @@ function request(opts: ScheduleOptions, creating: boolean): Record<string, unkno
     interval: opts.every ? parseEvery(opts.every) : undefined,
     cron: opts.cron,
     overlap: opts.overlap,
+    fleet: creating ? fleetFilter(opts) : undefined,
     enabled: creating ? !opts.paused : undefined,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
@@ -66,6 +84,11 @@ export function registerSchedule(program: Command): void {
   const show = (view: Awaited<ReturnType<ScheduleService['get']>>, json?: boolean) => (json ? printJson(view) : printTable([row(view)], COLUMNS));
   withFields(schedule.command('create').description('create a schedule'))
     .option('--paused', 'create it paused')
+    .option('--fleet-environment <env>', 'each run is a fleet check of the instances of this environment (no --instance)')
+    .option('--fleet-usage <usage>', 'fleet check: only instances of this usage')
+    .option('--fleet-type <type>', 'fleet check: only instances of this topology')
+    .option('--fleet-name <glob>', 'fleet check: only instances whose name matches, e.g. "cache-*"')
+    .option('--fleet-all', 'fleet check of every registered instance')
     .action(action(async (opts: ScheduleOptions) => show(await withSchedules((s) => s.create(request(opts, true), cliActor())), opts.json)));
   schedule
     .command('list')

@@ -38,7 +38,7 @@ const httpUrl = z.string().refine((v) => {
   }
 }, 'expected an http:// or https:// URL');
 
-const SOURCES = ['alert', 'schedule', 'api', 'cli', 'mcp', 'eval', 'test'] as const;
+const SOURCES = ['alert', 'schedule', 'fleet', 'api', 'cli', 'mcp', 'eval', 'test'] as const;
 const DEFAULT_SOURCES: TaskSource[] = ['alert', 'schedule'];
 
 const channelName = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'channel names are 1-40 letters, digits, _ . -');

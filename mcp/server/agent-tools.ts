@@ -1,4 +1,5 @@
 import type { AgentTool } from './agent-tool';
+import { fleetCheckTool } from './fleet-tools';
 import { approveActionTool, feedbackTool, listApprovalsTool, rejectActionTool } from './approval-tools';
 import { createInstanceTool, listInstancesTool } from './instance-tools';
 import { knowledgeSearchTool } from './knowledge-tools';
@@ -23,4 +24,5 @@ export const AGENT_TOOLS: AgentTool[] = [
   approveActionTool,
   rejectActionTool,
   feedbackTool,
+  fleetCheckTool,
 ];

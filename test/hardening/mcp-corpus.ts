@@ -60,6 +60,7 @@ const BASES: Record<string, ToolBase> = {
   redis_sre_approve_action: { args: { approval_id: 'act_0000000000000000' } },
   redis_sre_reject_action: { args: { approval_id: 'act_0000000000000000' } },
   redis_sre_answer_feedback: { args: { task_id: T.task, rating: 'down' } },
+  redis_sre_fleet_check: { args: { filter: { name: `nobody-${RUN}` }, wait_seconds: 0 } },
 };
 
 const CODE: Record<Outcome, 'invalid_request' | 'not_found' | 'conflict'> = { invalid: 'invalid_request', not_found: 'not_found', conflict: 'conflict' };

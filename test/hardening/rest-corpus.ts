@@ -86,6 +86,9 @@ const BASES: Record<string, RouteBase> = {
   'POST /api/v1/approvals/{id}/reject': { params: { id: 'act_0000000000000000' }, body: { comment: 'probe' } },
   'GET /api/v1/approvals/{id}': { params: { id: 'act_0000000000000000' } },
   'POST /api/v1/tasks/{id}/feedback': { params: { id: T.task }, body: { rating: 'down' } },
+  // A name no instance has: a valid fleet check of it checks nothing.
+  'POST /api/v1/fleet/checks': { body: { filter: { name: `nobody-${RUN}` } } },
+  'GET /api/v1/fleet/checks/{id}': { params: { id: 'fleet_nosuchcheck0' } },
 };
 
 const json = (body: string) => ({ body, headers: { 'content-type': 'application/json' } });
