@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type Redis from 'ioredis';
 import { ValidationError } from '../../core/errors';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { fillToOom } from '../support/oom';
 import { startRedis, type EphemeralRedis } from '../support/redis';
+import { readStackEnv } from '../support/stack-env';
 
 /** A fleet check on real Redis servers: the matching instances checked in parallel, one summary thread. */
 describe('fleet check', () => {
@@ -50,6 +54,20 @@ describe('fleet check', () => {
     expect(summary).toContain('2 instance(s): 1 critical');
     expect(summary.indexOf(`fleet-${run}-full`)).toBeLessThan(summary.indexOf(`fleet-${run}-calm`));
     expect(summary).toContain(fullRow.taskId);
+
+    // RECORD_HISTORIES=1: the replay test's fleetHealthWorkflow history (test/workflows/replay.test.ts).
+    if (process.env.RECORD_HISTORIES)
+      fs.writeFileSync(
+        path.join(__dirname, '..', 'fixtures', 'histories', 'fleetHealthWorkflow.two-instances.json'),
+        execFileSync(
+          readStackEnv().temporalBinary,
+          ['workflow', 'show', '--workflow-id', started.fleet_id, '--output', 'json', '--address', agent.config.temporal.address],
+          {
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        ),
+      );
   });
 
   it('runs as a schedule whose action is a fleet check', async () => {

@@ -29,6 +29,8 @@ const WORKFLOW_TYPES = [
   'notifyWorkflow',
   // Recorded by test/remediation/approvals.test.ts (RECORD_HISTORIES=1): an OOM cache's proposal approved and verified.
   'remediationWorkflow',
+  // Recorded by test/e2e/fleet.test.ts (RECORD_HISTORIES=1).
+  'fleetHealthWorkflow',
   'clusterTriageWorkflow',
   'nodeBaselineWorkflow',
 ];
