@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEphemeralRedis, type EphemeralRedis } from '../stack/ephemeral-redis';
 import { startEphemeralCluster, type RedisCluster } from '../stack/ephemeral-cluster';
+import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../stack/ephemeral-sentinel';
 import { sleep } from '../stack/processes';
 import type { Scenario, SetupStep } from './scenario';
 import { registerPid } from '../stack/pid-registry';
@@ -33,6 +34,8 @@ export interface ScenarioWorld {
   background: ChildProcess[];
   /** topology: cluster — the six nodes; master and target are its first primary. */
   cluster?: RedisCluster;
+  /** topology: sentinel — a master, a replica and three sentinels (quorum 2); registered as a sentinel instance. */
+  sentinel?: { addresses: string[]; masterName: string };
   teardown(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function createWorld(scenario: Scenario, server: ServerKind = 'redi
   const servers: EphemeralRedis[] = [];
   const background: ChildProcess[] = [];
   let cluster: RedisCluster | undefined;
+  let sentinels: SentinelFixture | undefined;
   const teardown = async () => {
     for (const child of background) {
       try {
@@ -66,6 +70,7 @@ export async function createWorld(scenario: Scenario, server: ServerKind = 'redi
     }
     await Promise.all(servers.map((s) => s.stop()));
     await cluster?.stop();
+    await sentinels?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -87,6 +92,23 @@ export async function createWorld(scenario: Scenario, server: ServerKind = 'redi
         REPLICA_PORTS: ports('replica'),
       };
       return { master: first, target: first, variables, background, cluster, teardown };
+    }
+    if (scenario.topology === 'sentinel') {
+      sentinels = await startSentinelFixture({ args: scenario.server_args });
+      const { master, replica } = sentinels;
+      const variables = {
+        PORT: String(master.port),
+        DIR: master.dir,
+        MASTER_PID: String(master.pid),
+        REPLICA_PORT: String(replica.port),
+        REPLICA_PID: String(replica.pid),
+        MASTER_NAME,
+        SENTINEL_PORT: String(sentinels.sentinels[0].port),
+        SENTINEL_PORTS: sentinels.sentinels.map((x) => x.port).join(' '),
+        SENTINEL_PIDS: sentinels.sentinels.map((x) => x.pid).join(' '),
+      };
+      const sentinel = { addresses: sentinels.sentinels.map((x) => x.address), masterName: MASTER_NAME };
+      return { master, replica, target: master, variables, background, sentinel, teardown };
     }
     const runAs = scenario.run_as && process.getuid?.() === 0 ? scenario.run_as : undefined;
     const master = await startEphemeralRedis({ args: scenario.server_args, runAs, dir: path.join(root, 'master'), server });

@@ -113,6 +113,9 @@ async function runOne(services: Services, scenario: Scenario, file: string, serv
       connection_url: world.target.url,
       environment: 'test',
       ...(world.cluster ? { instance_type: 'cluster' as const } : {}),
+      ...(world.sentinel
+        ? { instance_type: 'sentinel' as const, sentinel_addresses: world.sentinel.addresses, sentinel_master_name: world.sentinel.masterName }
+        : {}),
     });
     instanceId = instance.id;
     if (options.capture) await options.capture(scenario, world, instance.id, server);

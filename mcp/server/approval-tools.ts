@@ -12,7 +12,8 @@ export const listApprovalsTool = defineAgentTool({
   name: 'redis_sre_list_approvals',
   role: 'viewer',
   description: 'Remediation actions proposed by tasks (state=pending for those waiting for a decision): commands, precondition, rollback, risk, outcome.',
-  schema: approvalListSchema,
+  // MCP arguments are JSON: a number is a number (the REST query string's coercion does not apply).
+  schema: approvalListSchema.extend({ limit: z.number().int().min(1).max(500).default(100).describe('At most this many, newest first') }),
   annotations: { title: 'Proposed actions', readOnlyHint: true, openWorldHint: false },
   handler: async (args, ctx) => {
     const approvals = await ctx.services.approvals.list(args);
