@@ -13,6 +13,7 @@ export const fleetFilterSchema = z
       .min(1)
       .max(100)
       .regex(/^[\w .:@/*?-]+$/, 'a name or a glob of * and ?, e.g. cache-*')
+      .regex(/\S/, 'must not be blank')
       .optional()
       .describe('Only instances whose name matches this glob (* any run of characters, ? one character), e.g. cache-*'),
     all: z.boolean().optional().describe('Every registered instance (when no other filter is given, say so explicitly)'),
@@ -26,7 +27,7 @@ export const fleetCheckSchema = z
   .object({
     filter: fleetFilterSchema.describe('Which instances to check'),
     concurrency: z.number().int().min(1).max(20).default(4).describe('How many instances are checked at the same time (1 to 20, default 4)'),
-    message: z.string().min(1).max(2000).default('Run a full health check').describe('What each instance is asked'),
+    message: z.string().min(1).max(2000).regex(/\S/, 'must not be blank').default('Run a full health check').describe('What each instance is asked'),
   })
   .strict();
 

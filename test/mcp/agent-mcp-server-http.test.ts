@@ -15,17 +15,22 @@ const API_KEY = 'mcp-test-key-9f2c41';
 const PASSWORD = 'hunter2-mcp-secret-77';
 
 const EXPECTED_TOOLS = [
+  'redis_sre_answer_feedback',
+  'redis_sre_approve_action',
   'redis_sre_create_instance',
   'redis_sre_create_schedule',
   'redis_sre_database_chat',
   'redis_sre_deep_triage',
+  'redis_sre_fleet_check',
   'redis_sre_general_chat',
   'redis_sre_get_task_status',
   'redis_sre_get_thread',
   'redis_sre_knowledge_query',
   'redis_sre_knowledge_search',
+  'redis_sre_list_approvals',
   'redis_sre_list_instances',
   'redis_sre_list_schedules',
+  'redis_sre_reject_action',
   'redis_sre_trigger_schedule',
 ];
 

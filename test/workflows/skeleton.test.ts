@@ -33,7 +33,8 @@ describe('a task on the real path', () => {
       expect(view.status).toBe('done');
       expect(view.agent).toBe('chat');
       expect(view.result?.answer).toBe('There is 1 key in db0.');
-      expect(localActivities(await agent.history(view.task_id))).toEqual(['beginTask', 'routeTask', 'finishTask', 'planNotifications']);
+      // proposeActions: the findings are matched against the remediation catalogue (here nothing to propose).
+      expect(localActivities(await agent.history(view.task_id))).toEqual(['beginTask', 'routeTask', 'proposeActions', 'finishTask', 'planNotifications']);
       expect(scheduledActivities(await agent.history(`${view.task_id}-chat`))).toContain('redis_info');
 
       // The model's request after the tool call carries the real keyspace of the target.
