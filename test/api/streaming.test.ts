@@ -92,7 +92,7 @@ describe('progress streams', () => {
     const posted = await api.call('POST', '/api/v1/tasks', { message: 'Run a full health check', instance_id: instanceId, agent: 'triage' });
     const threadId = posted.body.thread_id;
     const wsUrl = `${api.url.replace('http', 'ws')}/api/v1/ws/tasks/${threadId}?until=done`;
-    const [ws, sse] = await Promise.all([readWebSocket(wsUrl), readSse(`${api.url}/api/v1/threads/${threadId}/stream?until=done`)]);
+    const [ws, sse] = await Promise.all([readWebSocket(wsUrl), readSse(`${api.url}/api/v1/threads/${threadId}/stream?until=done`, { timeoutMs: 110_000 })]);
 
     // WebSocket: snapshot first, then events in stream order, ending with task_done.
     expect(ws.code).toBe(1000);
