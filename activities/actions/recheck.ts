@@ -2,11 +2,9 @@ import type { Verification } from '../../core/actions/types';
 import { FootprintRecorder } from '../../core/footprint-recorder';
 import type { Severity, ToolOutput } from '../../core/types';
 import type { BaselineInput } from '../rules/baseline';
-import { ALL_CHECKS, runChecks } from '../rules/engine';
+import { ALL_CHECKS, bySeverity, runChecks } from '../rules/engine';
 import type { ToolContext } from '../tools/define';
 import type { ActionContext } from './define';
-
-const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** The tools a re-check reads: what the baseline's checks over INFO and CONFIG need. */
 const RECHECK_CALLS: Array<{ tool: string; args: Record<string, unknown> }> = [
@@ -45,8 +43,9 @@ export async function recheck(ctx: ActionContext, checkId: string, severity: Sev
   if (digest.passed.length) return { passed: true, detail: `${checkId} passes now` };
   const skipped = digest.skipped.find((s) => s.checkId === checkId);
   if (skipped) return { passed: false, detail: `${checkId} could not run: ${skipped.reason}` };
-  const worst = digest.findings.sort((a, b) => RANK[a.severity] - RANK[b.severity])[0];
-  if (worst && RANK[worst.severity] > RANK[severity])
+  // runChecks returns its findings worst first.
+  const worst = digest.findings[0];
+  if (worst && bySeverity(worst, { severity }) > 0)
     return { passed: true, detail: `${checkId} no longer reports a ${severity} finding; now ${worst.severity}: ${worst.title}` };
   return { passed: false, detail: `${checkId} still reports ${worst?.severity ?? severity}: ${worst?.title ?? 'a finding'}` };
 }

@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type Redis from 'ioredis';
 import { ValidationError } from '../../core/errors';
 import { startTestAgent, type TestAgent } from '../support/agent';
+import { saveHistory } from '../support/history';
 import { fillToOom } from '../support/oom';
 import { startRedis, type EphemeralRedis } from '../support/redis';
-import { readStackEnv } from '../support/stack-env';
 
 /** A fleet check on real Redis servers: the matching instances checked in parallel, one summary thread. */
 describe('fleet check', () => {
@@ -56,18 +53,7 @@ describe('fleet check', () => {
     expect(summary).toContain(fullRow.taskId);
 
     // RECORD_HISTORIES=1: the replay test's fleetHealthWorkflow history (test/workflows/replay.test.ts).
-    if (process.env.RECORD_HISTORIES)
-      fs.writeFileSync(
-        path.join(__dirname, '..', 'fixtures', 'histories', 'fleetHealthWorkflow.two-instances.json'),
-        execFileSync(
-          readStackEnv().temporalBinary,
-          ['workflow', 'show', '--workflow-id', started.fleet_id, '--output', 'json', '--address', agent.config.temporal.address],
-          {
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-          },
-        ),
-      );
+    if (process.env.RECORD_HISTORIES) saveHistory(agent.config.temporal.address, started.fleet_id, 'fleetHealthWorkflow.two-instances', { overwrite: true });
   });
 
   it('runs as a schedule whose action is a fleet check', async () => {

@@ -1,13 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import type Redis from 'ioredis';
 import { ConflictError } from '../../core/errors';
 import type { ApprovalView } from '../../service/approvals';
 import { startTestAgent, type TestAgent } from '../support/agent';
-import { scheduledActivities } from '../support/history';
+import { saveHistory, scheduledActivities } from '../support/history';
 import { startRedis, type EphemeralRedis } from '../support/redis';
-import { readStackEnv } from '../support/stack-env';
 import { configSetCalls, eventually, fillToOom, maxmemoryPolicy } from '../support/oom';
 
 /**
@@ -100,21 +96,8 @@ describe('remediation actions wait for a person, then run once and are verified'
     await agent.services.approvals.decide(rollback.id, 'reject', { comment: 'keep the fix' }, ALICE);
 
     if (process.env.RECORD_HISTORIES) {
-      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
-      const save = (id: string, name: string) =>
-        fs.writeFileSync(
-          path.join(dir, `${name}.json`),
-          execFileSync(
-            readStackEnv().temporalBinary,
-            ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', agent.config.temporal.address],
-            {
-              encoding: 'utf8',
-              maxBuffer: 64 * 1024 * 1024,
-            },
-          ),
-        );
-      save(approval.id, 'remediationWorkflow.approved-verified');
-      save(taskId, 'taskWorkflow.triage-offline-proposals');
+      saveHistory(agent.config.temporal.address, approval.id, 'remediationWorkflow.approved-verified', { overwrite: true });
+      saveHistory(agent.config.temporal.address, taskId, 'taskWorkflow.triage-offline-proposals', { overwrite: true });
     }
   });
 

@@ -1,4 +1,5 @@
 import { startTestAgent, type TestAgent } from '../support/agent';
+import { fillToOom } from '../support/oom';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 
 describe('offline deep triage', () => {
@@ -9,14 +10,7 @@ describe('offline deep triage', () => {
     agent = await startTestAgent();
     redis = await startRedis();
     const client = redis.client();
-    await client.config('SET', 'maxmemory', '10mb');
-    await client.config('SET', 'maxmemory-policy', 'noeviction');
-    let refused = 0;
-    for (let batch = 0; batch < 200 && refused === 0; batch++) {
-      const results = await client.pipeline(Array.from({ length: 500 }, (_, i) => ['set', `k:${batch}:${i}`, 'v'.repeat(200)])).exec();
-      refused += (results ?? []).filter(([err]) => err).length;
-    }
-    expect(refused).toBeGreaterThan(0);
+    expect(await fillToOom(client)).toBeGreaterThan(0);
     client.disconnect();
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Worker } from '@temporalio/worker';
 import { callTools, say, ScriptedModel, systemPrompt, toolResults } from '../support/scripted-model';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { startRedis, type EphemeralRedis } from '../support/redis';
 import { readStackEnv } from '../support/stack-env';
+import { HISTORY_DIR, saveHistory } from '../support/history';
 import { retentionWorkflow } from '../../workflows/retention';
 import { startNotificationReceiver, type NotificationReceiver } from '../support/notification-receiver';
 import { startRedisCluster } from '../support/redis-cluster';
@@ -18,7 +18,7 @@ import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../supp
  * what proves compatibility; `RECORD_HISTORIES=overwrite` re-records all of them (only for a
  * change that is meant to be incompatible, and versioned).
  */
-const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+const DIR = HISTORY_DIR;
 const WORKFLOW_TYPES = [
   'taskWorkflow',
   'chatWorkflow',
@@ -100,16 +100,7 @@ recording('recording histories (RECORD_HISTORIES=1)', () => {
     await receiver.close();
   });
 
-  /** Saved the way an operator would: `temporal workflow show --output json`. */
-  async function save(agent: TestAgent, workflowId: string, name: string) {
-    if (!overwrite && fs.existsSync(path.join(DIR, `${name}.json`))) return;
-    const json = execFileSync(
-      readStackEnv().temporalBinary,
-      ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    fs.writeFileSync(path.join(DIR, `${name}.json`), json);
-  }
+  const save = async (agent: TestAgent, workflowId: string, name: string) => saveHistory(agent.config.temporal.address, workflowId, name, { overwrite });
 
   // Names carry the version of the path they record (evidence first, grounding, search first):
   // older files stay, and keep proving that histories from before those changes still replay.
@@ -187,15 +178,7 @@ recording('recording sentinel histories (RECORD_HISTORIES=1)', () => {
     });
     const triage = await agent.run({ message: 'full health check', instance_id: instance.id, agent: 'triage' }, { forceOffline: true });
     expect(triage.status).toBe('done');
-    const save = (workflowId: string, name: string) => {
-      if (!overwrite && fs.existsSync(path.join(DIR, `${name}.json`))) return;
-      const json = execFileSync(
-        readStackEnv().temporalBinary,
-        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', agent.config.temporal.address],
-        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      );
-      fs.writeFileSync(path.join(DIR, `${name}.json`), json);
-    };
+    const save = (workflowId: string, name: string) => saveHistory(agent.config.temporal.address, workflowId, name, { overwrite });
     save(`${triage.task_id}-triage`, 'deepTriageWorkflow.offline-sentinel');
     save(`${triage.task_id}-node-127.0.0.1:${fixture.replica.port}`, 'nodeBaselineWorkflow.offline-replica');
   });
