@@ -79,7 +79,10 @@ async function answerFromEvidence(input: AgentInput, ctx: ToolCallContext, statu
 
   status.phase('investigating', 'model with the evidence');
   const messages: ChatMessage[] = [
-    { role: 'system', content: chatEvidenceSystemPrompt(setup.instanceLabel, task.context) },
+    {
+      role: 'system',
+      content: chatEvidenceSystemPrompt(setup.instanceLabel, task.context, digest.findings.some((f) => f.severity !== 'info') ? 'findings' : 'healthy'),
+    },
     ...setup.history,
     { role: 'user', content: evidenceMessage(task.message, digestText(digest, { question: task.message, ...digestBudget(setup) })) },
   ];

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { topicsFromBaseline } from '../../activities/triage';
 import { runChecks } from '../../activities/rules/engine';
@@ -69,6 +69,20 @@ describe('deep triage branches (real workflows on the dev server, stubbed activi
     expect(result.findings.map((f) => f.checkId)).toContain('memory.maxmemory-write-errors');
   });
 
+  /** The research children's status codes (undefined for one not started yet). */
+  const childStatuses = (world: { client: Client }, taskId: string) =>
+    Promise.all(
+      [1, 2, 3].map((i) =>
+        world.client.workflow
+          .getHandle(`${taskId}-topic-${i}`)
+          .describe()
+          .then(
+            (d) => d.status.code,
+            () => undefined,
+          ),
+      ),
+    );
+
   it('cancellation mid-research: the task ends cancelled, its research children are cancelled, and the record says so', async () => {
     const world = await startStubWorld({ planner: () => JSON.stringify(PLAN), modelTurn: () => blockUntilCancelled() });
     const input = taskInput();
@@ -78,7 +92,9 @@ describe('deep triage branches (real workflows on the dev server, stubbed activi
       const deadline = Date.now() + 20_000;
       for (;;) {
         const status = await triage.query(statusQuery).catch(() => undefined);
-        if (status?.phase === 'researching' && status.topics.length === 3 && status.topics.every((t) => t.state === 'running')) break;
+        // 'running' is set as a child's start is requested: the children must have started too.
+        const researching = status?.phase === 'researching' && status.topics.length === 3 && status.topics.every((t) => t.state === 'running');
+        if (researching && (await childStatuses(world, input.taskId)).every((code) => code === Status.WORKFLOW_EXECUTION_STATUS_RUNNING)) break;
         if (Date.now() > deadline) throw new Error(`the triage never reached research: ${JSON.stringify(status)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -86,9 +102,7 @@ describe('deep triage branches (real workflows on the dev server, stubbed activi
       const outcome = await handle.result().catch((err: unknown) => err);
       expect(outcome).toBeInstanceOf(WorkflowFailedError);
     });
-    const children = await Promise.all(
-      [1, 2, 3].map(async (i) => (await world.client.workflow.getHandle(`${input.taskId}-topic-${i}`).describe()).status.code),
-    );
+    const children = await childStatuses(world, input.taskId);
     const task = await world.client.workflow.getHandle(input.taskId).describe();
     await world.close();
 

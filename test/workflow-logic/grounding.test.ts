@@ -36,6 +36,9 @@ describe('model answers grounded in evidence (real workflows, stubbed activities
     const first = turns[0].messages.map((m) => m.content ?? '').join('\n');
     expect(first).toMatch(/Evidence collected just now/);
     expect(first).toMatch(/noeviction/);
+    // The checks found a critical OOM: the verdict line asks for the cause, and offers no "healthy" branch to copy.
+    expect(turns[0].messages[0].content).toMatch(/the cause in one or two sentences/);
+    expect(turns[0].messages[0].content).not.toMatch(/healthy/);
     expect(result.toolCalls).toBeGreaterThanOrEqual(10);
     // Only the tools the question needs are offered, the rest through list_tools.
     expect(turns[0].tools.length).toBeLessThanOrEqual(13);

@@ -203,6 +203,9 @@ export function computeRates(
   };
 }
 
+/** Replies the server sent before the second INFO's may still be on their way on other sockets. */
+const OWN_REPLY_SETTLE_MS = 50;
+
 const snapshot = (redis: RedisCommands) => new Map(redis.sent ?? []);
 function sentBetween(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   const out = new Map<string, number>();
@@ -232,14 +235,19 @@ export const redisInfoRates = redisTool({
       const wait = intervalMs ?? ctx.deps.config.limits.rateSampleMs;
       // Counted from before the first INFO: its own call shows in the second sample's counters.
       const sentBefore = snapshot(redis);
-      const first = await readInfo(redis, 'everything');
-      // Replies arrive in order: errors the agent received after the first INFO's reply came after it on the server.
+      // The agent's other tools run on other connections at the same time, and replies on different
+      // sockets reach us in no fixed order against the server's: the error window is taken wide
+      // (from before the first INFO is sent to a moment after the second answers), so an error of
+      // the agent's own is left out rather than reported as the clients' (measured: a renamed-CONFIG
+      // triage had 18 errors counted by the server between the samples, 5 by a narrow window).
       const errorsBefore = new Map(redis.ownErrorReplies?.() ?? []);
+      const first = await readInfo(redis, 'everything');
       const started = Date.now();
       await new Promise((resolve) => setTimeout(resolve, wait));
       ctx.heartbeat();
       const own = sentBetween(sentBefore, snapshot(redis));
       const second = await readInfo(redis, 'everything');
+      await new Promise((resolve) => setTimeout(resolve, OWN_REPLY_SETTLE_MS));
       const ownErrors = new Map([...(redis.ownErrorReplies?.() ?? [])].map(([prefix, n]) => [prefix, n - (errorsBefore.get(prefix) ?? 0)]));
       // The second INFO is not in its own sample, so it is not subtracted either.
       return computeRates(first, second, own, (Date.now() - started) / 1000, ownErrors);
