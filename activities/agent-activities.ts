@@ -28,6 +28,8 @@ import { checkGrounding, type GroundingResult } from './grounding/check';
 import { firstSentence } from './model/budget';
 import { modelTurn as callModel, type ModelTurnResult } from './model/turn';
 import { route } from './router';
+import { resolveTargets } from './target-resolution';
+import type { TargetResolution } from '../core/target-resolution';
 import type { BaselineInput } from './rules/baseline';
 import type { FollowUp } from './rules/check';
 import { runChecks } from './rules/engine';
@@ -52,7 +54,13 @@ export function createAgentActivities(deps: WorkerDeps) {
     /** Makes sure the thread exists, records the question, and returns what the task needs to know. */
     async beginTask(task: TaskInput): Promise<TaskSetup> {
       if (!(await threads.exists(task.threadId))) await threads.create({ id: task.threadId, title: task.message, instanceId: task.instanceId });
-      if (!(await tasks.find(task.taskId))) {
+      const existing = await tasks.find(task.taskId);
+      if (existing && task.instanceId && !existing.instanceId) {
+        // Submitted without an instance, resolved to one by name: the record and the thread say which.
+        await tasks.setInstance(task.taskId, task.instanceId);
+        if (!(await threads.meta(task.threadId)).instanceId) await threads.setInstance(task.threadId, task.instanceId);
+      }
+      if (!existing) {
         await tasks.create({
           taskId: task.taskId,
           threadId: task.threadId,
@@ -97,6 +105,18 @@ export function createAgentActivities(deps: WorkerDeps) {
       const { usage: _usage, ...result } = decision;
       await threads.publish(task.threadId, { type: 'routed', taskId: task.taskId, agent: result.agent, mode: result.mode, reason: result.reason });
       return result;
+    },
+
+    /** A question asked without an instance: the registered instances it names in words, if any. */
+    async resolveTargets(input: { message: string; forceOffline?: boolean }): Promise<TargetResolution> {
+      const registry = (await deps.instances.list()).map((i) => ({
+        id: i.id,
+        name: i.name,
+        environment: i.environment,
+        usage: i.usage,
+        instance_type: i.instance_type,
+      }));
+      return withHeartbeat(() => resolveTargets(input.message, registry, input.forceOffline ? undefined : deps.model));
     },
 
     /** The tools an agent may use: name and retry family only (the model activity has the rest). */

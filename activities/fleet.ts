@@ -1,4 +1,5 @@
 import { nameMatches, type FleetFilter, type FleetMember, type FleetResult, type FleetRow } from '../core/fleet';
+import type { Finding } from '../core/types';
 import type { WorkerDeps } from './deps';
 
 /** A fleet check's bookkeeping: who is in the fleet, and the summary thread. */
@@ -30,6 +31,12 @@ export function createFleetActivities(deps: Pick<WorkerDeps, 'instances' | 'thre
       );
       await deps.threads.appendMessage(input.threadId, { role: 'assistant', content: summary, taskId: input.fleetId, at: new Date().toISOString() });
       return { fleetId: input.fleetId, threadId: input.threadId, rows: input.rows, summary };
+    },
+
+    /** The answer to a question about several instances: the fleet table, then what differs between them. */
+    async compareTargets(input: { question: string; reason: string; rows: FleetRow[]; findings: Record<string, Finding[]>; leftOut: number }): Promise<string> {
+      const link = (taskId: string) => `${deps.config.temporal.uiUrl}/namespaces/${deps.config.temporal.namespace}/workflows/${encodeURIComponent(taskId)}`;
+      return comparisonSummary(input, link);
     },
   };
 }
@@ -63,5 +70,43 @@ export function fleetSummary(rows: FleetRow[], link: (taskId: string) => string)
     ...sorted.map(
       (r) => `| ${cell(r.name)} | ${r.verdict.toUpperCase()} | ${cell(r.error ?? r.topFinding ?? '—')} | ${r.findings} | [${r.taskId}](${link(r.taskId)}) |`,
     ),
+  ].join('\n');
+}
+
+/**
+ * Several instances side by side: the fleet table (each row links its own task), then the
+ * warning-or-worse findings that only some of them have, and those all of them share. Every line
+ * is a finding of one of the instances' own checks.
+ */
+export function comparisonSummary(
+  input: { question: string; reason: string; rows: FleetRow[]; findings: Record<string, Finding[]>; leftOut: number },
+  link: (taskId: string) => string,
+): string {
+  const table = fleetSummary(input.rows, link).replace(/^# Fleet check\n\n/, '');
+  const checked = input.rows.filter((r) => r.verdict !== 'failed');
+  const byCheck = new Map<string, { finding: Finding; on: string[] }>();
+  for (const row of checked) {
+    for (const f of input.findings[row.instanceId] ?? []) {
+      if (f.severity === 'info') continue;
+      const entry = byCheck.get(f.checkId) ?? { finding: f, on: [] };
+      if (!entry.on.includes(row.name)) entry.on.push(row.name);
+      if (f.severity === 'critical') entry.finding = f;
+      byCheck.set(f.checkId, entry);
+    }
+  }
+  const rank = (f: Finding) => (f.severity === 'critical' ? 0 : 1);
+  const entries = [...byCheck.values()].sort((a, b) => rank(a.finding) - rank(b.finding) || a.finding.checkId.localeCompare(b.finding.checkId));
+  const line = (e: { finding: Finding; on: string[] }) => `- ${e.finding.severity}: ${e.finding.title} (check \`${e.finding.checkId}\`) — ${e.on.join(', ')}`;
+  const only = entries.filter((e) => e.on.length < checked.length);
+  const shared = checked.length > 1 ? entries.filter((e) => e.on.length === checked.length) : [];
+  return [
+    `# ${input.rows.length} instances`,
+    '',
+    `_Asked: "${input.question.slice(0, 200)}". Resolved from the registry: ${input.reason}. Each instance was checked as its own task, in parallel._`,
+    ...(input.leftOut ? ['', `_${input.leftOut} more matching instance(s) were left out; use a fleet check (sre-agent fleet check) for all of them._`] : []),
+    '',
+    table,
+    ...(checked.length > 1 ? ['', '## What differs', '', ...(only.length ? only.map(line) : ['- No warning-or-worse finding differs between them.'])] : []),
+    ...(shared.length ? ['', '## On every instance', '', ...shared.map(line)] : []),
   ].join('\n');
 }

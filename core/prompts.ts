@@ -108,3 +108,13 @@ export function routerSystemPrompt(): string {
     '"chat": everything else about a specific instance (the default).',
   ].join('\n');
 }
+
+/** Which registered instances a question is about (activities/target-resolution.ts). */
+export function targetsSystemPrompt(registry: Array<{ name: string; environment: string; usage: string; instance_type: string }>): string {
+  return [
+    'Which of these registered Redis instances does the question ask about? Reply with a JSON object only: {"instances": [names]}.',
+    'Use the names exactly as listed. [] when the question is not about particular instances (e.g. a general Redis question).',
+    'Instances (name | environment | usage | type):',
+    ...registry.map((i) => `- ${i.name} | ${i.environment} | ${i.usage} | ${i.instance_type}`),
+  ].join('\n');
+}

@@ -65,6 +65,12 @@ export class TaskRecordStore {
     return record;
   }
 
+  /** The instance a question without one was resolved to (core/target-resolution.ts). */
+  async setInstance(taskId: string, instanceId: string): Promise<void> {
+    const record = await this.get(taskId);
+    await this.redis.set(KEY(taskId), JSON.stringify({ ...record, instanceId }));
+  }
+
   async finish(taskId: string, outcome: { status: TaskStatus; result?: TaskResult; error?: string }): Promise<void> {
     const record = await this.get(taskId);
     await this.redis.set(KEY(taskId), JSON.stringify({ ...record, ...outcome, finishedAt: new Date().toISOString() }));

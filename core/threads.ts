@@ -101,6 +101,11 @@ export class ThreadStore {
     return fields as unknown as ThreadMeta;
   }
 
+  /** A thread opened without an instance keeps the one its question was resolved to: follow-ups go there too. */
+  async setInstance(id: string, instanceId: string): Promise<void> {
+    await this.touch(id, { instanceId });
+  }
+
   private async touch(id: string, fields: Record<string, string> = {}): Promise<void> {
     const pairs = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
     await this.redis.eval(TOUCH_IF_EXISTS, 3, META(id), INDEX, id, String(Date.now()), ...pairs);

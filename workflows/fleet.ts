@@ -1,29 +1,9 @@
-import { executeChild, proxyLocalActivities, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { FleetActivities } from '../activities/fleet';
-import type { FleetInput, FleetMember, FleetResult, FleetRow } from '../core/fleet';
-import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
-import type { Finding, TaskResult } from '../core/types';
-import { BOOKKEEPING_OPTIONS } from './activity-options';
+import { uuid4, workflowInfo } from '@temporalio/workflow';
+import type { FleetInput, FleetResult } from '../core/fleet';
+import { askInstance } from './instance-task';
+import { inLanes } from './lanes';
+import { fleet } from './proxies';
 import { StatusTracker } from './status';
-import { taskWorkflow } from './task';
-import { failureMessage } from './tool-calls';
-
-const fleet = proxyLocalActivities<FleetActivities>(BOOKKEEPING_OPTIONS);
-
-const RANK = { critical: 0, warning: 1, info: 2 } as const;
-
-function row(member: FleetMember, taskId: string, result: TaskResult): FleetRow {
-  const findings: Finding[] = [...result.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  const worst = findings[0]?.severity;
-  return {
-    instanceId: member.instanceId,
-    name: member.name,
-    taskId,
-    verdict: worst === 'critical' ? 'critical' : worst === 'warning' ? 'warning' : 'healthy',
-    ...(findings[0] && worst !== 'info' ? { topFinding: findings[0].title } : {}),
-    findings: findings.filter((f) => f.severity !== 'info').length,
-  };
-}
 
 /**
  * A fleet check: every instance the filter matches gets its own health check, an ordinary task
@@ -43,41 +23,16 @@ export async function fleetHealthWorkflow(started: FleetInput): Promise<FleetRes
     status.phase('routing', 'resolving the fleet');
     const members = await fleet.resolveFleet({ fleetId: input.fleetId, threadId: input.threadId, filter: input.filter, message: input.message });
     status.phase('investigating', `${members.length} instance(s), ${input.concurrency} at a time`);
-    const rows: FleetRow[] = new Array(members.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < members.length) {
-        const i = next++;
-        const member = members[i];
+    const rows = await inLanes(
+      members,
+      input.concurrency,
+      async (member) => {
         const taskId = `task_${input.fleetId}-${member.instanceId}`;
-        try {
-          const result = await executeChild(taskWorkflow, {
-            workflowId: taskId,
-            args: [
-              {
-                taskId,
-                threadId: '',
-                message: input.message,
-                instanceId: member.instanceId,
-                agent: 'triage',
-                source: input.source === 'test' ? 'test' : 'fleet',
-              },
-            ],
-            staticSummary: `fleet ${input.fleetId}: ${member.name}`,
-            typedSearchAttributes: [
-              { key: SA_STATUS, value: 'queued' },
-              { key: SA_AGENT, value: 'triage' },
-              { key: SA_INSTANCE, value: member.instanceId },
-            ],
-          });
-          rows[i] = row(member, taskId, result);
-        } catch (err) {
-          rows[i] = { instanceId: member.instanceId, name: member.name, taskId, verdict: 'failed', findings: 0, error: failureMessage(err) };
-        }
-        status.describe(`${rows.filter(Boolean).length} of ${members.length} checked`);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(input.concurrency, members.length) }, lane));
+        const source = input.source === 'test' ? 'test' : 'fleet';
+        return (await askInstance(member, { taskId, message: input.message, agent: 'triage', source }, `fleet ${input.fleetId}: ${member.name}`)).row;
+      },
+      (done) => status.describe(`${done} of ${members.length} checked`),
+    );
     status.phase('synthesizing');
     const result = await fleet.writeFleetSummary({ fleetId: input.fleetId, threadId: input.threadId, rows });
     status.phase('done');

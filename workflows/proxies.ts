@@ -1,5 +1,6 @@
 import { proxyActivities, proxyLocalActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { AgentActivities, ToolActivity } from '../activities';
+import type { FleetActivities } from '../activities/fleet';
 import type { RetryClass } from '../core/types';
 import { BOOKKEEPING_OPTIONS, MODEL_OPTIONS, TOOL_OPTIONS } from './activity-options';
 
@@ -16,6 +17,7 @@ export const bookkeeping =
       AgentActivities,
       | 'beginTask'
       | 'routeTask'
+      | 'resolveTargets'
       | 'describeTools'
       | 'evaluateBaseline'
       | 'groundAnswer'
@@ -27,6 +29,9 @@ export const bookkeeping =
       | 'finishTask'
     >
   >(BOOKKEEPING_OPTIONS);
+
+/** Fleet bookkeeping: resolving a fleet, writing its summary, comparing several instances. */
+export const fleet = proxyLocalActivities<FleetActivities>(BOOKKEEPING_OPTIONS);
 
 export const model = proxyActivities<Pick<AgentActivities, 'modelTurn' | 'planTopics' | 'synthesizeReport'>>(MODEL_OPTIONS);
 

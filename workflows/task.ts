@@ -11,7 +11,10 @@ import {
 import { proposedActionsText, proposeRemediations } from './remediation-proposals';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
 import type { AgentKind, TaskInput, TaskResult } from '../core/types';
+import { answerReport } from '../core/answer-summary';
+import type { TargetResolution } from '../core/target-resolution';
 import { chatWorkflow } from './chat';
+import { investigateSeveral } from './several-targets';
 import { clusterTriageWorkflow } from './cluster-triage';
 import { deepTriageWorkflow } from './deep-triage';
 import { knowledgeWorkflow } from './knowledge';
@@ -48,12 +51,30 @@ function agentWorkflow(agent: AgentKind, instanceType: string | undefined) {
  * Task id = workflow id. The agent runs as a child workflow so its history stands on its own.
  */
 export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
-  const task = withIds(input);
+  let task = withIds(input);
   const status = new StatusTracker();
   upsertSearchAttributes([{ key: SA_STATUS, value: 'running' }]);
   try {
     status.phase('routing');
+    // Asked without an instance, a question may name its targets in words (the patch keeps older
+    // histories replaying as they ran): one is attached, several are answered side by side.
+    const targets: TargetResolution =
+      !task.instanceId && task.agent !== 'knowledge' && patched('target-resolution')
+        ? await bookkeeping.resolveTargets({ message: task.message, forceOffline: task.forceOffline })
+        : { kind: 'none' };
+    if (targets.kind === 'one') {
+      task = { ...task, instanceId: targets.target.instanceId };
+      status.phase('routing', targets.reason);
+      upsertSearchAttributes([{ key: SA_INSTANCE, value: targets.target.instanceId }]);
+    }
     const setup = await bookkeeping.beginTask(task);
+    if (targets.kind === 'several') {
+      const { result } = await investigateSeveral(task, targets, status);
+      await bookkeeping.finishTask({ task, status: 'done', result, report: answerReport(`Answer: ${task.message.slice(0, 80)}`, result.mode, result.answer) });
+      await announceTask(task, 'done');
+      status.phase('done');
+      return result;
+    }
     const route = await bookkeeping.routeTask(task);
     Object.assign(status.state, { agent: route.agent, mode: route.mode });
     upsertSearchAttributes([{ key: SA_AGENT, value: route.agent }]);
