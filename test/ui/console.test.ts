@@ -58,11 +58,16 @@ describe('web console in chromium', () => {
 
   /** Types into the control whose visible label is `label` (every control has one). */
   async function fill(p: Page, label: string, value: string, scope = 'main'): Promise<void> {
-    const id = await p.evaluate(
-      (text: string, within: string) => [...document.querySelectorAll(`${within} label`)].find((l) => l.textContent === text)?.getAttribute('for'),
-      label,
-      scope,
-    );
+    // A page renders its heading first and its form once its data has loaded: wait for the label.
+    const id = await p
+      .waitForFunction(
+        (text: string, within: string) => [...document.querySelectorAll(`${within} label`)].find((l) => l.textContent === text)?.getAttribute('for'),
+        { timeout: 15_000 },
+        label,
+        scope,
+      )
+      .then((handle) => handle.jsonValue() as Promise<string | null>)
+      .catch(() => undefined);
     if (!id) throw new Error(`no control labelled "${label}" in ${scope}`);
     const tag = await p.$eval(`#${id}`, (el) => el.tagName);
     if (tag === 'SELECT') await p.select(`#${id}`, value);

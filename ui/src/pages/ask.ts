@@ -41,7 +41,7 @@ export const askPage: Page = async (main, _params, search) => {
   const agent = select('agent', AGENTS, search.get('agent') ?? 'auto');
   const instance = select(
     'instance_id',
-    [['', 'No instance (general question)'], ...instances.map((i): [string, string] => [i.id, `${i.name} (${i.environment})`])],
+    [['', 'None: the instances the question names, or a general question'], ...instances.map((i): [string, string] => [i.id, `${i.name} (${i.environment})`])],
     search.get('instance') ?? '',
   );
   const status = h('div');
