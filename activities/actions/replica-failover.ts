@@ -45,8 +45,8 @@ async function poll<T>(ctx: ActionContext, seconds: number, read: () => Promise<
   return value;
 }
 
-/** ROLE's first element: master, or slave (what Redis and Valkey still answer for a replica). */
-const role = async (redis: RedisCommands) => String(((await redis.call('ROLE')) as unknown[])[0]);
+/** INFO replication's role (master or slave): INFO, unlike ROLE, is in the least-privilege user's grants. */
+const role = async (redis: RedisCommands) => (await readInfoFields(redis, 'replication')).role ?? 'unknown';
 const isReplica = (r: string) => r === 'slave' || r === 'replica';
 
 type WithSentinel = InstanceConnection & { sentinel: SentinelSettings };
@@ -140,9 +140,12 @@ export const replicaFailover = defineAction({
         : 'the master is not already failing over, CKQUORUM is OK, and a replica with its link up can be promoted',
     async check(a, ctx) {
       if (a.replica) {
-        const now = await role(ctx.read);
-        if (!isReplica(now)) return { holds: false, reason: `${a.replica} is a ${now === 'master' ? 'primary' : now} (ROLE): there is no replica to promote` };
         const repl = await readInfoFields(ctx.read, 'replication');
+        if (!isReplica(repl.role ?? ''))
+          return {
+            holds: false,
+            reason: `${a.replica} is a ${repl.role === 'master' ? 'primary' : (repl.role ?? 'node of unknown role')} (INFO replication role:${repl.role}): there is no replica to promote`,
+          };
         const primary = joinAddress(repl.master_host ?? '?', repl.master_port ?? '?');
         // A coordinated failover needs the primary to stop writes and hand over its offset.
         if (repl.master_link_status !== 'up')
@@ -182,7 +185,7 @@ export const replicaFailover = defineAction({
         after: { replica: a.replica, role: now },
         verification: {
           passed: now === 'master',
-          detail: now === 'master' ? `${a.replica} reports ROLE master` : `${a.replica} still reports ROLE ${now} after ${CLUSTER_WAIT_S} s`,
+          detail: now === 'master' ? `${a.replica} reports role:master` : `${a.replica} still reports role:${now} after ${CLUSTER_WAIT_S} s`,
         },
       };
     }
