@@ -11,7 +11,7 @@ import { startEphemeralRedis, type EphemeralRedis } from './ephemeral-redis';
  * A real Sentinel setup on loopback (the tests' fixture and the eval harness's `topology: sentinel`): a master, one replica (replicaof) and three redis-sentinel
  * processes with quorum 2. Timings are small so failovers happen within seconds in tests:
  * down-after-milliseconds 1000, failover-timeout 5000. The fixture may write (SENTINEL FAILOVER);
- * the agent never does.
+ * the agent only as a person's approved replica_failover.
  */
 
 export const MASTER_NAME = 'mymaster';

@@ -5,7 +5,8 @@ import type { ActionExecution, ActionProposal, ApprovalDecision, ApprovalRecord,
 import type { Finding, ProgressEvent, TaskInput } from '../../core/types';
 import type { WorkerDeps } from '../deps';
 import { actionNamed, ACTIONS } from './catalogue';
-import { commandText, type ActionContext, type ActionDefinition } from './define';
+import { parseNodeSelector } from '../../core/cluster/node-selector';
+import { commandText, notApplicable, type ActionContext, type ActionDefinition, type InstanceType } from './define';
 import { proposalKey, proposalsFor } from './proposals';
 import { recheck } from './recheck';
 
@@ -35,6 +36,12 @@ function validated(definition: ActionDefinition, proposal: ActionProposal): unkn
   return parsed.data;
 }
 
+/** An action proposed for a topology it does not apply to (a failover on a standalone instance) is refused with the reason. */
+function applicable(definition: ActionDefinition, args: unknown, instanceType: InstanceType): void {
+  const why = notApplicable(definition, args, instanceType);
+  if (why) throw ApplicationFailure.nonRetryable(`${definition.name}: ${why}`, 'InvalidActionArguments');
+}
+
 function definitionOf(action: string): ActionDefinition {
   const definition = actionNamed(action);
   if (!definition)
@@ -59,14 +66,17 @@ export function createActionActivities(deps: WorkerDeps) {
     }): Promise<{ proposals: Array<{ approvalId: string; proposal: ActionProposal }>; ttlMs: number }> {
       const ttlMs = deps.config.approvalTtlMs;
       if (!input.task.instanceId) return { proposals: [], ttlMs };
-      const instance = await deps.instances.get(input.task.instanceId);
-      // An action runs on the instance's one endpoint: on a cluster or behind Sentinel that is one node of several, so none is proposed there yet.
-      if (instance.instance_type === 'cluster' || instance.instance_type === 'sentinel') return { proposals: [], ttlMs };
+      const instance = await deps.instances.get(parseNodeSelector(input.task.instanceId).instanceId);
       const pending = new Set((await approvals.list({ state: 'pending', instanceId: instance.id })).map((r) => proposalKey(r)));
       // The rules engine's proposals, then the model's (propose_action), all validated by the catalogue's schemas.
       const proposals = [...proposalsFor(input.findings, { usage: instance.usage }), ...(await approvals.modelProposals(input.task.taskId))]
         .filter((p, i, all) => all.findIndex((q) => proposalKey(q) === proposalKey(p)) === i)
-        .filter((p) => actionNamed(p.action)?.schema.safeParse(p.arguments).success)
+        .filter((p) => {
+          const definition = actionNamed(p.action);
+          const parsed = definition?.schema.safeParse(p.arguments);
+          // Each action says which topologies it applies to: most run on one endpoint, not on a cluster or behind Sentinel.
+          return parsed?.success && !notApplicable(definition!, parsed.data, instance.instance_type);
+        })
         .filter((p) => !pending.has(proposalKey(p)));
       return { proposals: proposals.map((proposal) => ({ approvalId: newApprovalId(), proposal })), ttlMs };
     },
@@ -77,6 +87,7 @@ export function createActionActivities(deps: WorkerDeps) {
       if (existing) return existing;
       const definition = definitionOf(input.proposal.action);
       const args = validated(definition, input.proposal);
+      applicable(definition, args, (await deps.instances.get(parseNodeSelector(input.instanceId).instanceId)).instance_type);
       const now = new Date();
       const record: ApprovalRecord = {
         id: input.approvalId,
@@ -183,7 +194,13 @@ export function createActionActivities(deps: WorkerDeps) {
     async executeAction(input: RemediationInput): Promise<ActionExecution> {
       const definition = definitionOf(input.proposal.action);
       const args = validated(definition, input.proposal);
-      const connection = await deps.instances.resolve(input.instanceId);
+      const instance = await deps.instances.resolve(input.instanceId);
+      const why = notApplicable(definition, args, instance.instanceType ?? 'unknown');
+      if (why) return { state: 'refused', detail: `not run: ${why}`, sent: [] };
+      // Where the commands go when that is not the instance's endpoint (a cluster node, a sentinel): the precondition and verification read there too.
+      const target = definition.target ? await definition.target(args, instance, deps) : instance;
+      if ('refused' in target) return { state: 'refused', detail: `not run: ${target.refused}`, sent: [] };
+      const connection = target;
       const heartbeat = () => Context.current().heartbeat();
       return deps.targets.use(connection, async (read) => {
         const ctx: ActionContext = { read, deps, instanceId: input.instanceId, threadId: input.threadId, taskId: input.taskId, heartbeat };

@@ -5,6 +5,7 @@ import { AGENT_CLIENT_NAME, type RedisCommands } from '../../core/target-redis';
 import { readConfig, readInfoFields } from '../tools/redis/target';
 import { CONFIG_PARAM_NAMES, CONFIG_PARAMS, normalizeConfigValue, parseMemory } from './config-params';
 import { defineAction, type ActionContext, type ActionDefinition } from './define';
+import { replicaFailover } from './replica-failover';
 
 /**
  * The catalogue of remediation actions: everything the agent can change on a target, each only
@@ -366,7 +367,17 @@ const mcpWrite = defineAction({
   },
 });
 
-export const ACTIONS: ActionDefinition[] = [configSet, clientKill, unlinkKeys, bgrewriteaof, bgsave, memoryPurge, slowlogReset, mcpWrite] as ActionDefinition[];
+export const ACTIONS: ActionDefinition[] = [
+  configSet,
+  clientKill,
+  unlinkKeys,
+  bgrewriteaof,
+  bgsave,
+  memoryPurge,
+  slowlogReset,
+  mcpWrite,
+  replicaFailover,
+] as ActionDefinition[];
 
 export function actionNamed(name: string): ActionDefinition | undefined {
   return ACTIONS.find((a) => a.name === name);

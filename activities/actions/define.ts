@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ActionProposal, ActionRisk, Verification } from '../../core/actions/types';
+import type { InstanceConnection, InstanceView } from '../../core/instances/model';
 import type { RedisCommands } from '../../core/target-redis';
 import type { ToolDeps } from '../tools/deps';
 import type { ToolRegistry } from '../tools/registry';
@@ -30,6 +31,18 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
   risk(args: z.output<S>): ActionRisk;
+  /**
+   * Whether it applies to an instance of this topology: undefined when it does, else why not
+   * (refused when proposed, recorded and run). Without it: not on a cluster or behind Sentinel,
+   * where the instance's one endpoint is one node of several (notApplicable).
+   */
+  applies?(args: z.output<S>, instanceType: InstanceType): string | undefined;
+  /**
+   * Where it runs when that is not the instance's own endpoint (one node of a cluster, one
+   * sentinel): precondition, commands and verification all go to this connection. A refusal
+   * (the node is not a member, no sentinel answers) is recorded like a failed precondition.
+   */
+  target?(args: z.output<S>, instance: InstanceConnection, deps: ToolDeps): Promise<InstanceConnection | { refused: string }>;
   /** One line for lists: "Set maxmemory-policy to allkeys-lru". */
   title(args: z.output<S>): string;
   precondition: {
@@ -51,6 +64,16 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
     /** The proposal that undoes it, from the state before it ran. */
     proposal(args: z.output<S>, before: Record<string, unknown>): ActionProposal | undefined;
   };
+}
+
+export type InstanceType = InstanceView['instance_type'];
+
+/** Why an action does not apply to an instance of this type, or undefined when it does. */
+export function notApplicable(definition: ActionDefinition, args: unknown, instanceType: InstanceType): string | undefined {
+  if (definition.applies) return definition.applies(args, instanceType);
+  if (instanceType === 'cluster' || instanceType === 'sentinel')
+    return `${definition.name} runs on one endpoint, and a ${instanceType} instance has several nodes: it is not applicable here`;
+  return undefined;
 }
 
 export function defineAction<S extends z.ZodType>(definition: ActionDefinition<S>): ActionDefinition<S> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors';
+import { parseNodeSelector } from '../../core/cluster/node-selector';
 import { actionNamed, ACTIONS } from '../actions/catalogue';
+import { notApplicable } from '../actions/define';
 import { defineTool } from './define';
 
 /**
@@ -30,6 +32,9 @@ export const proposeAction = defineTool({
       const issue = parsed.error.issues[0];
       throw new ValidationError(`${action}: ${issue?.path.join('.') || 'arguments'}: ${issue?.message ?? 'invalid'}`);
     }
+    const instance = await ctx.deps.instances.get(parseNodeSelector(ctx.call.instanceId!).instanceId);
+    const why = notApplicable(definition, parsed.data, instance.instance_type);
+    if (why) throw new ValidationError(`${action}: ${why}`);
     if (!ctx.deps.approvals) throw new ValidationError('proposals are not available in this worker');
     await ctx.deps.approvals.addModelProposal(ctx.call.taskId, { action, arguments: args, reason });
     return { proposed: definition.title(parsed.data), risk: definition.risk(parsed.data), note: 'waits for a person to approve once the task ends' };

@@ -19,6 +19,7 @@ describe('a model proposes an action with propose_action', () => {
           arguments: { action: 'config_set', arguments: { parameter: 'slowlog-log-slower-than', value: '5000' }, reason: 'catch 5 ms commands' },
         },
         { name: 'propose_action', arguments: { action: 'config_set', arguments: { parameter: 'requirepass', value: 'x' }, reason: 'not allowed' } },
+        { name: 'propose_action', arguments: { action: 'replica_failover', arguments: {}, reason: 'no replica to promote on a standalone' } },
       );
     });
     agent = await startTestAgent({ modelBaseURL: await model.start() });
@@ -30,12 +31,13 @@ describe('a model proposes an action with propose_action', () => {
     await redis.stop();
   });
 
-  it('keeps the valid proposal as a pending approval and refuses the one outside the catalogue, with the reason', async () => {
+  it('keeps the valid proposal as a pending approval and refuses the one outside the catalogue and a failover of a standalone instance, with the reason', async () => {
     const instance = await agent.services.stores.instances.ensureForUrl(redis.url);
     const view = await agent.run({ message: 'is the slow log set up well?', instance_id: instance.id, agent: 'chat' });
     expect(view.status).toBe('done');
     const results = toolResults(model.chatRequests().at(-1)!.body).map((r) => r.content);
     expect(results.some((c) => /config_set: parameter: /.test(c))).toBe(true);
+    expect(results.some((c) => /replica_failover: .*this instance's type is \w+, so it is not applicable/.test(c))).toBe(true);
     expect(view.result!.actions).toEqual([
       expect.objectContaining({ action: 'config_set', arguments: { parameter: 'slowlog-log-slower-than', value: '5000' } }),
     ]);

@@ -1,4 +1,5 @@
 import { actionNamed, ACTIONS } from '../../activities/actions/catalogue';
+import { notApplicable } from '../../activities/actions/define';
 import { proposalsFor } from '../../activities/actions/proposals';
 import type { Finding } from '../../core/types';
 
@@ -13,7 +14,17 @@ describe('the remediation catalogue', () => {
     const names = ACTIONS.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['config_set', 'client_kill', 'unlink_keys', 'bgrewriteaof', 'bgsave', 'memory_purge', 'slowlog_reset', 'mcp_write']),
+      expect.arrayContaining([
+        'config_set',
+        'client_kill',
+        'unlink_keys',
+        'bgrewriteaof',
+        'bgsave',
+        'memory_purge',
+        'slowlog_reset',
+        'mcp_write',
+        'replica_failover',
+      ]),
     );
   });
 
@@ -49,6 +60,35 @@ describe('the remediation catalogue', () => {
     expect(unlink.schema.safeParse({ keys: ['a', 'b'] }).success).toBe(true);
     expect(unlink.schema.safeParse({ keys: [] }).success).toBe(false);
     expect(unlink.schema.safeParse({ keys: Array.from({ length: 21 }, (_, i) => `k${i}`) }).success).toBe(false);
+  });
+
+  it('replica_failover names a host:port replica on a cluster, nothing behind Sentinel, and does not apply to one endpoint', () => {
+    const failover = actionNamed('replica_failover')!;
+    const parse = (args: unknown) => failover.schema.safeParse(args);
+    expect(parse({ replica: '10.0.0.6:6379' }).success).toBe(true);
+    expect(parse({ replica: '[::1]:7001' }).success).toBe(true);
+    expect(parse({}).success).toBe(true);
+    for (const replica of ['10.0.0.6', '10.0.0.6:0', '10.0.0.6:70000', 'a b:1', '']) expect(parse({ replica }).error?.issues[0].message).toMatch(/host:port/);
+    expect(parse({ replica: '10.0.0.6:6379', force: true }).success).toBe(false);
+
+    const why = (args: object, type: Parameters<typeof notApplicable>[2]) => notApplicable(failover, failover.schema.parse(args), type);
+    expect(why({ replica: '10.0.0.6:6379' }, 'cluster')).toBeUndefined();
+    expect(why({}, 'cluster')).toMatch(/name the replica to promote/);
+    expect(why({}, 'sentinel')).toBeUndefined();
+    expect(why({ replica: '10.0.0.6:6379' }, 'sentinel')).toMatch(/the sentinels choose the replica/);
+    for (const type of ['standalone', 'replica', 'enterprise', 'unknown'] as const) expect(why({}, type)).toMatch(/not applicable/);
+    // The other actions run on one endpoint: never on a cluster or behind Sentinel.
+    expect(notApplicable(configSet, {}, 'cluster')).toMatch(/not applicable/);
+    expect(notApplicable(configSet, {}, 'standalone')).toBeUndefined();
+
+    const cluster = failover.schema.parse({ replica: '10.0.0.6:6379' });
+    expect(failover.risk(cluster)).toBe('high');
+    expect(failover.commands(cluster, {})).toEqual([['CLUSTER', 'FAILOVER']]);
+    expect(failover.commands({}, { master_name: 'mymaster' })).toEqual([['SENTINEL', 'FAILOVER', 'mymaster']]);
+    expect(failover.rollback!.proposal(cluster, { primary: '10.0.0.5:6379' })).toMatchObject({
+      action: 'replica_failover',
+      arguments: { replica: '10.0.0.5:6379' },
+    });
   });
 });
 
