@@ -14,10 +14,15 @@ type Proposed = NonNullable<TaskResult['actions']>;
  * After a task's report: one remediation workflow per catalogue action its findings call for,
  * each with its own id, waiting for a person's approval. The task does not wait for them
  * (ABANDON): its answer is ready now, the actions may wait for a day. Histories recorded before
- * approvals existed replay without these commands (patch `remediation-proposals`).
+ * approvals existed replay without these commands (patch `remediation-proposals`). Model proposals
+ * are looked for even when no rule found anything.
  */
 export async function proposeRemediations(task: TaskInput, findings: Finding[]): Promise<Proposed> {
-  if (!task.instanceId || findings.length === 0 || !patched('remediation-proposals')) return [];
+  if (!task.instanceId) return [];
+  // A model may propose an action (propose_action) where no rule found anything; histories from
+  // before that replay as they ran (no findings: no proposals).
+  if (findings.length === 0 && !patched('proposals-without-findings')) return [];
+  if (!patched('remediation-proposals')) return [];
   try {
     const { proposals, ttlMs } = await proposer.proposeActions({ task, findings });
     for (const { approvalId, proposal } of proposals) {
