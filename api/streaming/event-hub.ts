@@ -71,8 +71,15 @@ export class Subscription {
   }
 }
 
+interface Watch {
+  cursor: string;
+  subscribers: Set<Subscription>;
+}
+
 export class ThreadEventHub {
-  private readonly watched = new Map<string, { cursor: string; subscribers: Set<Subscription> }>();
+  private readonly watched = new Map<string, Watch>();
+  /** A thread's watch being set up: concurrent subscribers to it (a WebSocket and an SSE client) share it. */
+  private readonly starting = new Map<string, Promise<Watch>>();
   private readonly perCaller = new Map<string, number>();
   private reader?: Redis;
   private readerId?: number;
@@ -108,19 +115,34 @@ export class ThreadEventHub {
     const subscription = new Subscription(threadId, caller, afterId, (s) => this.release(s));
     this.count++;
     this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
-    let watch = this.watched.get(threadId);
-    if (!watch) {
-      const [last] = (await this.shared.xrevrange(THREAD_EVENTS(threadId), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
-      watch = { cursor: last?.[0] ?? '0-0', subscribers: new Set() };
-      this.watched.set(threadId, watch);
-      await this.restartRead();
-    }
+    // Two subscribers that both found no watch used to set up one each: the second replaced the
+    // first in the map, and the first's subscriber, left on the orphan, got no live event again.
+    const watch = this.watched.get(threadId) ?? (await this.startWatch(threadId));
     watch.subscribers.add(subscription);
     const backlog = (await this.shared.xrange(THREAD_EVENTS(threadId), afterId === '0' ? '-' : `(${afterId}`, '+', 'COUNT', 5_000)) as Array<
       [string, string[]]
     >;
     subscription.deliver(entriesOf(backlog));
     return subscription;
+  }
+
+  private startWatch(threadId: string): Promise<Watch> {
+    let started = this.starting.get(threadId);
+    if (!started) {
+      started = (async () => {
+        try {
+          const [last] = (await this.shared.xrevrange(THREAD_EVENTS(threadId), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+          const watch: Watch = { cursor: last?.[0] ?? '0-0', subscribers: new Set() };
+          this.watched.set(threadId, watch);
+          await this.restartRead();
+          return watch;
+        } finally {
+          this.starting.delete(threadId);
+        }
+      })();
+      this.starting.set(threadId, started);
+    }
+    return started;
   }
 
   private release(s: Subscription): void {
