@@ -1,4 +1,5 @@
 import { nameMatches, type FleetFilter, type FleetMember, type FleetResult, type FleetRow } from '../core/fleet';
+import { bySeverity } from '../core/severity';
 import type { Finding } from '../core/types';
 import type { WorkerDeps } from './deps';
 
@@ -94,8 +95,7 @@ export function comparisonSummary(
       byCheck.set(f.checkId, entry);
     }
   }
-  const rank = (f: Finding) => (f.severity === 'critical' ? 0 : 1);
-  const entries = [...byCheck.values()].sort((a, b) => rank(a.finding) - rank(b.finding) || a.finding.checkId.localeCompare(b.finding.checkId));
+  const entries = [...byCheck.values()].sort((a, b) => bySeverity(a.finding, b.finding) || a.finding.checkId.localeCompare(b.finding.checkId));
   const line = (e: { finding: Finding; on: string[] }) => `- ${e.finding.severity}: ${e.finding.title} (check \`${e.finding.checkId}\`) — ${e.on.join(', ')}`;
   const only = entries.filter((e) => e.on.length < checked.length);
   const shared = checked.length > 1 ? entries.filter((e) => e.on.length === checked.length) : [];

@@ -19,7 +19,14 @@ export async function resolveTargets(
   model?: { client: OpenAI; settings: ModelSettings },
 ): Promise<TargetResolution> {
   const byWords = resolveByWords(question, registry);
-  if (!model || model.settings.local || registry.length === 0 || registry.length > MAX_PROMPT_INSTANCES || !mentionsTargets(question, registry)) return byWords;
+  if (
+    !model ||
+    model.settings.local ||
+    registry.length === 0 ||
+    registry.length > MAX_PROMPT_INSTANCES ||
+    (byWords.kind === 'none' && !mentionsTargets(question))
+  )
+    return byWords;
   try {
     const turn = await modelTurn(model.client, model.settings, {
       tier: 'nano',

@@ -1,12 +1,11 @@
 import type { FleetMember, FleetRow } from './fleet';
+import { bySeverity } from './severity';
 import type { Finding, TaskResult } from './types';
 
 /** A fleet table's lines, computed in workflow code: this module imports types only (no Node APIs reach the bundle). */
-const RANK = { critical: 0, warning: 1, info: 2 } as const;
-
 /** One instance's line: its worst finding decides the verdict (info findings count as healthy). */
 export function fleetRow(member: FleetMember, taskId: string, result: TaskResult): FleetRow {
-  const findings: Finding[] = [...result.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const findings: Finding[] = [...result.findings].sort(bySeverity);
   const worst = findings[0]?.severity;
   return {
     instanceId: member.instanceId,

@@ -119,13 +119,13 @@ export function several(targets: RegisteredTarget[], via: 'names' | 'attributes'
   return { kind: 'several', targets: sorted.slice(0, MAX_TARGETS).map(member), via, reason, leftOut: Math.max(0, sorted.length - MAX_TARGETS) };
 }
 
-/** Whether the question says anything a model could resolve to instances (else no model call is spent on it). */
-export function mentionsTargets(question: string, registry: RegisteredTarget[]): boolean {
+/**
+ * Whether the question says anything a model could resolve to instances beyond what the words
+ * resolved (else no model call is spent on it): set, environment or usage words.
+ */
+export function mentionsTargets(question: string): boolean {
   return (
-    namesSaid(question, registry).length > 0 ||
-    SET_CUE.test(question) ||
-    Object.values(ENVIRONMENT_WORDS).some((re) => re.test(question)) ||
-    Object.values(USAGE_WORDS).some((re) => re!.test(question))
+    SET_CUE.test(question) || Object.values(ENVIRONMENT_WORDS).some((re) => re.test(question)) || Object.values(USAGE_WORDS).some((re) => re!.test(question))
   );
 }
 

@@ -1,6 +1,6 @@
-import type { FleetRow } from '../core/fleet';
 import type { TargetResolution } from '../core/target-resolution';
-import { NO_USAGE, type Finding, type TaskInput, type TaskResult } from '../core/types';
+import { answerReport } from '../core/answer-summary';
+import { NO_USAGE, type Finding, type Report, type TaskInput, type TaskResult } from '../core/types';
 import { addUsage } from '../core/usage';
 import { askInstance } from './instance-task';
 import { inLanes } from './lanes';
@@ -19,7 +19,7 @@ export async function investigateSeveral(
   task: TaskInput,
   targets: Extract<TargetResolution, { kind: 'several' }>,
   status: StatusTracker,
-): Promise<{ result: TaskResult; rows: FleetRow[] }> {
+): Promise<{ result: TaskResult; report: Report }> {
   const names = targets.targets.map((t) => t.name).join(', ');
   status.phase('investigating', `${targets.targets.length} instances, ${CONCURRENCY} at a time: ${names}`);
   const checked = await inLanes(
@@ -40,18 +40,16 @@ export async function investigateSeveral(
   const results = checked.flatMap((c) => (c.result ? [c.result] : []));
   const usage = results.reduce((sum, r) => addUsage(sum, r.usage), NO_USAGE);
   status.addUsage(usage);
-  return {
-    rows,
-    result: {
-      taskId: task.taskId,
-      threadId: task.threadId,
-      agent: results[0]?.agent ?? 'chat',
-      mode: results.some((r) => r.mode === 'model') ? 'model' : 'offline',
-      answer,
-      // Each instance's findings stay with its own task (and its own remediation proposals).
-      findings: [],
-      usage,
-      toolCalls: results.reduce((n, r) => n + r.toolCalls, 0),
-    },
+  const result: TaskResult = {
+    taskId: task.taskId,
+    threadId: task.threadId,
+    agent: results[0]?.agent ?? 'chat',
+    mode: results.some((r) => r.mode === 'model') ? 'model' : 'offline',
+    answer,
+    // Each instance's findings stay with its own task (and its own remediation proposals).
+    findings: [],
+    usage,
+    toolCalls: results.reduce((n, r) => n + r.toolCalls, 0),
   };
+  return { result, report: answerReport(`Answer: ${task.message.slice(0, 80)}`, result.mode, answer) };
 }

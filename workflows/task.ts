@@ -10,8 +10,7 @@ import {
 } from '@temporalio/workflow';
 import { proposedActionsText, proposeRemediations } from './remediation-proposals';
 import { SA_AGENT, SA_INSTANCE, SA_STATUS } from '../core/search-attributes';
-import type { AgentKind, TaskInput, TaskResult } from '../core/types';
-import { answerReport } from '../core/answer-summary';
+import type { AgentKind, Report, TaskInput, TaskResult, TaskSetup } from '../core/types';
 import type { TargetResolution } from '../core/target-resolution';
 import { chatWorkflow } from './chat';
 import { investigateSeveral } from './several-targets';
@@ -46,6 +45,40 @@ function agentWorkflow(agent: AgentKind, instanceType: string | undefined) {
   return { workflow: AGENTS[agent], title: AGENT_TITLES[agent] };
 }
 
+/** One instance (or none, for knowledge): the router picks the agent, which runs as a child workflow. */
+async function askTheAgent(task: TaskInput, setup: TaskSetup, status: StatusTracker): Promise<{ result: TaskResult; report: Report }> {
+  const route = await bookkeeping.routeTask(task);
+  Object.assign(status.state, { agent: route.agent, mode: route.mode });
+  upsertSearchAttributes([{ key: SA_AGENT, value: route.agent }]);
+  const childId = `${task.taskId}-${route.agent}`;
+  status.state.childWorkflowId = childId;
+  status.phase('investigating', route.reason);
+  const agent = agentWorkflow(route.agent, setup.instanceType);
+  const outcome = await executeChild(agent.workflow, {
+    args: [{ task, setup, route }],
+    workflowId: childId,
+    staticSummary: `${agent.title}${route.mode === 'offline' ? ' (offline)' : ''}: ${task.message.slice(0, 120)}`,
+    typedSearchAttributes: [
+      { key: SA_AGENT, value: route.agent },
+      { key: SA_STATUS, value: 'running' },
+      ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
+    ],
+  });
+  status.addUsage(outcome.usage);
+  const result: TaskResult = {
+    taskId: task.taskId,
+    threadId: task.threadId,
+    agent: route.agent,
+    mode: outcome.mode,
+    answer: outcome.answer,
+    findings: outcome.report.findings,
+    usage: outcome.usage,
+    toolCalls: outcome.toolCalls,
+    ...(outcome.grounding ? { grounding: outcome.grounding } : {}),
+  };
+  return { result, report: outcome.report };
+}
+
 /**
  * A task: one question, answered by the agent the router picks, recorded in a thread.
  * Task id = workflow id. The agent runs as a child workflow so its history stands on its own.
@@ -68,45 +101,11 @@ export async function taskWorkflow(input: TaskInput): Promise<TaskResult> {
       upsertSearchAttributes([{ key: SA_INSTANCE, value: targets.target.instanceId }]);
     }
     const setup = await bookkeeping.beginTask(task);
-    if (targets.kind === 'several') {
-      const { result } = await investigateSeveral(task, targets, status);
-      await bookkeeping.finishTask({ task, status: 'done', result, report: answerReport(`Answer: ${task.message.slice(0, 80)}`, result.mode, result.answer) });
-      await announceTask(task, 'done');
-      status.phase('done');
-      return result;
-    }
-    const route = await bookkeeping.routeTask(task);
-    Object.assign(status.state, { agent: route.agent, mode: route.mode });
-    upsertSearchAttributes([{ key: SA_AGENT, value: route.agent }]);
-    const childId = `${task.taskId}-${route.agent}`;
-    status.state.childWorkflowId = childId;
-    status.phase('investigating', route.reason);
-    const agent = agentWorkflow(route.agent, setup.instanceType);
-    const outcome = await executeChild(agent.workflow, {
-      args: [{ task, setup, route }],
-      workflowId: childId,
-      staticSummary: `${agent.title}${route.mode === 'offline' ? ' (offline)' : ''}: ${task.message.slice(0, 120)}`,
-      typedSearchAttributes: [
-        { key: SA_AGENT, value: route.agent },
-        { key: SA_STATUS, value: 'running' },
-        ...(task.instanceId ? [{ key: SA_INSTANCE, value: task.instanceId }] : []),
-      ],
-    });
-    status.addUsage(outcome.usage);
-    const result: TaskResult = {
-      taskId: task.taskId,
-      threadId: task.threadId,
-      agent: route.agent,
-      mode: outcome.mode,
-      answer: outcome.answer,
-      findings: outcome.report.findings,
-      usage: outcome.usage,
-      toolCalls: outcome.toolCalls,
-      ...(outcome.grounding ? { grounding: outcome.grounding } : {}),
-    };
-    const actions = await proposeRemediations(task, outcome.report.findings);
+    const { result, report } = targets.kind === 'several' ? await investigateSeveral(task, targets, status) : await askTheAgent(task, setup, status);
+    // Several instances: each one's own task proposed its actions (no instance here, so none).
+    const actions = await proposeRemediations(task, result.findings);
     if (actions.length) Object.assign(result, { actions, answer: `${result.answer}${proposedActionsText(actions)}` });
-    await bookkeeping.finishTask({ task, status: 'done', result, report: outcome.report });
+    await bookkeeping.finishTask({ task, status: 'done', result, report });
     await announceTask(task, 'done');
     status.phase('done');
     return result;

@@ -3,10 +3,10 @@ import type { ActionProposal } from '../../core/actions/types';
 import { nodeInstanceId, parseNodeSelector, splitAddress } from '../../core/cluster/node-selector';
 import { allNodes, parseClusterInfo, parseClusterNodes } from '../../core/cluster/topology';
 import type { InstanceConnection, SentinelSettings } from '../../core/instances/model';
-import type { RedisCommands } from '../../core/target-redis';
+import { TargetUnavailableError, type RedisCommands } from '../../core/target-redis';
 import type { ToolDeps } from '../tools/deps';
 import { readSentinel } from '../tools/redis/sentinel';
-import { joinAddress, sentinelConnection } from '../tools/redis/sentinel-nodes';
+import { findNodes, joinAddress, masterAddress, sentinelConnection } from '../tools/redis/sentinel-nodes';
 import { readInfoFields } from '../tools/redis/target';
 import { defineAction, type ActionContext } from './define';
 
@@ -57,11 +57,6 @@ async function sentinelSettings(ctx: ActionContext): Promise<SentinelSettings> {
   return instance.sentinel;
 }
 
-async function masterAddress(redis: RedisCommands, name: string): Promise<string | undefined> {
-  const addr = (await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string] | null;
-  return addr ? joinAddress(addr[0], addr[1]) : undefined;
-}
-
 /**
  * The cluster's node addresses as the instance's own endpoint (or a seed) lists them: the replica
  * argument must be one of them before the instance's credentials are sent to it, so a proposal
@@ -90,19 +85,14 @@ async function clusterTarget(replica: string, instance: InstanceConnection, deps
   return deps.instances.resolve(nodeInstanceId(instance.id, replica));
 }
 
-/** The first registered sentinel that answers and monitors the master: the failover is asked of it. */
+/** The first registered sentinel that names the master (the tools' own lookup): the failover is asked of it. */
 async function sentinelTarget(instance: WithSentinel, deps: ToolDeps): Promise<InstanceConnection | { refused: string }> {
-  const failures: string[] = [];
-  for (const address of instance.sentinel.addresses) {
-    const connection = sentinelConnection(instance, address);
-    try {
-      if (await deps.targets.use(connection, (redis) => masterAddress(redis, instance.sentinel.masterName))) return connection;
-      failures.push(`${address}: does not monitor '${instance.sentinel.masterName}'`);
-    } catch (err) {
-      failures.push(`${address}: ${(err as Error).message}`);
-    }
+  try {
+    return sentinelConnection(instance, (await findNodes(deps.targets, instance)).via);
+  } catch (err) {
+    if (err instanceof TargetUnavailableError) return { refused: err.message };
+    throw err;
   }
-  return { refused: `no sentinel answered for '${instance.sentinel.masterName}': ${failures.join('; ')}` };
 }
 
 const address = z

@@ -1,3 +1,4 @@
+import { bySeverity } from '../../core/severity';
 import type { Config } from '../../core/config';
 import type { HealthChange } from '../../core/health-history';
 import { verdictOf, type Verdict } from '../../core/health-history';
@@ -26,8 +27,6 @@ export interface NotificationContent {
   links: { task: string; thread: string; temporal: string };
 }
 
-const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
 const parseRecord = (text: string | undefined): Record<string, string> | undefined => {
   if (!text) return undefined;
   try {
@@ -55,7 +54,7 @@ export function notificationContent(
   instance: { id: string; name: string } | undefined,
   extra: { change?: HealthChange; alert?: Record<string, string> },
 ): NotificationContent {
-  const findings: Finding[] = [...(record.result?.findings ?? [])].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const findings: Finding[] = [...(record.result?.findings ?? [])].sort(bySeverity);
   const alert = extra.alert?.alert_source === 'alertmanager' ? extra.alert : undefined;
   const base = config.publicUrl;
   return {

@@ -1,7 +1,8 @@
 import { clusterNodeLoad } from './cluster/node-load';
 import { isNoopConfigSet } from '../../core/config-values';
+import { bySeverity } from '../../core/severity';
 import { addFootprints, NO_FOOTPRINT, type Footprint } from '../../core/footprint';
-import type { BaselineDigest, Finding, Severity } from '../../core/types';
+import type { BaselineDigest, Finding } from '../../core/types';
 import type { ClientSummary } from '../tools/redis/clients';
 import type { SlowlogSummary } from '../tools/redis/performance';
 import { vitals } from './vitals';
@@ -41,11 +42,7 @@ export const ALL_CHECKS: Check[] = [
   ...infoAuditChecks,
 ];
 
-const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
-export function bySeverity(a: Pick<Finding, 'severity'>, b: Pick<Finding, 'severity'>): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
-}
+export { bySeverity };
 
 function facts(b: Baseline): Record<string, string | number> {
   const out: Record<string, string | number> = {};

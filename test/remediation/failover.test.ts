@@ -1,11 +1,10 @@
 import type Redis from 'ioredis';
-import { sentinelLeastPrivilegeRules } from '../../core/least-privilege-acl';
 import type { ApprovalView } from '../../service/approvals';
 import { startTestAgent, type TestAgent } from '../support/agent';
 import { eventually } from '../support/oom';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster';
 import { callTools, say, ScriptedModel, toolResults } from '../support/scripted-model';
-import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../support/sentinel';
+import { grantSentinelUser, MASTER_NAME, sentinelInstance, startSentinelFixture, type SentinelFixture } from '../support/sentinel';
 
 /**
  * replica_failover on real topologies: a model proposes it (propose_action), a person approves,
@@ -164,21 +163,8 @@ describe('replica_failover, approved by a person', () => {
     beforeAll(async () => {
       fixture = await startSentinelFixture();
       // The README's least-privilege sentinel user, plus the one write this action needs.
-      for (const i of fixture.sentinels.keys()) {
-        const c = fixture.sentinelClient(i);
-        await c.call('ACL', 'SETUSER', 'sre-agent', 'reset', 'on', `>${password}`, ...sentinelLeastPrivilegeRules(), '+sentinel|failover');
-        c.disconnect();
-      }
-      const instance = await agent.services.stores.instances.create({
-        name: `failover-sentinel-${Date.now()}`,
-        connection_url: `redis://127.0.0.1:${fixture.master.port}`,
-        environment: 'test',
-        instance_type: 'sentinel',
-        sentinel_addresses: fixture.sentinels.map((s) => s.address),
-        sentinel_master_name: MASTER_NAME,
-        sentinel_username: 'sre-agent',
-        sentinel_password: password,
-      });
+      await grantSentinelUser(fixture, password, '+sentinel|failover');
+      const instance = await agent.services.stores.instances.create(sentinelInstance(fixture, `failover-sentinel-${Date.now()}`, password));
       instanceId = instance.id;
     }, 120_000);
     afterAll(async () => {

@@ -1,8 +1,7 @@
-import { sentinelLeastPrivilegeRules } from '../../core/least-privilege-acl';
 import type { Finding } from '../../core/types';
 import type { TaskView } from '../../service/tasks';
 import { startTestAgent, type TestAgent } from '../support/agent';
-import { MASTER_NAME, startSentinelFixture, type SentinelFixture } from '../support/sentinel';
+import { grantSentinelUser, MASTER_NAME, sentinelInstance, startSentinelFixture, type SentinelFixture } from '../support/sentinel';
 
 /**
  * Offline triages of a sentinel instance against a real master, replica and three
@@ -19,22 +18,8 @@ describe('sentinel instance', () => {
   beforeAll(async () => {
     [agent, fixture] = await Promise.all([startTestAgent(), startSentinelFixture()]);
     // The agent asks the sentinels as the README's least-privilege sentinel user.
-    for (const i of fixture.sentinels.keys()) {
-      const c = fixture.sentinelClient(i);
-      await c.call('ACL', 'SETUSER', 'sre-agent', 'reset', 'on', `>${SENTINEL_PASSWORD}`, ...sentinelLeastPrivilegeRules());
-      c.disconnect();
-    }
-    const instance = await agent.services.stores.instances.create({
-      name: 'sentinel-cache',
-      // Only a seed: the sentinels say where the master is.
-      connection_url: `redis://127.0.0.1:${fixture.master.port}`,
-      environment: 'test',
-      instance_type: 'sentinel',
-      sentinel_addresses: fixture.sentinels.map((s) => s.address),
-      sentinel_master_name: MASTER_NAME,
-      sentinel_username: 'sre-agent',
-      sentinel_password: SENTINEL_PASSWORD,
-    });
+    await grantSentinelUser(fixture, SENTINEL_PASSWORD);
+    const instance = await agent.services.stores.instances.create(sentinelInstance(fixture, 'sentinel-cache', SENTINEL_PASSWORD));
     expect(instance).toMatchObject({
       has_sentinel_password: true,
       sentinel_username: 'sre-agent',

@@ -1,3 +1,4 @@
+import { bySeverity } from '../../../core/severity';
 import { allNodes, CLUSTER_SLOTS, formatRanges, slotCount, slotGaps } from '../../../core/cluster/topology';
 import type { ClusterNodeLoad, Finding, Severity } from '../../../core/types';
 import type { ClusterTopologyReport } from '../../tools/redis/cluster-topology';
@@ -212,14 +213,10 @@ function failovers(t: ClusterTopologyReport): Finding[] {
   ];
 }
 
-const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
 export type ClusterVerdict = 'healthy' | 'degraded' | 'failing';
 
 export function evaluateCluster(t: ClusterTopologyReport, results: ClusterNodeResult[]): { verdict: ClusterVerdict; findings: Finding[]; nodes: number } {
-  const findings = [...stateAndCoverage(t), ...nodeHealth(t, results), ...imbalance(results), ...errorRates(results), ...failovers(t)].sort(
-    (a, b) => RANK[a.severity] - RANK[b.severity],
-  );
+  const findings = [...stateAndCoverage(t), ...nodeHealth(t, results), ...imbalance(results), ...errorRates(results), ...failovers(t)].sort(bySeverity);
   const verdict: ClusterVerdict = findings.some((f) => f.severity === 'critical')
     ? 'failing'
     : findings.some((f) => f.severity === 'warning')

@@ -43,12 +43,18 @@ export interface SentinelNodes {
   replicas: string[];
 }
 
+/** SENTINEL GET-MASTER-ADDR-BY-NAME as host:port; undefined when this sentinel does not monitor the name. */
+export async function masterAddress(redis: RedisCommands, masterName: string): Promise<string | undefined> {
+  const addr = (await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null;
+  return addr ? joinAddress(addr[0], addr[1]) : undefined;
+}
+
 /** One sentinel's view of where the master and its replicas are. */
 async function askOne(redis: RedisCommands, masterName: string): Promise<Omit<SentinelNodes, 'via'> | undefined> {
-  const addr = (await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null;
-  if (!addr) return undefined;
+  const master = await masterAddress(redis, masterName);
+  if (!master) return undefined;
   const replicas = ((await redis.call('SENTINEL', 'REPLICAS', masterName)) as unknown[]).map((r) => pairsToObject(r) as Record<string, string>);
-  return { master: joinAddress(addr[0], addr[1]), replicas: replicas.map((r) => joinAddress(r.ip, r.port)) };
+  return { master, replicas: replicas.map((r) => joinAddress(r.ip, r.port)) };
 }
 
 /** Asks the sentinels in the order registered; the first that knows the master answers. */

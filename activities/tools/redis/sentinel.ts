@@ -4,7 +4,7 @@ import type { InstanceConnection, SentinelSettings } from '../../../core/instanc
 import { numeric, pairsToObject, parseInfo } from '../../../core/redis-replies';
 import { TargetCommandError, type RedisCommands } from '../../../core/target-redis';
 import { redisTool } from './tool';
-import { joinAddress, sentinelConnection } from './sentinel-nodes';
+import { joinAddress, masterAddress, sentinelConnection } from './sentinel-nodes';
 
 /**
  * What every sentinel of a sentinel instance says about its master: read-only SENTINEL
@@ -95,9 +95,9 @@ async function ckquorum(redis: RedisCommands, name: string): Promise<{ ok: boole
 }
 
 export async function readSentinel(redis: RedisCommands, address: string, name: string): Promise<SentinelView> {
-  const addr = (await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string] | null;
+  const current = await masterAddress(redis, name);
   const tilt = parseInfo(String(await redis.call('INFO', 'sentinel'))).sentinel?.sentinel_tilt === '1';
-  if (!addr) return { address, reachable: true, tilt };
+  if (!current) return { address, reachable: true, tilt };
   const [master, replicas, peers, quorum] = await Promise.all([
     redis.call('SENTINEL', 'MASTER', name),
     redis.call('SENTINEL', 'REPLICAS', name),
@@ -107,7 +107,7 @@ export async function readSentinel(redis: RedisCommands, address: string, name: 
   return {
     address,
     reachable: true,
-    masterAddress: joinAddress(addr[0], addr[1]),
+    masterAddress: current,
     master: masterView(pairsToObject(master) as Record<string, string>),
     ckquorum: quorum,
     peers: records(peers).map((p) => ({ address: joinAddress(p.ip, p.port), flags: p.flags ?? '' })),
